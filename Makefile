@@ -1,0 +1,23 @@
+# Everything a fresh machine needs is installed by scripts/setup.sh, which every target runs
+# first (a no-op when all is present).
+.PHONY: serve build test bench clean
+
+serve: ## build (release) and serve on http://127.0.0.1:8080, cross-origin isolated
+	scripts/setup.sh
+	trunk serve --release
+
+build: ## release build into dist/
+	scripts/setup.sh
+	trunk build --release
+
+test: ## every test: native, wasm-bindgen-test in Chromium, end-to-end in Chromium
+	scripts/setup.sh --test
+	scripts/test.sh
+
+bench: ## speedups of 20 x fib(30) per mode, written to BENCHMARKS.md
+	scripts/setup.sh --test
+	trunk build --release
+	node bench/run.mjs
+
+clean:
+	rm -rf dist target

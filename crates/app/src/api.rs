@@ -1,0 +1,136 @@
+//! `window.threadlab`, the scripting contract (shared/DESIGN.md): `ready`, `run(spec,
+//! {onProgress})`, `cancel()`, `capabilities()`, `presets`. The page's own Run button goes
+//! through [`run_spec`] too, so the UI and scripts see the same behaviour.
+
+use crate::env::Capabilities;
+use crate::runner::{self, Progress};
+use crate::ui;
+use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
+use serde_json::Value;
+use std::rc::Rc;
+use threadlab_lab::{presets, Spec};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+fn set(obj: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+fn json_to_js(v: &Value) -> JsValue {
+    JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+}
+
+/// Accepts a spec as a JS object or as JSON text.
+fn spec_text(value: &JsValue) -> Result<String, String> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    if value.is_undefined() || value.is_null() {
+        return Err("invalid spec: spec: missing; pass an object like {workload: {kind: \"fib\", n: 30}}".into());
+    }
+    JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| "invalid spec: spec: cannot be converted to JSON".into())
+}
+
+/// Validates and runs a spec, showing progress and the result on the page. Resolves to the
+/// report object; rejects with an `Error` naming the problem.
+pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilities>) -> Promise {
+    let parsed = spec_text(&spec).and_then(|text| Spec::parse(&text).map_err(|e| e.to_string()));
+    let spec = match parsed {
+        Ok(spec) => spec,
+        Err(message) => {
+            ui::show_error(&message);
+            return Promise::reject(&js_sys::Error::new(&message));
+        }
+    };
+    if runner::is_running() {
+        let message = "a run is already in progress: wait for it or cancel it";
+        return Promise::reject(&js_sys::Error::new(message));
+    }
+    future_to_promise(async move {
+        ui::run_started(&spec);
+        let progress = move |p: Progress| {
+            ui::show_progress(&p);
+            if let Some(f) = &on_progress {
+                let o = Object::new();
+                set(&o, "done", &p.done.into());
+                set(&o, "total", &p.total.into());
+                set(&o, "mode", &p.cell.mode.name().into());
+                set(&o, "workers", &p.cell.workers.into());
+                // A throwing callback must not break the run.
+                let _ = f.call1(&JsValue::NULL, &o);
+            }
+        };
+        let result = runner::run(spec, &caps, &progress).await;
+        ui::run_finished();
+        match result {
+            Ok(report) => {
+                ui::show_report(&report);
+                Ok(JSON::parse(&report.to_json()).unwrap_or(JsValue::NULL))
+            }
+            Err(message) => {
+                ui::show_error(&message);
+                Err(js_sys::Error::new(&message).into())
+            }
+        }
+    })
+}
+
+pub fn capabilities_object(caps: &Capabilities) -> Object {
+    let o = Object::new();
+    set(&o, "cores", &caps.cores.into());
+    set(&o, "cross_origin_isolated", &caps.cross_origin_isolated.into());
+    set(&o, "shared_memory", &caps.shared_memory.into());
+    set(&o, "timer_resolution_ms", &caps.timer_resolution_ms.into());
+    let modes: Array = caps.modes().iter().map(|m| JsValue::from_str(m.name())).collect();
+    set(&o, "modes", &modes);
+    o
+}
+
+fn presets_array() -> Array {
+    presets::all()
+        .iter()
+        .map(|p| {
+            let o = Object::new();
+            set(&o, "id", &p.id.into());
+            set(&o, "title", &p.title.into());
+            set(&o, "claim", &p.claim.into());
+            set(&o, "spec", &json_to_js(&p.spec));
+            JsValue::from(o)
+        })
+        .collect()
+}
+
+/// Installs `window.threadlab`; `ready` resolves at once, since the page can run specs as soon
+/// as this module is running (engines start on demand).
+pub fn install(caps: Rc<Capabilities>) {
+    let api = Object::new();
+    set(&api, "ready", &Promise::resolve(&JsValue::TRUE));
+
+    let c = caps.clone();
+    let run = Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |spec: JsValue, options: JsValue| {
+        let on_progress = Reflect::get(&options, &"onProgress".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+        run_spec(spec, on_progress, c.clone())
+    });
+    set(&api, "run", run.as_ref());
+    run.forget();
+
+    let cancel = Closure::<dyn Fn()>::new(runner::cancel);
+    set(&api, "cancel", cancel.as_ref());
+    cancel.forget();
+
+    let c = caps.clone();
+    let capabilities = Closure::<dyn Fn() -> Object>::new(move || capabilities_object(&c));
+    set(&api, "capabilities", capabilities.as_ref());
+    capabilities.forget();
+
+    set(&api, "presets", &presets_array());
+
+    let live = Closure::<dyn Fn() -> usize>::new(crate::engines::port::live_count);
+    set(&api, "liveWorkers", live.as_ref());
+    live.forget();
+
+    set(&js_sys::global(), "threadlab", &api);
+}

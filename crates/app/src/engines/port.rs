@@ -1,0 +1,130 @@
+//! A Web Worker whose messages can be awaited one at a time.
+//!
+//! Every live port is registered, so [`terminate_all`] can stop all workers at once (cancel):
+//! a terminated worker sends no more events, so the port itself fails whatever is awaiting it.
+
+use js_sys::{Function, Promise};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+type Message = Result<JsValue, String>;
+
+struct Inner {
+    worker: Worker,
+    inbox: RefCell<VecDeque<Message>>,
+    waiting: RefCell<Option<(Function, Function)>>,
+    closed: Cell<bool>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+#[derive(Clone)]
+pub struct Port(Rc<Inner>);
+
+thread_local! {
+    static LIVE: RefCell<Vec<Weak<Inner>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn deliver(weak: &Weak<Inner>, message: Message) {
+    let Some(inner) = weak.upgrade() else { return };
+    let waiting = inner.waiting.borrow_mut().take();
+    match (waiting, message) {
+        (Some((resolve, _)), Ok(v)) => drop(resolve.call1(&JsValue::NULL, &v)),
+        (Some((_, reject)), Err(e)) => drop(reject.call1(&JsValue::NULL, &JsValue::from_str(&e))),
+        (None, m) => inner.inbox.borrow_mut().push_back(m),
+    }
+}
+
+impl Port {
+    /// Starts a module worker from `script` (a URL relative to the page).
+    pub fn spawn(script: &str) -> Result<Port, String> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(script, &options).map_err(|e| format!("could not start a worker: {e:?}"))?;
+        let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
+            let w = weak.clone();
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| deliver(&w, Ok(e.data())));
+            let w = weak.clone();
+            let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+                e.prevent_default();
+                let what = if e.message().is_empty() { "the worker failed to load or crashed".to_string() } else { e.message() };
+                deliver(&w, Err(what));
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            Inner {
+                worker,
+                inbox: RefCell::default(),
+                waiting: RefCell::default(),
+                closed: Cell::new(false),
+                _on_message: on_message,
+                _on_error: on_error,
+            }
+        });
+        LIVE.with(|live| {
+            let mut live = live.borrow_mut();
+            live.retain(|w| w.upgrade().is_some_and(|p| !p.closed.get()));
+            live.push(Rc::downgrade(&inner));
+        });
+        Ok(Port(inner))
+    }
+
+    pub fn post(&self, message: &JsValue) -> Result<(), String> {
+        if self.0.closed.get() {
+            return Err("cancelled".into());
+        }
+        self.0.worker.post_message(message).map_err(|e| format!("postMessage failed: {e:?}"))
+    }
+
+    /// The next message from the worker, or why none will come.
+    pub async fn next(&self) -> Result<JsValue, String> {
+        if let Some(m) = self.0.inbox.borrow_mut().pop_front() {
+            return m;
+        }
+        if self.0.closed.get() {
+            return Err("cancelled".into());
+        }
+        let promise = Promise::new(&mut |resolve, reject| {
+            *self.0.waiting.borrow_mut() = Some((resolve, reject));
+        });
+        JsFuture::from(promise).await.map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))
+    }
+
+    /// Sends a message and awaits the next one.
+    pub async fn request(&self, message: &JsValue) -> Result<JsValue, String> {
+        self.post(message)?;
+        self.next().await
+    }
+
+    pub fn terminate(&self, reason: &str) {
+        let inner = &self.0;
+        if inner.closed.replace(true) {
+            return;
+        }
+        inner.worker.terminate();
+        if let Some((_, reject)) = inner.waiting.borrow_mut().take() {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(reason));
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.0.closed.get()
+    }
+}
+
+/// Terminates every worker this page started; whatever awaited them fails with `reason`.
+pub fn terminate_all(reason: &str) {
+    let live: Vec<_> = LIVE.with(|l| l.borrow_mut().drain(..).filter_map(|w| w.upgrade()).collect());
+    for inner in live {
+        Port(inner).terminate(reason);
+    }
+}
+
+/// Workers currently running (started and not terminated).
+pub fn live_count() -> usize {
+    LIVE.with(|l| l.borrow().iter().filter(|w| w.upgrade().is_some_and(|p| !p.closed.get())).count())
+}

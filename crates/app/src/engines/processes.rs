@@ -1,0 +1,92 @@
+//! Isolated workers ("processes"): each instantiates its own copy of the plain module, with its
+//! own memory, and exchanges tasks and results only by message.
+
+use super::port::Port;
+use super::site_url;
+use js_sys::{Object, Reflect};
+use threadlab_clock::now_ms;
+use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
+use wasm_bindgen::JsValue;
+
+const SCRIPT: &str = "www/process-worker.js";
+
+/// A started process worker.
+#[derive(Clone)]
+pub struct ProcessWorker {
+    port: Port,
+    /// Time from `new Worker` to its first message, in ms.
+    pub startup_ms: f64,
+}
+
+/// A process worker that has been asked to start; [`Starting::ready`] awaits it.
+pub struct Starting {
+    port: Port,
+    since: f64,
+}
+
+impl Starting {
+    pub fn spawn() -> Result<Starting, String> {
+        let since = now_ms();
+        let port = Port::spawn(SCRIPT)?;
+        // The worker compiles nothing: it receives this page's compiled module.
+        let init = Object::new();
+        let _ = Reflect::set(&init, &"glue".into(), &site_url("pkg/app.js").into());
+        let _ = Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+        port.post(&init)?;
+        Ok(Starting { port, since })
+    }
+
+    pub async fn ready(self) -> Result<ProcessWorker, String> {
+        let first = self.port.next().await?;
+        match first.as_string().as_deref() {
+            Some("ready") => Ok(ProcessWorker { port: self.port, startup_ms: now_ms() - self.since }),
+            _ => Err(format!("a process worker failed to start: {}", describe(&first))),
+        }
+    }
+}
+
+fn describe(v: &JsValue) -> String {
+    Reflect::get(v, &"error".into()).ok().and_then(|e| e.as_string()).unwrap_or_else(|| format!("{v:?}"))
+}
+
+impl ProcessWorker {
+    pub async fn start() -> Result<ProcessWorker, String> {
+        Starting::spawn()?.ready().await
+    }
+
+    async fn ask(&self, request: &WorkerRequest) -> Result<WorkerReply, String> {
+        let json = serde_json::to_string(request).expect("requests serialize");
+        let reply = self.port.request(&JsValue::from_str(&json)).await?;
+        let text = reply.as_string().ok_or("a process worker sent a non-text reply")?;
+        serde_json::from_str(&text).map_err(|e| format!("a process worker sent a bad reply: {e}"))
+    }
+
+    pub async fn run(&self, request: &WorkerRequest) -> Result<Vec<TaskOutcome>, String> {
+        match self.ask(request).await? {
+            WorkerReply::Done { outcomes } => Ok(outcomes),
+            WorkerReply::Failed { error } => Err(error),
+            WorkerReply::Expected { .. } => Err("a process worker answered the wrong question".into()),
+        }
+    }
+
+    /// Gets the workload's kernel optimised in this worker before anything is timed.
+    pub async fn warm_up(&self, workload: &threadlab_workloads::Workload) -> Result<(), String> {
+        self.run(&WorkerRequest::WarmUp { workload: workload.clone() }).await.map(drop)
+    }
+
+    pub async fn expected(&self, request: &WorkerRequest) -> Result<Vec<u64>, String> {
+        match self.ask(request).await? {
+            WorkerReply::Expected { checksums } => Ok(checksums),
+            WorkerReply::Failed { error } => Err(error),
+            WorkerReply::Done { .. } => Err("a process worker answered the wrong question".into()),
+        }
+    }
+
+    pub fn is_alive(&self) -> bool {
+        !self.port.is_closed()
+    }
+
+    pub fn stop(&self) {
+        self.port.terminate("stopped");
+    }
+}

@@ -1,0 +1,55 @@
+//! The threads engine: one coordinator Worker that loads the threaded module and its rayon pool
+//! of [`MAX_WORKERS`] Web Workers sharing one memory. The page only sends it requests.
+
+use super::port::Port;
+use super::site_url;
+use js_sys::{Object, Reflect};
+use threadlab_lab::protocol::{TaskOutcome, ThreadsCommand, ThreadsReply, ThreadsRequest};
+use threadlab_workloads::Workload;
+use threadlab_lab::MAX_WORKERS;
+use wasm_bindgen::JsValue;
+
+#[derive(Clone)]
+pub struct ThreadsEngine {
+    port: Port,
+}
+
+impl ThreadsEngine {
+    pub async fn start() -> Result<ThreadsEngine, String> {
+        let port = Port::spawn("www/threads-worker.js")?;
+        let init = Object::new();
+        let _ = Reflect::set(&init, &"glue".into(), &site_url("pkg/threads.js").into());
+        let _ = Reflect::set(&init, &"wasm".into(), &site_url("pkg/threads_bg.wasm").into());
+        let _ = Reflect::set(&init, &"threads".into(), &JsValue::from(MAX_WORKERS));
+        let first = port.request(&init).await?;
+        if first.as_string().as_deref() != Some("ready") {
+            port.terminate("failed");
+            let why = Reflect::get(&first, &"error".into()).ok().and_then(|e| e.as_string()).unwrap_or_default();
+            return Err(format!("the threads engine failed to start: {why}"));
+        }
+        Ok(ThreadsEngine { port })
+    }
+
+    pub async fn run(&self, request: &ThreadsRequest) -> Result<Vec<TaskOutcome>, String> {
+        self.send(&ThreadsCommand::Run(request.clone())).await
+    }
+
+    /// Gets the workload's kernels optimised before anything is timed.
+    pub async fn warm_up(&self, workload: &Workload) -> Result<(), String> {
+        self.send(&ThreadsCommand::WarmUp { workload: workload.clone() }).await.map(drop)
+    }
+
+    async fn send(&self, command: &ThreadsCommand) -> Result<Vec<TaskOutcome>, String> {
+        let json = serde_json::to_string(command).expect("commands serialize");
+        let reply = self.port.request(&JsValue::from_str(&json)).await?;
+        let text = reply.as_string().ok_or("the threads engine sent a non-text reply")?;
+        match serde_json::from_str(&text).map_err(|e| format!("the threads engine sent a bad reply: {e}"))? {
+            ThreadsReply::Done { outcomes } => Ok(outcomes),
+            ThreadsReply::Failed { error } => Err(error),
+        }
+    }
+
+    pub fn is_alive(&self) -> bool {
+        !self.port.is_closed()
+    }
+}

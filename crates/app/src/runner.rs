@@ -1,0 +1,271 @@
+//! Runs a spec: for every (mode, workers) cell of the plan, warm-up plus timed repetitions on the
+//! matching engine, then statistics, verification and the verdict (all from `threadlab-lab`).
+//!
+//! Every sample is wall time on the page's clock, from handing the work to an engine until the
+//! last result is back; for cold processes that includes starting the workers.
+
+use crate::engines::port::terminate_all;
+use crate::engines::processes::{ProcessWorker, Starting};
+use crate::engines::threads::ThreadsEngine;
+use crate::env::Capabilities;
+use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use threadlab_clock::now_ms;
+use threadlab_lab::plan::{self, Cell as PlanCell};
+use threadlab_lab::protocol::{TaskOutcome, ThreadsRequest, WorkerRequest};
+use threadlab_lab::report::{Report, RunRecord, Sample};
+use threadlab_lab::spec::ProcessStart;
+use threadlab_lab::{Mode, Spec};
+use threadlab_workloads::Workload;
+
+pub const CANCELLED: &str = "the run was cancelled";
+
+type Starter<T> = Shared<LocalBoxFuture<'static, Result<T, String>>>;
+
+/// Workers kept between runs. Dead ones (after a cancel) are replaced on next use.
+#[derive(Default)]
+struct Engines {
+    /// Runs sequential and async work, and computes expected checksums.
+    helper: Option<ProcessWorker>,
+    /// Warm process pool.
+    pool: Vec<ProcessWorker>,
+    threads: Option<Starter<ThreadsEngine>>,
+}
+
+thread_local! {
+    static ENGINES: RefCell<Engines> = RefCell::default();
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    static CANCEL_REQUESTED: Cell<bool> = const { Cell::new(false) };
+}
+
+pub struct Progress {
+    pub done: u32,
+    pub total: u32,
+    pub cell: PlanCell,
+}
+
+pub fn is_running() -> bool {
+    RUNNING.with(Cell::get)
+}
+
+/// Stops the current run at once: every worker is terminated, and engines start afresh on the
+/// next run.
+pub fn cancel() {
+    if is_running() {
+        CANCEL_REQUESTED.with(|c| c.set(true));
+    }
+    terminate_all(CANCELLED);
+    ENGINES.with(|e| *e.borrow_mut() = Engines::default());
+}
+
+fn cancelled() -> bool {
+    CANCEL_REQUESTED.with(Cell::get)
+}
+
+/// Starts the threads engine in the background (it takes a moment to spawn its pool).
+pub fn prestart_threads() {
+    let engine = threads_engine();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = engine.await;
+    });
+}
+
+fn threads_engine() -> Starter<ThreadsEngine> {
+    ENGINES.with(|e| {
+        let mut e = e.borrow_mut();
+        let alive = match e.threads.as_ref().and_then(|s| s.peek()) {
+            Some(Ok(engine)) => engine.is_alive(),
+            Some(Err(_)) => false,
+            None => e.threads.is_some(), // still starting
+        };
+        if !alive {
+            e.threads = Some(ThreadsEngine::start().boxed_local().shared());
+        }
+        e.threads.clone().expect("just set")
+    })
+}
+
+async fn helper() -> Result<ProcessWorker, String> {
+    if let Some(h) = ENGINES.with(|e| e.borrow().helper.clone()).filter(ProcessWorker::is_alive) {
+        return Ok(h);
+    }
+    let h = ProcessWorker::start().await?;
+    ENGINES.with(|e| e.borrow_mut().helper = Some(h.clone()));
+    Ok(h)
+}
+
+/// At least `k` started process workers, new ones warmed up for `workload`.
+async fn warm_pool(k: usize, workload: &Workload) -> Result<Vec<ProcessWorker>, String> {
+    let mut pool: Vec<ProcessWorker> = ENGINES.with(|e| e.borrow().pool.clone());
+    pool.retain(ProcessWorker::is_alive);
+    let missing = k.saturating_sub(pool.len());
+    let started = join_all((0..missing).map(|_| async {
+        let w = ProcessWorker::start().await?;
+        w.warm_up(workload).await?;
+        Ok::<_, String>(w)
+    }))
+    .await;
+    for w in started {
+        pool.push(w?);
+    }
+    ENGINES.with(|e| e.borrow_mut().pool = pool.clone());
+    Ok(pool)
+}
+
+/// Runs `spec` to completion. `Err` only for a cancelled run or when nothing can run at all;
+/// a cell that fails keeps its error in the report and the run goes on.
+pub async fn run(spec: Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)) -> Result<Report, String> {
+    if RUNNING.with(|r| r.replace(true)) {
+        return Err("a run is already in progress: wait for it or cancel it".into());
+    }
+    CANCEL_REQUESTED.with(|c| c.set(false));
+    let result = run_cells(&spec, caps, on_progress).await;
+    RUNNING.with(|r| r.set(false));
+    if cancelled() {
+        CANCEL_REQUESTED.with(|c| c.set(false));
+        return Err(CANCELLED.into());
+    }
+    result.map(|runs| Report::new(spec, caps.env(), runs))
+}
+
+async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)) -> Result<Vec<RunRecord>, String> {
+    // Before anything is timed: every engine this run uses is started and its kernels warmed,
+    // and no engine is still starting in the background (that would steal CPU from a sample).
+    // The threads engine first: its 16 workers starting would slow the other warm-ups down.
+    if caps.threads_available() {
+        let engine = threads_engine().await;
+        if let (Ok(engine), true) = (engine, spec.modes.iter().any(|m| m.needs_shared_memory())) {
+            engine.warm_up(&spec.workload).await?;
+        }
+    }
+    let helper = helper().await?;
+    let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
+    helper.warm_up(&spec.workload).await?;
+    let cells = plan::cells(spec);
+    let per_cell = plan::runs_per_cell(spec);
+    let total = cells.len() as u32 * per_cell;
+    let mut done = 0;
+    let mut records = Vec::new();
+    for cell in cells {
+        if cell.mode.needs_shared_memory() && !caps.threads_available() {
+            records.push(RunRecord::skipped(cell, caps.threads_unavailable_reason()));
+            done += per_cell;
+            on_progress(Progress { done, total, cell });
+            continue;
+        }
+        let mut samples = Vec::new();
+        let mut failure = None;
+        let cell_start = done;
+        for repetition in 0..per_cell {
+            match sample(spec, cell).await {
+                Ok(s) if repetition >= spec.warmup => samples.push(s),
+                Ok(_) => {}
+                Err(_) if cancelled() => return Err(CANCELLED.into()),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+            done += 1;
+            on_progress(Progress { done, total, cell });
+        }
+        let mut record = RunRecord::measured(cell, &samples, &expected);
+        if let Some(e) = failure {
+            record.verified = false;
+            record.errors.insert(0, e);
+            done = cell_start + per_cell;
+            on_progress(Progress { done, total, cell });
+        }
+        records.push(record);
+    }
+    Ok(records)
+}
+
+async fn sample(spec: &Spec, cell: PlanCell) -> Result<Sample, String> {
+    match cell.mode {
+        Mode::Sequential => single_worker(spec, false).await,
+        Mode::Async => single_worker(spec, true).await,
+        Mode::Processes => processes(spec, cell.workers, spec.processes.start).await,
+        Mode::Threads => threads(spec, cell.workers, None).await,
+        Mode::ThreadsGil => threads(spec, cell.workers, Some(spec.gil.switch_interval_ms)).await,
+    }
+}
+
+async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> {
+    let worker = helper().await?;
+    let request = WorkerRequest::Run {
+        workload: spec.workload.clone(),
+        tasks: spec.tasks,
+        indices: (0..spec.tasks).collect(),
+        concurrent,
+        worker: 1,
+    };
+    let start = now_ms();
+    let outcomes = worker.run(&request).await?;
+    Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })
+}
+
+/// Each worker takes the next task as soon as it is free (one message per task), like a
+/// multiprocessing pool with chunksize 1.
+async fn drain(worker: &ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>) -> Result<Vec<TaskOutcome>, String> {
+    let mut outcomes = Vec::new();
+    loop {
+        let i = next.get();
+        if i >= spec.tasks {
+            return Ok(outcomes);
+        }
+        next.set(i + 1);
+        let request = WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices: vec![i], concurrent: false, worker: id };
+        outcomes.extend(worker.run(&request).await?);
+    }
+}
+
+async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, String> {
+    let next = Rc::new(Cell::new(0));
+    let (run_start, results) = match start {
+        ProcessStart::Warm => {
+            let pool = warm_pool(k as usize, &spec.workload).await?;
+            let run_start = now_ms();
+            let results = join_all(pool.iter().take(k as usize).zip(1..).map(|(w, id)| {
+                let next = next.clone();
+                async move { drain(w, id, spec, &next).await.map(|o| (o, None)) }
+            }))
+            .await;
+            (run_start, results)
+        }
+        ProcessStart::Cold => {
+            let run_start = now_ms();
+            let starting = (0..k).map(|_| Starting::spawn()).collect::<Result<Vec<_>, _>>()?;
+            let results = join_all(starting.into_iter().zip(1..).map(|(s, id)| {
+                let next = next.clone();
+                async move {
+                    let worker = s.ready().await?;
+                    let outcome = drain(&worker, id, spec, &next).await;
+                    worker.stop();
+                    outcome.map(|o| (o, Some(worker.startup_ms)))
+                }
+            }))
+            .await;
+            (run_start, results)
+        }
+    };
+    let wall_ms = now_ms() - run_start;
+    let mut outcomes = Vec::new();
+    let mut startups = Vec::new();
+    for r in results {
+        let (o, startup) = r?;
+        outcomes.extend(o);
+        startups.extend(startup);
+    }
+    let startup_ms = (!startups.is_empty()).then(|| startups.iter().sum::<f64>() / startups.len() as f64);
+    Ok(Sample { wall_ms, run_start, outcomes, startup_ms })
+}
+
+async fn threads(spec: &Spec, k: u32, gil_switch_interval_ms: Option<f64>) -> Result<Sample, String> {
+    let engine = threads_engine().await?;
+    let request = ThreadsRequest { workload: spec.workload.clone(), tasks: spec.tasks, workers: k, gil_switch_interval_ms };
+    let start = now_ms();
+    let outcomes = engine.run(&request).await?;
+    Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })
+}

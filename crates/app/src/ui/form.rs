@@ -1,0 +1,149 @@
+//! The experiment form <-> spec JSON. The form never validates on its own: it hands whatever
+//! was typed to `Spec::parse`, whose errors name the field.
+
+use super::dom::{by_id, document, el};
+use crate::api;
+use crate::env::Capabilities;
+use crate::runner;
+use serde_json::{json, Map, Value};
+use std::rc::Rc;
+use threadlab_lab::presets::{self, Preset};
+use threadlab_lab::Spec;
+use wasm_bindgen::prelude::*;
+use web_sys::{Event, HtmlInputElement, HtmlSelectElement};
+
+/// Parameter inputs per workload kind (ids are `param-<name>`).
+fn params_of(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "fib" | "sum" | "primes" | "sample_append" => &["n"],
+        "mandelbrot" => &["width", "height", "max_iter"],
+        "sleep" => &["ms"],
+        _ => &[],
+    }
+}
+
+fn input(id: &str) -> HtmlInputElement {
+    by_id(id).unchecked_into()
+}
+
+fn select(id: &str) -> HtmlSelectElement {
+    by_id(id).unchecked_into()
+}
+
+/// A typed number as JSON; anything else stays text so the spec error can quote it.
+fn number(text: &str) -> Value {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<u64>() {
+        return json!(n);
+    }
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() => json!(f),
+        _ => Value::String(t.to_string()),
+    }
+}
+
+fn mode_boxes() -> Vec<HtmlInputElement> {
+    let list = document().query_selector_all("input[name=mode]").expect("valid selector");
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+}
+
+pub fn read_form() -> Value {
+    let kind = select("kind").value();
+    let mut workload = Map::new();
+    workload.insert("kind".into(), Value::String(kind.clone()));
+    for p in params_of(&kind) {
+        workload.insert((*p).into(), number(&input(&format!("param-{p}")).value()));
+    }
+    let modes: Vec<Value> = mode_boxes().iter().filter(|b| b.checked()).map(|b| Value::String(b.value())).collect();
+    let workers: Vec<Value> =
+        input("workers").value().split([',', ' ']).filter(|s| !s.trim().is_empty()).map(number).collect();
+    json!({
+        "workload": workload,
+        "tasks": number(&input("tasks").value()),
+        "modes": modes,
+        "workers": workers,
+        "repeat": number(&input("repeat").value()),
+        "warmup": number(&input("warmup").value()),
+        "gil": {"switch_interval_ms": number(&input("switch-interval").value())},
+        "processes": {"start": select("process-start").value()},
+    })
+}
+
+pub fn write_form(spec: &Spec) {
+    let workload = serde_json::to_value(&spec.workload).expect("workloads serialize");
+    let kind = workload["kind"].as_str().unwrap_or("fib").to_string();
+    select("kind").set_value(&kind);
+    for p in params_of(&kind) {
+        input(&format!("param-{p}")).set_value(&workload[*p].to_string());
+    }
+    show_params(&kind);
+    input("tasks").set_value(&spec.tasks.to_string());
+    for b in mode_boxes() {
+        b.set_checked(spec.modes.iter().any(|m| m.name() == b.value()));
+    }
+    let workers: Vec<String> = spec.workers.iter().map(u32::to_string).collect();
+    input("workers").set_value(&workers.join(", "));
+    input("repeat").set_value(&spec.repeat.to_string());
+    input("warmup").set_value(&spec.warmup.to_string());
+    input("switch-interval").set_value(&spec.gil.switch_interval_ms.to_string());
+    select("process-start").set_value(serde_json::to_value(spec.processes.start).ok().and_then(|v| v.as_str().map(String::from)).as_deref().unwrap_or("cold"));
+}
+
+fn show_params(kind: &str) {
+    let labels = document().query_selector_all("[data-param]").expect("valid selector");
+    for i in 0..labels.length() {
+        if let Some(label) = labels.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+            let name = label.get_attribute("data-param").unwrap_or_default();
+            label.toggle_attribute_with_force("hidden", !params_of(kind).contains(&name.as_str())).ok();
+        }
+    }
+}
+
+pub fn load_preset(p: &Preset) {
+    match Spec::from_value(&p.spec) {
+        Ok(spec) => write_form(&spec),
+        Err(e) => super::show_error(&format!("preset {} is broken: {e}", p.id)),
+    }
+    select("preset").set_value(p.id);
+    by_id("preset-claim").set_text_content(Some(&format!("The article's claim: {}", p.claim)));
+}
+
+fn on(id: &str, event: &str, handler: impl FnMut(Event) + 'static) {
+    let closure = Closure::<dyn FnMut(Event)>::new(handler);
+    by_id(id).add_event_listener_with_callback(event, closure.as_ref().unchecked_ref()).expect("listener");
+    closure.forget(); // handlers live as long as the page
+}
+
+pub fn bind(caps: Rc<Capabilities>) {
+    let preset_select = select("preset");
+    for p in presets::all() {
+        let option = el("option", "", p.title);
+        option.set_attribute("value", p.id).ok();
+        preset_select.append_child(&option).ok();
+    }
+    show_params(&select("kind").value());
+
+    on("preset", "change", |_| {
+        let id = select("preset").value();
+        match presets::find(&id) {
+            Some(p) => load_preset(&p),
+            None => by_id("preset-claim").set_text_content(None),
+        }
+    });
+    on("kind", "change", |_| show_params(&select("kind").value()));
+    on("spec-form", "input", |e| {
+        // Editing any field but the preset picker makes the experiment a custom one.
+        let from_preset = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.id() == "preset");
+        if !from_preset {
+            select("preset").set_value("");
+            by_id("preset-claim").set_text_content(None);
+        }
+    });
+    on("spec-form", "submit", move |e| {
+        e.prevent_default();
+        let spec = JsValue::from_str(&read_form().to_string());
+        // Errors and results are shown by run_spec; the promise itself is for scripts.
+        let _ = api::run_spec(spec, None, caps.clone());
+    });
+    on("cancel", "click", |_| runner::cancel());
+}

@@ -1,0 +1,68 @@
+//! The verdict and a hyperfine-like table of a report.
+
+use super::dom::{by_id, el};
+use threadlab_lab::report::{Report, RunRecord};
+
+fn ms(x: Option<f64>) -> String {
+    x.map(|v| if v >= 100.0 { format!("{v:.0} ms") } else { format!("{v:.1} ms") }).unwrap_or_default()
+}
+
+fn cells(r: &RunRecord) -> Vec<String> {
+    let spread = match (r.mean_ms, r.stddev_ms) {
+        (Some(m), Some(s)) => format!("{} ± {}", ms(Some(m)), ms(Some(s))),
+        _ => String::new(),
+    };
+    let range = match (r.min_ms, r.max_ms) {
+        (Some(a), Some(b)) => format!("{} … {}", ms(Some(a)), ms(Some(b))),
+        _ => String::new(),
+    };
+    let verified = if r.skipped.is_some() {
+        "—".to_string()
+    } else if r.verified {
+        format!("✓ {}", r.checksum)
+    } else {
+        "✗ failed".to_string()
+    };
+    let mut notes = Vec::new();
+    if let Some(reason) = &r.skipped {
+        notes.push(format!("skipped: {reason}"));
+    }
+    if let Some(s) = r.startup_ms {
+        notes.push(format!("start-up {s:.1} ms per worker"));
+    }
+    let gil: f64 = r.trace.iter().map(|e| e.gil_wait_ms).sum();
+    if gil > 0.0 {
+        notes.push(format!("GIL wait {gil:.1} ms (last run)"));
+    }
+    notes.extend(r.errors.iter().take(3).cloned());
+    vec![
+        r.mode.name().to_string(),
+        r.workers.to_string(),
+        ms(r.median_ms),
+        spread,
+        range,
+        r.speedup.map(|s| format!("{s:.2}x")).unwrap_or_default(),
+        r.efficiency.map(|e| format!("{:.0}%", e * 100.0)).unwrap_or_default(),
+        verified,
+        notes.join("; "),
+    ]
+}
+
+pub fn show_report(report: &Report) {
+    by_id("verdict").set_text_content(Some(&report.verdict.summary));
+    let details = by_id("verdict-details");
+    details.set_text_content(None);
+    for d in &report.verdict.details {
+        details.append_child(&el("li", "", d)).ok();
+    }
+    let body = by_id("results-table").query_selector("tbody").ok().flatten().expect("table has a body");
+    body.set_text_content(None);
+    for r in &report.runs {
+        let row = el("tr", if r.skipped.is_some() { "skipped" } else if r.verified { "" } else { "unverified" }, "");
+        row.set_attribute("data-mode", r.mode.name()).ok();
+        for (i, text) in cells(r).iter().enumerate() {
+            row.append_child(&el(if i == 0 { "th" } else { "td" }, "", text)).ok();
+        }
+        body.append_child(&row).ok();
+    }
+}

@@ -1,0 +1,148 @@
+//! An emulated Global Interpreter Lock with CPython's (>= 3.2) switching rules, built on std
+//! `Mutex`/`Condvar` so it runs the same on native threads (tests) and on Wasm threads, where std
+//! blocks with `memory.atomic.wait32`.
+//!
+//! The rules, as in CPython's `ceval_gil.c`:
+//! - a thread must hold the lock to compute; kernels call [`GilThread::tick`] every few
+//!   thousand operations, which costs one relaxed atomic load unless a drop was requested;
+//! - a thread that has waited a whole switch interval without any hand-over meanwhile sets the
+//!   drop request; the holder drops the lock at its next tick;
+//! - a holder that drops on request waits until another thread has taken the lock before it
+//!   competes again (FORCE_SWITCHING), so the waiter really gets its turn;
+//! - sleeping and waiting for I/O release the lock ([`GilThread::release_while`]).
+//!
+//! The clock is injected because `std::time::Instant` does not exist on wasm32-unknown-unknown.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+use threadlab_workloads::Checkpoint;
+
+/// Milliseconds on the caller's clock.
+pub type Clock = fn() -> f64;
+
+pub struct Gil {
+    state: Mutex<State>,
+    /// Signalled when the lock is released.
+    released: Condvar,
+    /// Signalled when the lock changes hands (for FORCE_SWITCHING).
+    switched: Condvar,
+    drop_request: AtomicBool,
+    interval: Duration,
+}
+
+#[derive(Default)]
+struct State {
+    locked: bool,
+    /// Counts acquisitions, so a waiter can tell whether a hand-over happened while it slept.
+    switches: u64,
+}
+
+impl Gil {
+    pub fn new(switch_interval: Duration) -> Self {
+        Gil {
+            state: Mutex::new(State::default()),
+            released: Condvar::new(),
+            switched: Condvar::new(),
+            drop_request: AtomicBool::new(false),
+            interval: switch_interval,
+        }
+    }
+
+    fn lock_state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding `state` cannot leave it inconsistent (plain fields), so poison
+        // is ignored.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes the lock; returns whether it had to wait for it.
+    fn acquire(&self) -> bool {
+        let mut state = self.lock_state();
+        let contended = state.locked;
+        while state.locked {
+            let seen = state.switches;
+            let (guard, wait) = self
+                .released
+                .wait_timeout(state, self.interval)
+                .unwrap_or_else(|e| e.into_inner());
+            state = guard;
+            if wait.timed_out() && state.locked && state.switches == seen {
+                self.drop_request.store(true, Ordering::Relaxed);
+            }
+        }
+        state.locked = true;
+        state.switches += 1;
+        self.drop_request.store(false, Ordering::Relaxed);
+        self.switched.notify_all();
+        contended
+    }
+
+    fn release(&self, forced: bool) {
+        let mut state = self.lock_state();
+        state.locked = false;
+        self.released.notify_one();
+        if forced {
+            // Wait until somebody else took the lock, so we do not snatch it straight back.
+            let before = state.switches;
+            while state.switches == before && !state.locked {
+                state = self.switched.wait(state).unwrap_or_else(|e| e.into_inner());
+            }
+        }
+    }
+
+    fn drop_requested(&self) -> bool {
+        self.drop_request.load(Ordering::Relaxed)
+    }
+
+    /// Takes the lock for the calling thread, returning its handle.
+    pub fn enter(&self, clock: Clock) -> GilThread<'_> {
+        let mut thread = GilThread { gil: self, clock, waits: Vec::new() };
+        thread.acquire_timed();
+        thread
+    }
+}
+
+/// One thread's hold on the GIL. Records every interval it spent waiting for the lock.
+pub struct GilThread<'a> {
+    gil: &'a Gil,
+    clock: Clock,
+    waits: Vec<(f64, f64)>,
+}
+
+impl GilThread<'_> {
+    fn acquire_timed(&mut self) {
+        let start = (self.clock)();
+        if self.gil.acquire() {
+            self.waits.push((start, (self.clock)()));
+        }
+    }
+
+    /// Releases the lock around `wait` (a sleep or an I/O wait), then takes it back.
+    pub fn release_while<T>(&mut self, wait: impl FnOnce() -> T) -> T {
+        self.gil.release(false);
+        let out = wait();
+        self.acquire_timed();
+        out
+    }
+
+    /// Intervals (start, end) on the injected clock spent waiting for the lock, and clears them.
+    pub fn take_waits(&mut self) -> Vec<(f64, f64)> {
+        std::mem::take(&mut self.waits)
+    }
+}
+
+impl Checkpoint for GilThread<'_> {
+    #[inline]
+    fn tick(&mut self) {
+        if self.gil.drop_requested() {
+            self.gil.release(true);
+            self.acquire_timed();
+        }
+    }
+}
+
+impl Drop for GilThread<'_> {
+    fn drop(&mut self) {
+        self.gil.release(false);
+    }
+}

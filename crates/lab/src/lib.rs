@@ -1,0 +1,16 @@
+//! Everything between a spec and a report that needs no browser: spec parsing and validation,
+//! the run plan, statistics, the report model, the verdict, presets and the executor protocol.
+//! No wasm dependencies; tested natively.
+
+pub mod plan;
+pub mod presets;
+pub mod protocol;
+pub mod report;
+pub mod spec;
+pub mod stats;
+pub mod verdict;
+
+pub use spec::{Mode, Spec, SpecError, MAX_WORKERS};
+
+/// Version reported in `env.version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

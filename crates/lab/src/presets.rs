@@ -1,0 +1,77 @@
+//! The articles' experiments, one click each.
+
+use serde_json::{json, Value};
+
+pub struct Preset {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// What the original article claimed.
+    pub claim: &'static str,
+    pub spec: Value,
+}
+
+pub fn all() -> Vec<Preset> {
+    vec![
+        Preset {
+            id: "fib-threads-vs-processes",
+            title: "10 x fib(35): threads vs processes",
+            claim: "With the GIL, 10 threads take as long as doing the work sequentially; 10 processes use every core.",
+            spec: json!({"workload": {"kind": "fib", "n": 35}, "tasks": 10,
+                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                         "workers": [10], "repeat": 3, "warmup": 1}),
+        },
+        Preset {
+            id: "sum-sweep",
+            title: "Sum of the first 100 million integers, 1 to 16 workers",
+            claim: "Threads do not speed up the sum; processes do, up to the number of cores.",
+            spec: json!({"workload": {"kind": "sum", "n": 100_000_000u64}, "tasks": 16,
+                         "modes": ["sequential", "threads", "threads-gil", "processes"],
+                         "workers": [1, 2, 4, 8, 16], "repeat": 3, "warmup": 1,
+                         "processes": {"start": "warm"}}),
+        },
+        Preset {
+            id: "append-1-vs-2-processes",
+            title: "Append 10 million random integers to a list, 1 vs 2 processes",
+            claim: "Two processes finish two lists in about the time one process takes for one.",
+            spec: json!({"workload": {"kind": "sample_append", "n": 10_000_000}, "tasks": 2,
+                         "modes": ["sequential", "processes"], "workers": [1, 2], "repeat": 3, "warmup": 1}),
+        },
+        Preset {
+            id: "sleep-threads-vs-processes",
+            title: "Sleep-based work: 2 threads vs 2 processes",
+            claim: "Sleeping releases the GIL, so threads overlap waits as well as processes do, without the start-up cost.",
+            spec: json!({"workload": {"kind": "sleep", "ms": 500}, "tasks": 2,
+                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                         "workers": [2], "repeat": 3, "warmup": 0}),
+        },
+        Preset {
+            id: "mandelbrot-sweep",
+            title: "Mandelbrot rows, 1 to 8 workers",
+            claim: "A CPU-bound image splits into rows; parallel workers help up to the core count.",
+            spec: json!({"workload": {"kind": "mandelbrot", "width": 800, "height": 600, "max_iter": 500}, "tasks": 16,
+                         "modes": ["sequential", "threads", "threads-gil", "processes"],
+                         "workers": [1, 2, 4, 8], "repeat": 3, "warmup": 1, "processes": {"start": "warm"}}),
+        },
+    ]
+}
+
+pub fn find(id: &str) -> Option<Preset> {
+    all().into_iter().find(|p| p.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Spec;
+
+    #[test]
+    fn every_preset_is_a_valid_spec_with_a_unique_id() {
+        let presets = all();
+        for p in &presets {
+            Spec::from_value(&p.spec).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+            assert_eq!(presets.iter().filter(|q| q.id == p.id).count(), 1);
+        }
+        assert!(find("fib-threads-vs-processes").is_some());
+        assert!(find("nope").is_none());
+    }
+}

@@ -1,0 +1,67 @@
+//! Messages between the page and its engines (JSON text over postMessage). Both sides are Rust,
+//! so these types are the single definition of the protocol.
+
+use serde::{Deserialize, Serialize};
+use threadlab_workloads::Workload;
+
+/// Page -> an isolated worker running the plain module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum WorkerRequest {
+    /// Run tasks `indices` of `tasks`: one after another, or all in flight at once (`concurrent`,
+    /// the asyncio analogue: waits overlap, CPU work still runs one task at a time).
+    Run { workload: Workload, tasks: u32, indices: Vec<u32>, concurrent: bool, worker: u32 },
+    /// Compute the expected checksum of every task (outside any timed run).
+    Expected { workload: Workload, tasks: u32 },
+    /// Get the workload's kernel optimised before timing; replies `Done` with no outcomes.
+    WarmUp { workload: Workload },
+}
+
+/// Worker -> page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum WorkerReply {
+    Done { outcomes: Vec<TaskOutcome> },
+    Expected { checksums: Vec<u64> },
+    Failed { error: String },
+}
+
+/// Page -> the threads engine (threaded module, inside its coordinator Worker).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ThreadsCommand {
+    /// Get the workload's kernels optimised, outside any timed run. Replies `Done` with no
+    /// outcomes.
+    WarmUp { workload: Workload },
+    Run(ThreadsRequest),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ThreadsRequest {
+    pub workload: Workload,
+    pub tasks: u32,
+    pub workers: u32,
+    /// `Some` runs every task under the emulated GIL with this switch interval.
+    pub gil_switch_interval_ms: Option<f64>,
+}
+
+/// The threads engine -> page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum ThreadsReply {
+    Done { outcomes: Vec<TaskOutcome> },
+    Failed { error: String },
+}
+
+/// What one task did. Times are absolute milliseconds (`performance.timeOrigin + now()`), the
+/// one clock every worker shares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskOutcome {
+    pub task: u32,
+    pub worker: u32,
+    pub start: f64,
+    pub end: f64,
+    pub checksum: u64,
+    /// Intervals spent waiting for the emulated GIL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gil_waits: Vec<(f64, f64)>,
+}

@@ -1,0 +1,264 @@
+//! The report contract (shared/DESIGN.md): per-cell statistics, verification and traces.
+
+use crate::plan::Cell;
+use crate::protocol::TaskOutcome;
+use crate::spec::{Mode, Spec};
+use crate::stats::Summary;
+use crate::verdict::Verdict;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Env {
+    pub cores: u32,
+    pub cross_origin_isolated: bool,
+    pub user_agent: String,
+    pub timer_resolution_ms: f64,
+    pub version: String,
+}
+
+/// One task in a run's timeline, in milliseconds since the run started.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceEvent {
+    pub task: u32,
+    pub worker: u32,
+    pub start_ms: f64,
+    pub end_ms: f64,
+    pub gil_wait_ms: f64,
+    /// The GIL waits themselves, [start_ms, end_ms] on the same clock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gil_waits: Vec<[f64; 2]>,
+}
+
+impl TraceEvent {
+    pub fn from_outcome(o: &TaskOutcome, run_start: f64) -> TraceEvent {
+        let rel = |t: f64| round3(t - run_start);
+        let gil_waits: Vec<[f64; 2]> = o.gil_waits.iter().map(|&(a, b)| [rel(a), rel(b)]).collect();
+        TraceEvent {
+            task: o.task,
+            worker: o.worker,
+            start_ms: rel(o.start),
+            end_ms: rel(o.end),
+            gil_wait_ms: round3(o.gil_waits.iter().map(|(a, b)| b - a).sum()),
+            gil_waits,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub mode: Mode,
+    pub workers: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    #[serde(default)]
+    pub samples_ms: Vec<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stddev_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speedup: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<f64>,
+    pub verified: bool,
+    pub checksum: String,
+    /// Mean time from creating a process worker to its first task (cold processes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_ms: Option<f64>,
+    /// Per-task problems (a wrong checksum...), in plain words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    /// Timeline of the last measured repetition.
+    pub trace: Vec<TraceEvent>,
+}
+
+/// One timed repetition of a cell.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub wall_ms: f64,
+    pub run_start: f64,
+    pub outcomes: Vec<TaskOutcome>,
+    pub startup_ms: Option<f64>,
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl RunRecord {
+    pub fn skipped(cell: Cell, reason: &str) -> RunRecord {
+        RunRecord {
+            mode: cell.mode,
+            workers: cell.workers,
+            skipped: Some(reason.to_string()),
+            samples_ms: vec![],
+            median_ms: None,
+            mean_ms: None,
+            stddev_ms: None,
+            min_ms: None,
+            max_ms: None,
+            speedup: None,
+            efficiency: None,
+            verified: false,
+            checksum: String::new(),
+            startup_ms: None,
+            errors: vec![],
+            trace: vec![],
+        }
+    }
+
+    /// Summarises measured samples and checks every task's checksum against `expected`
+    /// (indexed by task). A run is verified when every repetition returned every task exactly
+    /// once with the expected checksum.
+    pub fn measured(cell: Cell, samples: &[Sample], expected: &[u64]) -> RunRecord {
+        let mut record = RunRecord::skipped(cell, "");
+        record.skipped = None;
+        let mut errors = Vec::new();
+        for (rep, sample) in samples.iter().enumerate() {
+            let mut seen = vec![false; expected.len()];
+            for o in &sample.outcomes {
+                match expected.get(o.task as usize) {
+                    None => errors.push(format!("repetition {}: unknown task {}", rep + 1, o.task)),
+                    Some(&want) if want != o.checksum => errors.push(format!(
+                        "repetition {}: task {} returned checksum {} instead of {}",
+                        rep + 1,
+                        o.task,
+                        o.checksum,
+                        want
+                    )),
+                    Some(_) if seen[o.task as usize] => errors.push(format!("repetition {}: task {} ran twice", rep + 1, o.task)),
+                    Some(_) => seen[o.task as usize] = true,
+                }
+            }
+            let missing = seen.iter().filter(|s| !**s).count();
+            if missing > 0 {
+                errors.push(format!("repetition {}: {missing} task(s) returned no result", rep + 1));
+            }
+        }
+        record.verified = !samples.is_empty() && errors.is_empty();
+        record.errors = errors;
+        record.checksum = threadlab_workloads::combine(expected.iter().copied()).to_string();
+        record.samples_ms = samples.iter().map(|s| round3(s.wall_ms)).collect();
+        if let Some(s) = Summary::of(&record.samples_ms) {
+            record.median_ms = Some(round3(s.median));
+            record.mean_ms = Some(round3(s.mean));
+            record.stddev_ms = Some(round3(s.stddev));
+            record.min_ms = Some(s.min);
+            record.max_ms = Some(s.max);
+        }
+        let startups: Vec<f64> = samples.iter().filter_map(|s| s.startup_ms).collect();
+        if !startups.is_empty() {
+            record.startup_ms = Some(round3(startups.iter().sum::<f64>() / startups.len() as f64));
+        }
+        if let Some(last) = samples.last() {
+            let mut trace: Vec<TraceEvent> = last.outcomes.iter().map(|o| TraceEvent::from_outcome(o, last.run_start)).collect();
+            trace.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+            record.trace = trace;
+        }
+        record
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub spec: Spec,
+    pub env: Env,
+    pub runs: Vec<RunRecord>,
+    pub verdict: Verdict,
+}
+
+impl Report {
+    /// Fills in speedups (against the sequential median when measured, else the same mode at 1
+    /// worker) and the verdict.
+    pub fn new(spec: Spec, env: Env, mut runs: Vec<RunRecord>) -> Report {
+        let sequential = runs.iter().find(|r| r.mode == Mode::Sequential).and_then(|r| r.median_ms);
+        let one_worker: Vec<(Mode, f64)> =
+            runs.iter().filter(|r| r.workers == 1).filter_map(|r| Some((r.mode, r.median_ms?))).collect();
+        for r in &mut runs {
+            let baseline = sequential.or_else(|| one_worker.iter().find(|(m, _)| *m == r.mode).map(|(_, t)| *t));
+            if let (Some(base), Some(median)) = (baseline, r.median_ms) {
+                if median > 0.0 {
+                    let speedup = base / median;
+                    r.speedup = Some((speedup * 1000.0).round() / 1000.0);
+                    r.efficiency = Some((speedup / f64::from(r.workers) * 1000.0).round() / 1000.0);
+                }
+            }
+        }
+        let verdict = Verdict::from_runs(&spec, &env, &runs);
+        Report { spec, env, runs, verdict }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a report always serializes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(task: u32, worker: u32, start: f64, end: f64, checksum: u64) -> TaskOutcome {
+        TaskOutcome { task, worker, start, end, checksum, gil_waits: vec![(start, start + 1.0)] }
+    }
+
+    fn sample(wall: f64, checksums: &[u64]) -> Sample {
+        let outcomes = checksums.iter().enumerate().map(|(i, &c)| outcome(i as u32, 1 + i as u32 % 2, 1000.0 + i as f64, 1010.0, c)).collect();
+        Sample { wall_ms: wall, run_start: 1000.0, outcomes, startup_ms: None }
+    }
+
+    #[test]
+    fn verification_catches_wrong_missing_and_duplicate_tasks() {
+        let cell = Cell { mode: Mode::Threads, workers: 2 };
+        let ok = RunRecord::measured(cell, &[sample(10.0, &[5, 8]), sample(12.0, &[5, 8])], &[5, 8]);
+        assert!(ok.verified, "{:?}", ok.errors);
+        assert_eq!(ok.checksum, "13");
+        assert_eq!(ok.median_ms, Some(11.0));
+        assert_eq!(ok.trace.len(), 2);
+        assert_eq!(ok.trace[0].gil_wait_ms, 1.0);
+        assert_eq!(ok.trace[1].start_ms, 1.0);
+
+        let wrong = RunRecord::measured(cell, &[sample(10.0, &[5, 9])], &[5, 8]);
+        assert!(!wrong.verified);
+        assert!(wrong.errors[0].contains("task 1 returned checksum 9 instead of 8"));
+
+        let mut dup = sample(10.0, &[5, 8]);
+        dup.outcomes[1].task = 0;
+        dup.outcomes[1].checksum = 5;
+        let r = RunRecord::measured(cell, &[dup], &[5, 8]);
+        assert!(!r.verified);
+        assert!(r.errors.iter().any(|e| e.contains("ran twice")));
+        assert!(r.errors.iter().any(|e| e.contains("1 task(s) returned no result")));
+    }
+
+    #[test]
+    fn speedup_is_against_sequential_else_one_worker() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}}"#).unwrap();
+        let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "test".into(), timer_resolution_ms: 0.005, version: "x".into() };
+        let rec = |mode, workers, ms| {
+            RunRecord::measured(Cell { mode, workers }, &[sample(ms, &[5, 8])], &[5, 8])
+        };
+        let report = Report::new(spec.clone(), env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 50.0)]);
+        assert_eq!(report.runs[1].speedup, Some(2.0));
+        assert_eq!(report.runs[1].efficiency, Some(1.0));
+        let report = Report::new(spec, env, vec![rec(Mode::Processes, 1, 90.0), rec(Mode::Processes, 2, 60.0)]);
+        assert_eq!(report.runs[1].speedup, Some(1.5));
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["runs"][0]["mode"], "processes");
+        assert!(json["runs"][0]["samples_ms"].is_array());
+        assert!(json["verdict"]["summary"].is_string());
+    }
+
+    #[test]
+    fn skipped_runs_carry_a_reason_instead_of_samples() {
+        let r = RunRecord::skipped(Cell { mode: Mode::Threads, workers: 2 }, "no cross-origin isolation");
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["skipped"], "no cross-origin isolation");
+        assert!(json.get("median_ms").is_none());
+    }
+}

@@ -1,0 +1,401 @@
+//! The spec contract (shared/DESIGN.md): parsing with defaults, and validation whose errors name
+//! the field and the allowed range. Nothing runs unless `Spec::parse` said yes.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+use threadlab_workloads::Workload;
+
+/// The most workers (threads or processes) one run may use. The threads engine keeps a pool of
+/// this many Web Workers.
+pub const MAX_WORKERS: u32 = 16;
+pub const MAX_TASKS: u32 = 256;
+pub const MAX_REPEAT: u32 = 50;
+pub const MAX_WARMUP: u32 = 10;
+/// Shared memory budget for data the threads keep at once (the module's maximum is 1 GiB).
+pub const THREAD_MEMORY_BUDGET_MB: u64 = 768;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mode {
+    #[serde(rename = "sequential")]
+    Sequential,
+    #[serde(rename = "threads")]
+    Threads,
+    #[serde(rename = "threads-gil")]
+    ThreadsGil,
+    #[serde(rename = "processes")]
+    Processes,
+    #[serde(rename = "async")]
+    Async,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 5] = [Mode::Sequential, Mode::Threads, Mode::ThreadsGil, Mode::Processes, Mode::Async];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Sequential => "sequential",
+            Mode::Threads => "threads",
+            Mode::ThreadsGil => "threads-gil",
+            Mode::Processes => "processes",
+            Mode::Async => "async",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Modes that run on one thread whatever the worker count.
+    pub fn is_single_threaded(self) -> bool {
+        matches!(self, Mode::Sequential | Mode::Async)
+    }
+
+    /// Modes that need shared memory (cross-origin isolation).
+    pub fn needs_shared_memory(self) -> bool {
+        matches!(self, Mode::Threads | Mode::ThreadsGil)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcessStart {
+    /// Workers are created inside the timed run (multiprocessing's default behaviour).
+    Cold,
+    /// A pool is created before timing starts.
+    Warm,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GilSettings {
+    pub switch_interval_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessSettings {
+    pub start: ProcessStart,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Spec {
+    pub workload: Workload,
+    pub tasks: u32,
+    pub modes: Vec<Mode>,
+    pub workers: Vec<u32>,
+    pub repeat: u32,
+    pub warmup: u32,
+    pub gil: GilSettings,
+    pub processes: ProcessSettings,
+}
+
+/// A rejected spec: which field, and what is allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecError {
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid spec: {}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+fn err(field: &str, message: impl Into<String>) -> SpecError {
+    SpecError { field: field.to_string(), message: message.into() }
+}
+
+fn describe(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}...", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// Reads an integer field in `min..=max`, or its default when absent.
+fn int_field(obj: &Map<String, Value>, key: &str, path: &str, min: u64, max: u64, default: Option<u64>) -> Result<u64, SpecError> {
+    let range = || format!("must be an integer from {min} to {max}");
+    match obj.get(key) {
+        None => default.ok_or_else(|| err(path, format!("is required; {}", range()))),
+        Some(v) => match v.as_u64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1.8e19).map(|f| f as u64)) {
+            Some(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(err(path, format!("{} (got {})", range(), describe(v)))),
+        },
+    }
+}
+
+fn check_keys(obj: &Map<String, Value>, path: &str, allowed: &[&str]) -> Result<(), SpecError> {
+    for key in obj.keys() {
+        if !allowed.contains(&key.as_str()) {
+            let field = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
+            return Err(err(&field, format!("unknown field; allowed here: {list}")));
+        }
+    }
+    Ok(())
+}
+
+fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, SpecError> {
+    v.as_object().ok_or_else(|| err(path, format!("must be an object (got {})", describe(v))))
+}
+
+pub const WORKLOAD_KINDS: [&str; 7] = ["fib", "sum", "primes", "sample_append", "mandelbrot", "letters", "sleep"];
+
+fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
+    let obj = object(v, "workload")?;
+    let kind = match obj.get("kind") {
+        Some(Value::String(k)) => k.as_str(),
+        Some(other) => return Err(err("workload.kind", format!("must be a string (got {})", describe(other)))),
+        None => return Err(err("workload.kind", format!("is required; one of {}", WORKLOAD_KINDS.join(", ")))),
+    };
+    let int = |key: &str, min: u64, max: u64| int_field(obj, key, &format!("workload.{key}"), min, max, None);
+    let keys = |allowed: &[&str]| check_keys(obj, "workload", &[&["kind"], allowed].concat());
+    let w = match kind {
+        "fib" => {
+            keys(&["n"])?;
+            Workload::Fib { n: int("n", 1, 40)? as u32 }
+        }
+        "sum" => {
+            keys(&["n"])?;
+            Workload::Sum { n: int("n", 1, 4_000_000_000)? }
+        }
+        "primes" => {
+            keys(&["n"])?;
+            Workload::Primes { n: int("n", 2, 20_000_000)? }
+        }
+        "sample_append" => {
+            keys(&["n"])?;
+            Workload::SampleAppend { n: int("n", 1, 10_000_000)? as u32 }
+        }
+        "mandelbrot" => {
+            keys(&["width", "height", "max_iter"])?;
+            Workload::Mandelbrot {
+                width: int("width", 1, 4096)? as u32,
+                height: int("height", 1, 4096)? as u32,
+                max_iter: int("max_iter", 1, 100_000)? as u32,
+            }
+        }
+        "letters" => {
+            keys(&[])?;
+            Workload::Letters {}
+        }
+        "sleep" => {
+            keys(&["ms"])?;
+            Workload::Sleep { ms: int("ms", 0, 10_000)? as u32 }
+        }
+        other => {
+            return Err(err(
+                "workload.kind",
+                format!("unknown kind {}; one of {}", describe(&Value::String(other.into())), WORKLOAD_KINDS.join(", ")),
+            ))
+        }
+    };
+    Ok(w)
+}
+
+impl Spec {
+    /// Parses spec JSON text.
+    pub fn parse(json: &str) -> Result<Spec, SpecError> {
+        let value: Value = serde_json::from_str(json).map_err(|e| err("spec", format!("is not valid JSON: {e}")))?;
+        Spec::from_value(&value)
+    }
+
+    /// Validates a JSON value and fills in defaults.
+    pub fn from_value(value: &Value) -> Result<Spec, SpecError> {
+        let obj = object(value, "spec")?;
+        check_keys(obj, "", &["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes"])?;
+        let workload = parse_workload(obj.get("workload").ok_or_else(|| err("workload", "is required, e.g. {\"kind\": \"fib\", \"n\": 35}"))?)?;
+        let tasks = int_field(obj, "tasks", "tasks", 1, u64::from(MAX_TASKS), Some(10))? as u32;
+        let repeat = int_field(obj, "repeat", "repeat", 1, u64::from(MAX_REPEAT), Some(3))? as u32;
+        let warmup = int_field(obj, "warmup", "warmup", 0, u64::from(MAX_WARMUP), Some(1))? as u32;
+
+        let modes = match obj.get("modes") {
+            None => Mode::ALL.to_vec(),
+            Some(v) => {
+                let names = || Mode::ALL.map(Mode::name).join(", ");
+                let list = v.as_array().ok_or_else(|| err("modes", format!("must be a list of modes: {}", names())))?;
+                if list.is_empty() {
+                    return Err(err("modes", format!("must name at least one mode: {}", names())));
+                }
+                let mut modes = Vec::new();
+                for (i, m) in list.iter().enumerate() {
+                    let mode = m
+                        .as_str()
+                        .and_then(Mode::from_name)
+                        .ok_or_else(|| err(&format!("modes[{i}]"), format!("unknown mode {}; one of {}", describe(m), names())))?;
+                    if !modes.contains(&mode) {
+                        modes.push(mode);
+                    }
+                }
+                modes
+            }
+        };
+
+        let workers = match obj.get("workers") {
+            None => vec![1, 2, 4],
+            Some(v) => {
+                let range = format!("must be a list of integers from 1 to {MAX_WORKERS}");
+                let list = v.as_array().ok_or_else(|| err("workers", range.clone()))?;
+                if list.is_empty() || list.len() > MAX_WORKERS as usize {
+                    return Err(err("workers", format!("{range}, with 1 to {MAX_WORKERS} entries")));
+                }
+                let mut workers = Vec::new();
+                for (i, w) in list.iter().enumerate() {
+                    let n = w.as_u64().filter(|n| (1..=u64::from(MAX_WORKERS)).contains(n));
+                    let n = n.ok_or_else(|| err(&format!("workers[{i}]"), format!("must be an integer from 1 to {MAX_WORKERS} (got {})", describe(w))))?;
+                    workers.push(n as u32);
+                }
+                workers.sort_unstable();
+                workers.dedup();
+                workers
+            }
+        };
+
+        let gil = match obj.get("gil") {
+            None => GilSettings { switch_interval_ms: 5.0 },
+            Some(v) => {
+                let g = object(v, "gil")?;
+                check_keys(g, "gil", &["switch_interval_ms"])?;
+                let ms = match g.get("switch_interval_ms") {
+                    None => 5.0,
+                    Some(x) => x
+                        .as_f64()
+                        .filter(|ms| (0.1..=1000.0).contains(ms))
+                        .ok_or_else(|| err("gil.switch_interval_ms", format!("must be a number from 0.1 to 1000 (got {})", describe(x))))?,
+                };
+                GilSettings { switch_interval_ms: ms }
+            }
+        };
+
+        let processes = match obj.get("processes") {
+            None => ProcessSettings { start: ProcessStart::Cold },
+            Some(v) => {
+                let p = object(v, "processes")?;
+                check_keys(p, "processes", &["start"])?;
+                let start = match p.get("start") {
+                    None => ProcessStart::Cold,
+                    Some(Value::String(s)) if s == "cold" => ProcessStart::Cold,
+                    Some(Value::String(s)) if s == "warm" => ProcessStart::Warm,
+                    Some(x) => return Err(err("processes.start", format!("must be \"cold\" or \"warm\" (got {})", describe(x)))),
+                };
+                ProcessSettings { start }
+            }
+        };
+
+        let spec = Spec { workload, tasks, modes, workers, repeat, warmup, gil, processes };
+        spec.check_memory()?;
+        Ok(spec)
+    }
+
+    /// Threads share one memory: lists built at once by concurrent threads must fit in it.
+    fn check_memory(&self) -> Result<(), SpecError> {
+        let Workload::SampleAppend { n } = self.workload else { return Ok(()) };
+        if !self.modes.iter().any(|m| m.needs_shared_memory()) {
+            return Ok(());
+        }
+        let concurrent = u64::from(self.max_workers().min(self.tasks));
+        // u32 items, and a growing Vec may briefly hold its old and new buffer.
+        let need_mb = concurrent * u64::from(n) * 4 * 2 / (1 << 20);
+        if need_mb > THREAD_MEMORY_BUDGET_MB {
+            return Err(err(
+                "workload.n",
+                format!(
+                    "{concurrent} threads appending {n} integers each need about {need_mb} MB of shared memory; \
+                     the limit is {THREAD_MEMORY_BUDGET_MB} MB: lower n, tasks or workers, or drop the threads modes"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn max_workers(&self) -> u32 {
+        self.workers.iter().copied().max().unwrap_or(1)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a spec always serializes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Spec, SpecError> {
+        Spec::parse(s)
+    }
+
+    #[test]
+    fn the_contract_example_parses() {
+        let spec = parse(
+            r#"{"workload": {"kind": "fib", "n": 35}, "tasks": 10,
+                "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                "workers": [1, 2, 4, 8, 16], "repeat": 3, "warmup": 1,
+                "gil": {"switch_interval_ms": 5}, "processes": {"start": "cold"}}"#,
+        )
+        .unwrap();
+        assert_eq!(spec.workload, Workload::Fib { n: 35 });
+        assert_eq!(spec.workers, vec![1, 2, 4, 8, 16]);
+        assert_eq!(spec.modes.len(), 5);
+    }
+
+    #[test]
+    fn everything_but_the_workload_has_a_default() {
+        let spec = parse(r#"{"workload": {"kind": "letters"}}"#).unwrap();
+        assert_eq!(spec.tasks, 10);
+        assert_eq!(spec.repeat, 3);
+        assert_eq!(spec.warmup, 1);
+        assert_eq!(spec.modes, Mode::ALL.to_vec());
+        assert_eq!(spec.gil.switch_interval_ms, 5.0);
+        assert_eq!(spec.processes.start, ProcessStart::Cold);
+        // Round trip: the serialized spec parses to itself.
+        assert_eq!(parse(&spec.to_json()).unwrap(), spec);
+    }
+
+    #[test]
+    fn errors_name_the_field_and_the_range() {
+        let cases = [
+            (r#"{"workload": {"kind": "fib", "n": 99}}"#, "workload.n", "from 1 to 40"),
+            (r#"{"workload": {"kind": "fib"}}"#, "workload.n", "required"),
+            (r#"{"workload": {"kind": "fibonacci"}}"#, "workload.kind", "one of fib"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "tasks": 0}"#, "tasks", "from 1 to 256"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "workers": [1, 17]}"#, "workers[1]", "from 1 to 16"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "workers": []}"#, "workers", "1 to 16 entries"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "modes": ["threadz"]}"#, "modes[0]", "threads-gil"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "repeat": 2.5}"#, "repeat", "integer"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "gil": {"switch_interval_ms": 0}}"#, "gil.switch_interval_ms", "0.1 to 1000"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"start": "hot"}}"#, "processes.start", "cold"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "task": 3}"#, "task", "unknown field"),
+            (r#"{"workload": {"kind": "fib", "n": 30, "m": 1}}"#, "workload.m", "unknown field"),
+            (r#"{"tasks": 3}"#, "workload", "required"),
+            (r#"[1, 2]"#, "spec", "object"),
+            (r#"{"workload": "#, "spec", "JSON"),
+        ];
+        for (json, field, words) in cases {
+            let e = parse(json).unwrap_err();
+            assert_eq!(e.field, field, "{json}: {e}");
+            assert!(e.to_string().contains(words), "{json}: {e}");
+        }
+    }
+
+    #[test]
+    fn duplicate_workers_and_modes_collapse() {
+        let spec = parse(r#"{"workload": {"kind": "sleep", "ms": 1}, "workers": [4, 1, 4], "modes": ["async", "async"]}"#).unwrap();
+        assert_eq!(spec.workers, vec![1, 4]);
+        assert_eq!(spec.modes, vec![Mode::Async]);
+    }
+
+    #[test]
+    fn shared_memory_budget_is_checked_for_threads_only() {
+        let big = r#"{"workload": {"kind": "sample_append", "n": 10000000}, "tasks": 16, "workers": [16]"#;
+        let e = parse(&format!("{big}}}")).unwrap_err();
+        assert_eq!(e.field, "workload.n");
+        assert!(parse(&format!(r#"{big}, "modes": ["processes"]}}"#)).is_ok());
+        // The articles' experiment: 2 x 10 million in 1 vs 2 workers fits.
+        assert!(parse(r#"{"workload": {"kind": "sample_append", "n": 10000000}, "tasks": 2, "workers": [1, 2]}"#).is_ok());
+    }
+}

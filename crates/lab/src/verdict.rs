@@ -1,0 +1,120 @@
+//! The verdict: a few sentences computed from the measured numbers.
+
+use crate::report::{Env, RunRecord};
+use crate::spec::{Mode, ProcessStart, Spec};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub summary: String,
+    pub details: Vec<String>,
+}
+
+fn label(r: &RunRecord) -> String {
+    if r.mode.is_single_threaded() {
+        r.mode.name().to_string()
+    } else {
+        format!("{} with {} worker{}", r.mode.name(), r.workers, if r.workers == 1 { "" } else { "s" })
+    }
+}
+
+fn times(x: f64) -> String {
+    if x >= 10.0 {
+        format!("{x:.0}x")
+    } else {
+        format!("{x:.2}x")
+    }
+}
+
+/// The best (lowest median) run of a mode.
+fn best(runs: &[RunRecord], mode: Mode) -> Option<&RunRecord> {
+    runs.iter()
+        .filter(|r| r.mode == mode && r.median_ms.is_some())
+        .min_by(|a, b| a.median_ms.unwrap().total_cmp(&b.median_ms.unwrap()))
+}
+
+impl Verdict {
+    pub fn from_runs(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Verdict {
+        let mut details = Vec::new();
+        let measured: Vec<&RunRecord> = runs.iter().filter(|r| r.median_ms.is_some()).collect();
+        let Some(winner) = measured.iter().min_by(|a, b| a.median_ms.unwrap().total_cmp(&b.median_ms.unwrap())) else {
+            let reasons: Vec<String> = runs.iter().filter_map(|r| Some(format!("{}: {}", r.mode.name(), r.skipped.as_ref()?))).collect();
+            return Verdict { summary: "Nothing was measured.".into(), details: reasons };
+        };
+        let waiting = spec.workload.is_waiting();
+        let sequential = best(runs, Mode::Sequential);
+        let mut summary = format!("{} was fastest ({:.1} ms median", label(winner), winner.median_ms.unwrap());
+        match (sequential, winner.speedup) {
+            (Some(seq), Some(s)) if seq.mode != winner.mode => {
+                summary.push_str(&format!(", {} the speed of sequential at {:.1} ms).", times(s), seq.median_ms.unwrap()))
+            }
+            _ => summary.push_str(").".into()),
+        }
+
+        if let (Some(gil), Some(threads)) = (best(runs, Mode::ThreadsGil), best(runs, Mode::Threads)) {
+            let ratio = gil.median_ms.unwrap() / threads.median_ms.unwrap();
+            details.push(if waiting {
+                format!("Threads with the GIL took {} the time of free threads: waiting releases the GIL, so their waits overlap as in CPython.", times(ratio))
+            } else {
+                format!("Threads with the GIL took {} the time of free threads: only the thread holding the GIL computes, as in CPython.", times(ratio))
+            });
+        }
+        if let (Some(gil), Some(procs)) = (best(runs, Mode::ThreadsGil), best(runs, Mode::Processes)) {
+            let ratio = gil.median_ms.unwrap() / procs.median_ms.unwrap();
+            if ratio > 1.0 {
+                details.push(format!("Processes were {} faster than threads with the GIL: each process has its own interpreter, so no lock is shared.", times(ratio)));
+            } else {
+                details.push(format!("Threads with the GIL were {} faster than processes: for this work the GIL did not limit them, and threads start for free.", times(1.0 / ratio)));
+            }
+        }
+        if let Some(gil) = best(runs, Mode::ThreadsGil) {
+            let waited: f64 = gil.trace.iter().map(|e| e.gil_wait_ms).sum();
+            if waited > 0.0 {
+                details.push(format!("In the last {} run, threads spent {waited:.1} ms in total waiting for the GIL.", label(gil)));
+            }
+        }
+        if !waiting {
+            details.push(format!(
+                "Your machine reports {} core{}, so {}x is the best speedup any mode can show on CPU work.",
+                env.cores,
+                if env.cores == 1 { "" } else { "s" },
+                env.cores
+            ));
+            if spec.max_workers() > env.cores && spec.modes.iter().any(|m| !m.is_single_threaded()) {
+                details.push(format!(
+                    "Runs with more workers than cores ({}) cannot compute faster: the extra workers take turns.",
+                    env.cores
+                ));
+            }
+        }
+        if let Some(procs) = best(runs, Mode::Processes) {
+            if let Some(startup) = procs.startup_ms {
+                let how = match spec.processes.start {
+                    ProcessStart::Cold => "inside the timed run, as multiprocessing does",
+                    ProcessStart::Warm => "before timing",
+                };
+                details.push(format!("Starting a process worker took {startup:.1} ms on average, {how}."));
+            }
+        }
+        if let Some(asyn) = best(runs, Mode::Async) {
+            if !waiting {
+                if let Some(s) = asyn.speedup {
+                    details.push(format!("async ran at {} sequential speed: one thread, so CPU work runs one task at a time.", times(s)));
+                }
+            }
+        }
+        for r in runs {
+            if let Some(reason) = &r.skipped {
+                let line = format!("{} was skipped: {reason}", r.mode.name());
+                if !details.contains(&line) {
+                    details.push(line);
+                }
+            }
+        }
+        let unverified: Vec<String> = runs.iter().filter(|r| r.skipped.is_none() && !r.verified).map(label).collect();
+        if !unverified.is_empty() {
+            details.insert(0, format!("Results that failed verification: {}. Their timings are not trustworthy.", unverified.join(", ")));
+        }
+        Verdict { summary, details }
+    }
+}

@@ -1,0 +1,95 @@
+//! Pure Rust workload kernels, shared by every executor (native tests, the plain Wasm module and
+//! the threaded one). No wasm dependencies.
+//!
+//! A [`Workload`] is split into numbered tasks. Each task is run by [`run_cpu_task`] and returns a
+//! checksum; [`expected_checksum`] computes the same value by an independent route (closed form,
+//! sieve, periodicity...) so a result can be verified without trusting the kernel.
+//!
+//! Kernels call [`Checkpoint::tick`] every few thousand operations. Executors use it for the
+//! emulated GIL; [`NoCheckpoint`] compiles to nothing.
+
+mod kernels;
+
+mod workload;
+
+pub use kernels::{fib, letter_sum, mandelbrot_rows, primes_in, sample_append, sum_range};
+pub use workload::{Task, TaskKind, Workload};
+
+/// Hook called by kernels between small units of work (about 10-100 microseconds apart).
+pub trait Checkpoint {
+    fn tick(&mut self);
+}
+
+/// A checkpoint that does nothing: free threads, processes, sequential runs.
+pub struct NoCheckpoint;
+
+impl Checkpoint for NoCheckpoint {
+    #[inline(always)]
+    fn tick(&mut self) {}
+}
+
+impl<C: Checkpoint + ?Sized> Checkpoint for &mut C {
+    #[inline(always)]
+    fn tick(&mut self) {
+        (**self).tick()
+    }
+}
+
+/// Runs one CPU task to completion and returns its checksum.
+/// Returns `None` for tasks that are not CPU work (sleep): the executor performs those itself.
+pub fn run_cpu_task(task: &Task, checkpoint: &mut impl Checkpoint) -> Option<u64> {
+    Some(match task.kind {
+        TaskKind::Fib { n } => fib(n, checkpoint),
+        TaskKind::Sum { start, end } => sum_range(start, end, checkpoint),
+        TaskKind::Primes { start, end } => primes_in(start, end, checkpoint),
+        TaskKind::SampleAppend { n, seed } => sample_append(n, seed, checkpoint),
+        TaskKind::Mandelbrot { width, height, max_iter, row_start, row_end } => {
+            mandelbrot_rows(width, height, max_iter, row_start..row_end, checkpoint)
+        }
+        TaskKind::Letter { letter, n } => letter_sum(letter, n, checkpoint),
+        TaskKind::Sleep { .. } => return None,
+    })
+}
+
+/// Runs a small instance of `workload`'s kernel for about `budget_ms` (on the caller's clock),
+/// before anything is timed. Browsers start Wasm in a baseline compiler and optimise hot
+/// functions later (V8's dynamic tiering): without this, whichever mode runs first is measured
+/// on slower code. Returns how many small tasks ran.
+pub fn warm_up(workload: &Workload, checkpoint: &mut impl Checkpoint, now: impl Fn() -> f64, budget_ms: f64) -> u32 {
+    if workload.is_waiting() {
+        return 0;
+    }
+    let task = workload.small().task(0, 1);
+    let until = now() + budget_ms;
+    let mut runs = 0;
+    while runs < 3 || now() < until {
+        std::hint::black_box(run_cpu_task(&task, checkpoint));
+        runs += 1;
+    }
+    runs
+}
+
+/// The checksum a correct run of `task` must return, computed independently of the kernel.
+pub fn expected_checksum(task: &Task) -> u64 {
+    match task.kind {
+        TaskKind::Fib { n } => kernels::fib_iterative(n),
+        TaskKind::Sum { start, end } => kernels::sum_closed_form(start, end),
+        TaskKind::Primes { start, end } => kernels::primes_by_sieve(start, end),
+        TaskKind::SampleAppend { n, seed } => kernels::sample_stream_checksum(n, seed),
+        TaskKind::Mandelbrot { width, height, max_iter, row_start, row_end } => {
+            kernels::mandelbrot_reference(width, height, max_iter, row_start..row_end)
+        }
+        TaskKind::Letter { letter, n } => kernels::letter_sum_periodic(letter, n),
+        TaskKind::Sleep { ms } => sleep_checksum(ms),
+    }
+}
+
+/// What a sleep task reports: its duration; the executor also checks that it really waited.
+pub fn sleep_checksum(ms: u32) -> u64 {
+    u64::from(ms)
+}
+
+/// Sum of task checksums, the run-level checksum shown in reports.
+pub fn combine(checksums: impl IntoIterator<Item = u64>) -> u64 {
+    checksums.into_iter().fold(0u64, u64::wrapping_add)
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds both Wasm modules into <out>/pkg:
+#   app.js + app_bg.wasm          plain module: page UI, orchestration, isolated process workers
+#   threads.js + threads_bg.wasm  threaded module: shared memory, rayon pool, emulated GIL
+# Called by trunk as a build hook (TRUNK_STAGING_DIR, TRUNK_PROFILE), or by hand:
+#   scripts/build-wasm.sh <out-dir> [release|debug]
+# Rust is always compiled with the release profile: timings from a debug build would mislead.
+# "debug" only skips wasm-opt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out="${1:-${TRUNK_STAGING_DIR:?give an output directory}}/pkg"
+profile="${2:-${TRUNK_PROFILE:-release}}"
+target=wasm32-unknown-unknown
+mkdir -p "$out"
+
+# 1 GiB of shared memory at most: enough for the spec limits (see lab::spec), modest for Safari.
+threads_rustflags="-C target-feature=+atomics,+bulk-memory,+mutable-globals \
+ -C link-arg=--shared-memory -C link-arg=--max-memory=1073741824 -C link-arg=--import-memory \
+ -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
+ -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
+
+build() { # crate out-name rustflags [cargo args...]
+  local crate=$1 name=$2 flags=$3; shift 3
+  local dir="target/wasm-$name"
+  RUSTFLAGS="$flags" cargo build --quiet -p "$crate" --target $target --release --target-dir "$dir" "$@"
+  wasm-bindgen --target web --out-dir "$out" --out-name "$name" "$dir/$target/release/${crate//-/_}.wasm"
+}
+
+build threadlab-app app ""
+# Shared memory needs std rebuilt with atomics (nightly -Zbuild-std).
+build threadlab-threads threads "$threads_rustflags" -Z build-std=panic_abort,std
+
+# Without this check a toolchain change could silently ship an unshared, non-threaded module.
+node scripts/check-shared-memory.mjs "$out/threads_bg.wasm"
+
+if [[ "$profile" == release ]]; then
+  features="--enable-threads --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue"
+  for name in app threads; do
+    node_modules/.bin/wasm-opt -O3 $features "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  done
+fi

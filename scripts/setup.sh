@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks to build (and, with --test, to test) threadlab.
+# Idempotent: every step checks first, so a second run takes seconds.
+# Heavy tools go to ~/.cargo/bin (persist between clones); npm packages to ./node_modules.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.22.1
+WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate version in Cargo.lock
+TOOLCHAIN=nightly            # threads need -Zbuild-std; see shared/TOOLCHAIN.md
+
+with_browser=0
+[[ "${1:-}" == "--test" ]] && with_browser=1
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+has_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"; }
+
+installed_targets=$(rustup target list --installed --toolchain "$TOOLCHAIN")
+if ! grep -q wasm32-unknown-unknown <<<"$installed_targets"; then
+  step "rustup: wasm32-unknown-unknown for $TOOLCHAIN"
+  rustup target add wasm32-unknown-unknown --toolchain "$TOOLCHAIN"
+fi
+if ! rustup component list --installed --toolchain "$TOOLCHAIN" | grep -q '^rust-src'; then
+  step "rustup: rust-src for $TOOLCHAIN"
+  rustup component add rust-src --toolchain "$TOOLCHAIN"
+fi
+
+if ! has_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+  step "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (~3 min)"
+  # --locked fails here: its lockfile pins a crate the reachable index lacks.
+  cargo +"$TOOLCHAIN" install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! has_version trunk "$TRUNK_VERSION"; then
+  step "cargo install trunk $TRUNK_VERSION (~11 min, once per machine)"
+  cargo +"$TOOLCHAIN" install trunk --version "$TRUNK_VERSION" --locked --force
+fi
+
+if [[ $with_browser == 1 ]] && ! { [[ -x /usr/bin/chromium ]] && [[ -x /usr/bin/chromedriver ]]; }; then
+  step "apt: chromium chromium-driver"
+  SUDO=""; [[ $(id -u) != 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
+fi
+
+# npm: binaryen (a wasm-opt that does not break wasm-bindgen output) and playwright-core.
+if [[ ! -x node_modules/.bin/wasm-opt ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  step "npm ci"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [[ ! -d "$HOME/.cargo/registry/cache" ]] || ! cargo +"$TOOLCHAIN" fetch --locked --offline >/dev/null 2>&1; then
+  step "cargo fetch"
+  cargo +"$TOOLCHAIN" fetch --locked
+fi
