@@ -206,23 +206,25 @@ async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> 
     Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })
 }
 
-/// Each worker takes the next task as soon as it is free (one message per task), like a
-/// multiprocessing pool with chunksize 1.
+/// Worker `id` (1..=k) starts with task id - 1; then each worker takes the next free task as soon
+/// as it is done (one message per task, like a multiprocessing pool with chunksize 1). The first
+/// task is fixed so that a cold worker that starts late still gets its share.
 async fn drain(worker: &ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>) -> Result<Vec<TaskOutcome>, String> {
     let mut outcomes = Vec::new();
+    let mut i = id - 1;
     loop {
-        let i = next.get();
         if i >= spec.tasks {
             return Ok(outcomes);
         }
-        next.set(i + 1);
         let request = WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices: vec![i], concurrent: false, worker: id };
         outcomes.extend(worker.run(&request).await?);
+        i = next.get();
+        next.set(i + 1);
     }
 }
 
 async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, String> {
-    let next = Rc::new(Cell::new(0));
+    let next = Rc::new(Cell::new(k));
     let (run_start, results) = match start {
         ProcessStart::Warm => {
             let pool = warm_pool(k as usize, &spec.workload).await?;

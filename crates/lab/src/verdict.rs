@@ -118,3 +118,62 @@ impl Verdict {
         Verdict { summary, details }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Cell;
+    use crate::protocol::TaskOutcome;
+    use crate::report::{Report, Sample};
+
+    fn measured(mode: Mode, workers: u32, ms: f64) -> RunRecord {
+        let outcomes = vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 1, gil_waits: vec![(0.0, 2.0)] }];
+        RunRecord::measured(Cell { mode, workers }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[1])
+    }
+
+    fn env() -> Env {
+        Env { cores: 2, cross_origin_isolated: true, user_agent: "t".into(), timer_resolution_ms: 0.005, version: "t".into() }
+    }
+
+    #[test]
+    fn names_the_winner_and_explains_the_gil_from_the_numbers() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 30}, "workers": [2, 4]}"#).unwrap();
+        let runs = vec![
+            measured(Mode::Sequential, 1, 100.0),
+            measured(Mode::ThreadsGil, 2, 102.0),
+            measured(Mode::Processes, 2, 52.0),
+            RunRecord::skipped(Cell { mode: Mode::Threads, workers: 2 }, "not isolated"),
+        ];
+        let report = Report::new(spec, env(), runs);
+        let v = &report.verdict;
+        assert!(v.summary.starts_with("processes with 2 workers was fastest"), "{}", v.summary);
+        assert!(v.summary.contains("1.92x"), "{}", v.summary);
+        let all = v.details.join("\n");
+        assert!(all.contains("Processes were 1.96x faster than threads with the GIL"), "{all}");
+        assert!(all.contains("2 cores"), "{all}");
+        assert!(all.contains("more workers than cores"), "{all}");
+        assert!(all.contains("threads was skipped: not isolated"), "{all}");
+        assert!(all.contains("waiting for the GIL"), "{all}");
+    }
+
+    #[test]
+    fn waiting_work_is_explained_as_overlap_and_failures_come_first() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "sleep", "ms": 100}, "workers": [2]}"#).unwrap();
+        let mut bad = measured(Mode::Threads, 2, 100.0);
+        bad.verified = false;
+        let runs = vec![measured(Mode::Sequential, 1, 400.0), bad, measured(Mode::ThreadsGil, 2, 101.0)];
+        let v = Verdict::from_runs(&spec, &env(), &runs);
+        assert!(v.details[0].contains("failed verification: threads with 2 workers"), "{:?}", v.details);
+        assert!(v.details.iter().any(|d| d.contains("waiting releases the GIL")), "{:?}", v.details);
+        assert!(!v.details.iter().any(|d| d.contains("cores")), "{:?}", v.details);
+    }
+
+    #[test]
+    fn nothing_measured_says_so() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 30}, "modes": ["threads"]}"#).unwrap();
+        let runs = vec![RunRecord::skipped(Cell { mode: Mode::Threads, workers: 1 }, "no isolation")];
+        let v = Verdict::from_runs(&spec, &env(), &runs);
+        assert_eq!(v.summary, "Nothing was measured.");
+        assert_eq!(v.details, vec!["threads: no isolation".to_string()]);
+    }
+}

@@ -11,11 +11,14 @@ use threadlab_workloads::{run_cpu_task, sleep_checksum, Checkpoint, NoCheckpoint
 ///
 /// The k jobs meet at a barrier before taking tasks: a job blocked there holds its thread, so the
 /// k jobs necessarily run on k distinct threads, all at once, even when k exceeds the cores.
-/// The pool must have at least k threads.
+/// Job j starts with task j; after that every thread takes the next free task. (With a purely
+/// shared queue, the first thread past the barrier could drain short tasks before the others
+/// woke up, and a "k threads" run would show fewer.) The pool must have at least k threads.
 pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
     let tasks = req.workload.tasks(req.tasks);
     let k = req.workers as usize;
-    let next = AtomicUsize::new(0);
+    let next = AtomicUsize::new(k);
+    let arrivals = AtomicUsize::new(0);
     let start_line = Barrier::new(k);
     let outcomes = Mutex::new(Vec::with_capacity(tasks.len()));
     let gil = req.gil_switch_interval_ms.map(|ms| Gil::new(Duration::from_secs_f64(ms / 1000.0)));
@@ -23,13 +26,13 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
     rayon::scope(|s| {
         for _ in 0..k {
             s.spawn(|_| {
+                let slot = arrivals.fetch_add(1, Ordering::Relaxed);
                 start_line.wait();
                 let worker = rayon::current_thread_index().map_or(0, |i| i as u32 + 1);
                 // Like a CPython thread, hold the GIL from the first task until the thread ends.
                 let mut holder: Option<GilThread> = None;
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(task) = tasks.get(i) else { break };
+                let mut i = slot;
+                while let Some(task) = tasks.get(i) {
                     let start = now();
                     let (checksum, gil_waits) = match &gil {
                         None => (run_task(task, &mut NoCheckpoint), vec![]),
@@ -41,6 +44,7 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
                     };
                     let outcome = TaskOutcome { task: task.index, worker, start, end: now(), checksum, gil_waits };
                     outcomes.lock().unwrap().push(outcome);
+                    i = next.fetch_add(1, Ordering::Relaxed);
                 }
             });
         }
