@@ -45,12 +45,13 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
             return Promise::reject(&js_sys::Error::new(&message));
         }
     };
-    if runner::is_running() {
-        let message = "a run is already in progress: wait for it or cancel it";
-        return Promise::reject(&js_sys::Error::new(message));
-    }
+    let slot = match runner::claim() {
+        Ok(slot) => slot,
+        // Not shown on the page: the run in progress owns it.
+        Err(message) => return Promise::reject(&js_sys::Error::new(&message)),
+    };
+    ui::run_started(&spec);
     future_to_promise(async move {
-        ui::run_started(&spec);
         let progress = move |p: Progress| {
             ui::show_progress(&p);
             if let Some(f) = &on_progress {
@@ -63,7 +64,7 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
                 let _ = f.call1(&JsValue::NULL, &o);
             }
         };
-        let result = runner::run(spec, &caps, &progress).await;
+        let result = runner::run(slot, spec, &caps, &progress).await;
         ui::run_finished();
         match result {
             Ok(report) => {

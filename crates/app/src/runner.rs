@@ -49,6 +49,35 @@ pub fn is_running() -> bool {
     RUNNING.with(Cell::get)
 }
 
+/// Proof that this caller owns the (single) run slot; dropping it frees the slot.
+pub struct RunSlot(());
+
+impl Drop for RunSlot {
+    fn drop(&mut self) {
+        RUNNING.with(|r| r.set(false));
+        CANCEL_REQUESTED.with(|c| c.set(false));
+    }
+}
+
+/// Takes the run slot synchronously, so that a `cancel()` or a second `run()` in the same
+/// event-loop turn already sees the run.
+pub fn claim() -> Result<RunSlot, String> {
+    if RUNNING.with(|r| r.replace(true)) {
+        return Err("a run is already in progress: wait for it or cancel it".into());
+    }
+    CANCEL_REQUESTED.with(|c| c.set(false));
+    Ok(RunSlot(()))
+}
+
+/// `Err` once the current run was cancelled: checked after every await of the runner.
+fn still_wanted() -> Result<(), String> {
+    if cancelled() {
+        Err(CANCELLED.into())
+    } else {
+        Ok(())
+    }
+}
+
 /// Stops the current run at once: every worker is terminated, and engines start afresh on the
 /// next run.
 pub fn cancel() {
@@ -115,15 +144,11 @@ async fn warm_pool(k: usize, workload: &Workload) -> Result<Vec<ProcessWorker>, 
 
 /// Runs `spec` to completion. `Err` only for a cancelled run or when nothing can run at all;
 /// a cell that fails keeps its error in the report and the run goes on.
-pub async fn run(spec: Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)) -> Result<Report, String> {
-    if RUNNING.with(|r| r.replace(true)) {
-        return Err("a run is already in progress: wait for it or cancel it".into());
-    }
-    CANCEL_REQUESTED.with(|c| c.set(false));
+pub async fn run(slot: RunSlot, spec: Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)) -> Result<Report, String> {
     let result = run_cells(&spec, caps, on_progress).await;
-    RUNNING.with(|r| r.set(false));
-    if cancelled() {
-        CANCEL_REQUESTED.with(|c| c.set(false));
+    let cancelled = cancelled();
+    drop(slot);
+    if cancelled {
         return Err(CANCELLED.into());
     }
     result.map(|runs| Report::new(spec, caps.env(), runs))
@@ -132,9 +157,12 @@ pub async fn run(spec: Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)
 async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)) -> Result<Vec<RunRecord>, String> {
     // Before anything is timed: every engine this run uses is started and its kernels warmed,
     // and no engine is still starting in the background (that would steal CPU from a sample).
+    still_wanted()?;
     // The threads engine first: its 16 workers starting would slow the other warm-ups down.
+    // A failure to start is reported by the threads cells themselves.
     if caps.threads_available() {
         let engine = threads_engine().await;
+        still_wanted()?;
         if let (Ok(engine), true) = (engine, spec.modes.iter().any(|m| m.needs_shared_memory())) {
             engine.warm_up(&spec.workload).await?;
         }
@@ -142,6 +170,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     let helper = helper().await?;
     let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
     helper.warm_up(&spec.workload).await?;
+    still_wanted()?;
     let cells = plan::cells(spec);
     let per_cell = plan::runs_per_cell(spec);
     let total = cells.len() as u32 * per_cell;
@@ -158,10 +187,11 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
         let mut failure = None;
         let cell_start = done;
         for repetition in 0..per_cell {
-            match sample(spec, cell).await {
+            let result = sample(spec, cell).await;
+            still_wanted()?;
+            match result {
                 Ok(s) if repetition >= spec.warmup => samples.push(s),
                 Ok(_) => {}
-                Err(_) if cancelled() => return Err(CANCELLED.into()),
                 Err(e) => {
                     failure = Some(e);
                     break;

@@ -135,8 +135,12 @@ impl Checkpoint for GilThread<'_> {
     #[inline]
     fn tick(&mut self) {
         if self.gil.drop_requested() {
+            // From here until we hold the lock again we compute nothing: the hand-over wait
+            // inside `release(true)` is GIL wait too.
+            let start = (self.clock)();
             self.gil.release(true);
-            self.acquire_timed();
+            self.gil.acquire();
+            self.waits.push((start, (self.clock)()));
         }
     }
 }

@@ -142,8 +142,12 @@ pub fn bind(caps: Rc<Capabilities>) {
     on("spec-form", "submit", move |e| {
         e.prevent_default();
         let spec = JsValue::from_str(&read_form().to_string());
-        // Errors and results are shown by run_spec; the promise itself is for scripts.
-        let _ = api::run_spec(spec, None, caps.clone());
+        // Errors and results are shown on the page by run_spec; the promise is for scripts,
+        // so its rejection is consumed here rather than reported as unhandled.
+        let done = wasm_bindgen_futures::JsFuture::from(api::run_spec(spec, None, caps.clone()));
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = done.await;
+        });
     });
     on("cancel", "click", |_| runner::cancel());
 }

@@ -1,0 +1,238 @@
+// Shared set-up for the end-to-end tests (node --test tests/e2e/): one Chromium per test file,
+// the built site (dist/, or $THREADLAB_DIST) served twice on free loopback ports, cross-origin
+// isolated (threads available) and not, and pages whose console errors and uncaught exceptions
+// are collected so every test can assert that none happened.
+//
+// Build the site first (`trunk build --release`), then: node --test --test-concurrency=1 tests/e2e/
+// (one file at a time: each runs real CPU-bound work, and timings are compared within a run).
+
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../server.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DIST = resolve(process.env.THREADLAB_DIST ?? join(ROOT, 'dist'));
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** fib(n) by iteration, for expected checksums. */
+export function fib(n) {
+  let [a, b] = [0, 1];
+  for (let i = 0; i < n; i++) [a, b] = [b, a + b];
+  return a;
+}
+
+/** Listens on a free port (listen(0)); serve() passes the port straight to listen. */
+async function startServer(isolated) {
+  const server = await serve(DIST, 0, isolated);
+  const { port } = server.address();
+  return { server, url: `http://127.0.0.1:${port}/` };
+}
+
+/**
+ * Registers before/after hooks for the current test file and returns a context filled in once
+ * they ran: { browser, isolatedUrl, plainUrl, open(options), withPage(options, fn) }.
+ */
+export function setup() {
+  const ctx = { browser: null, isolatedUrl: '', plainUrl: '', servers: [] };
+
+  before(async () => {
+    assert.ok(existsSync(join(DIST, 'index.html')), `no built site in ${DIST}: run \`trunk build --release\` first`);
+    const isolated = await startServer(true);
+    const plain = await startServer(false);
+    ctx.servers.push(isolated.server, plain.server);
+    ctx.isolatedUrl = isolated.url;
+    ctx.plainUrl = plain.url;
+    ctx.browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+
+  after(async () => {
+    await ctx.browser?.close();
+    for (const s of ctx.servers) {
+      s.closeAllConnections?.();
+      await new Promise((ok) => s.close(ok));
+    }
+  });
+
+  /**
+   * Opens the page in a fresh browser context and waits for window.threadlab.ready.
+   * options: { isolated = true, query = '' (e.g. '?preset=x'), allowErrors = [] (regexps of
+   * errors that assertNoErrors should not count) }.
+   * Returns { page, context, errors, consoleErrors, assertNoErrors(), close() }.
+   */
+  ctx.open = async ({ isolated = true, query = '', allowErrors = [] } = {}) => {
+    const context = await ctx.browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    const errors = []; // uncaught exceptions (and unhandled rejections) in the page
+    const consoleErrors = []; // console.error messages
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('crash', () => errors.push('the page crashed'));
+    // Console messages of the page and of its Web Workers (the process workers, the threads
+    // engine and its pool) all arrive here.
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      // The site has no favicon; the browser's own request for one is not the page's doing.
+      if (/\/favicon\.ico$/.test(m.location()?.url ?? '')) return;
+      const where = m.location()?.url ? ` (${m.location().url})` : '';
+      consoleErrors.push(`console.error: ${m.text()}${where}`);
+    });
+    await page.goto((isolated ? ctx.isolatedUrl : ctx.plainUrl) + query);
+    await page.waitForFunction(() => window.threadlab !== undefined, null, { timeout: 30_000 });
+    await page.evaluate(() => window.threadlab.ready);
+    const handle = {
+      page,
+      context,
+      errors,
+      consoleErrors,
+      /** Asserts no uncaught page error and no console error happened so far. */
+      assertNoErrors(message = 'page errors') {
+        const unexpected = [...errors, ...consoleErrors].filter((e) => !allowErrors.some((re) => re.test(e)));
+        assert.deepEqual(unexpected, [], message);
+      },
+      async close() {
+        await context.close().catch(() => {});
+      },
+    };
+    return handle;
+  };
+
+  /**
+   * Opens a page (see open), runs fn(handle), then asserts that no page error and no console
+   * error happened, and closes the page whatever the outcome.
+   */
+  ctx.withPage = async (options, fn) => {
+    const h = await ctx.open(options);
+    try {
+      await fn(h);
+      h.assertNoErrors();
+    } finally {
+      await h.close();
+    }
+  };
+
+  return ctx;
+}
+
+/**
+ * Runs a spec through window.threadlab.run. Resolves to { report, progress } or, when the run
+ * rejects, { error: message, progress }. progress is every onProgress call.
+ */
+export async function runSpec(page, spec, { timeout = 120_000 } = {}) {
+  return page.evaluate(async ([s, ms]) => {
+    const progress = [];
+    const timer = new Promise((_, fail) => setTimeout(() => fail(new Error(`test timeout: run took over ${ms} ms`)), ms));
+    try {
+      const report = await Promise.race([window.threadlab.run(s, { onProgress: (p) => progress.push({ ...p }) }), timer]);
+      return { report, progress };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e), isError: e instanceof Error, progress };
+    }
+  }, [spec, timeout]);
+}
+
+/** Runs a spec and fails the test unless it resolved; returns the report. */
+export async function mustRun(page, spec, options) {
+  const r = await runSpec(page, spec, options);
+  assert.equal(r.error, undefined, `run of ${JSON.stringify(spec)} rejected: ${r.error}`);
+  return r.report;
+}
+
+/** The runs of a report for `mode` (and `workers`, when given). */
+export function runsOf(report, mode, workers) {
+  return report.runs.filter((r) => r.mode === mode && (workers === undefined || r.workers === workers));
+}
+
+/** The single run for (mode, workers); fails when there is not exactly one. */
+export function runOf(report, mode, workers) {
+  const found = runsOf(report, mode, workers);
+  assert.equal(found.length, 1, `expected one ${mode} run with ${workers} worker(s), got ${found.length}`);
+  return found[0];
+}
+
+/** A compact description of a run for assertion messages. */
+export function describeRun(r) {
+  const { trace, ...rest } = r;
+  return JSON.stringify({ ...rest, trace: trace?.map((e) => [e.task, e.worker, e.start_ms, e.end_ms, e.gil_wait_ms]) });
+}
+
+/** Polls fn() (async) until it returns a truthy value or timeoutMs passes; returns the last value. */
+export async function poll(fn, { timeoutMs = 5_000, everyMs = 100 } = {}) {
+  const until = Date.now() + timeoutMs;
+  let value = await fn();
+  while (!value && Date.now() < until) {
+    await new Promise((ok) => setTimeout(ok, everyMs));
+    value = await fn();
+  }
+  return value;
+}
+
+/** Merges intervals [[s, e], ...] into disjoint sorted ones. */
+export function union(intervals) {
+  const sorted = intervals.filter(([s, e]) => e > s).map(([s, e]) => [s, e]).sort((a, b) => a[0] - b[0]);
+  const out = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+/** Total length of intervals after merging. */
+export function length(intervals) {
+  return union(intervals).reduce((a, [s, e]) => a + (e - s), 0);
+}
+
+/** [start, end] minus a set of holes, as intervals. */
+export function subtract([start, end], holes) {
+  const out = [];
+  let cursor = start;
+  for (const [s, e] of union(holes)) {
+    if (e <= cursor || s >= end) continue;
+    if (s > cursor) out.push([cursor, s]);
+    cursor = Math.max(cursor, e);
+  }
+  if (cursor < end) out.push([cursor, end]);
+  return out;
+}
+
+/**
+ * Per-worker busy intervals of a trace: each task's [start, end], minus its GIL waits when
+ * `minusGilWaits` (what it spent computing, not waiting for the lock).
+ */
+export function busyByWorker(trace, { minusGilWaits = false } = {}) {
+  const by = new Map();
+  for (const e of trace) {
+    const parts = minusGilWaits ? subtract([e.start_ms, e.end_ms], e.gil_waits ?? []) : [[e.start_ms, e.end_ms]];
+    by.set(e.worker, [...(by.get(e.worker) ?? []), ...parts]);
+  }
+  return by;
+}
+
+/**
+ * Overlap of different workers' intervals: the time during which at least two workers were
+ * busy at once, and the total busy time (sum over workers).
+ */
+export function overlap(byWorker) {
+  const workers = [...byWorker.values()].map(union);
+  const total = workers.reduce((a, w) => a + length(w), 0);
+  let concurrent = 0;
+  // Time covered by >= 2 workers: sweep over all boundaries.
+  const points = [];
+  for (const w of workers) for (const [s, e] of w) points.push([s, 1], [e, -1]);
+  points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let depth = 0;
+  let prev = 0;
+  for (const [t, d] of points) {
+    if (depth >= 2) concurrent += t - prev;
+    depth += d;
+    prev = t;
+  }
+  return { concurrent, total };
+}
