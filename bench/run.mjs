@@ -20,7 +20,7 @@ await page.goto(`http://127.0.0.1:${PORT}/`);
 await page.waitForFunction(() => window.threadlab);
 await page.evaluate(() => window.threadlab.ready);
 
-const base = { workload: { kind: 'fib', n: 30 }, tasks: 20, repeat: 7, warmup: 2 };
+const base = { workload: { kind: 'fib', n: 30 }, tasks: 20, repeat: 11, warmup: 2 };
 const specs = {
   warm: { ...base, modes: ['sequential', 'threads', 'threads-gil', 'processes'], workers: [2, 16], processes: { start: 'warm' } },
   cold: { ...base, modes: ['sequential', 'processes'], workers: [2], processes: { start: 'cold' } },

@@ -1,5 +1,6 @@
-//! Runs a spec: for every (mode, workers) cell of the plan, warm-up plus timed repetitions on the
-//! matching engine, then statistics, verification and the verdict (all from `threadlab-lab`).
+//! Runs a spec: every (mode, workers) cell of the plan, warm-up plus timed repetitions on the
+//! matching engine, in interleaved rounds; then statistics, verification and the verdict (all
+//! from `threadlab-lab`).
 //!
 //! Every sample is wall time on the page's clock, from handing the work to an engine until the
 //! last result is back; for cold processes that includes starting the workers.
@@ -175,40 +176,67 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     let per_cell = plan::runs_per_cell(spec);
     let total = cells.len() as u32 * per_cell;
     let mut done = 0;
-    let mut records = Vec::new();
-    for cell in cells {
-        if cell.mode.needs_shared_memory() && !caps.threads_available() {
-            records.push(RunRecord::skipped(cell, caps.threads_unavailable_reason()));
+
+    // What each cell has so far: samples, or the error that stopped it, or why it cannot run.
+    struct Progressing {
+        samples: Vec<Sample>,
+        failure: Option<String>,
+        skipped: Option<&'static str>,
+    }
+    let mut state: Vec<Progressing> = cells
+        .iter()
+        .map(|cell| Progressing {
+            samples: Vec::new(),
+            failure: None,
+            skipped: (cell.mode.needs_shared_memory() && !caps.threads_available()).then(|| caps.threads_unavailable_reason()),
+        })
+        .collect();
+    for (cell, s) in cells.iter().zip(&state) {
+        if s.skipped.is_some() {
             done += per_cell;
-            on_progress(Progress { done, total, cell });
-            continue;
+            on_progress(Progress { done, total, cell: *cell });
         }
-        let mut samples = Vec::new();
-        let mut failure = None;
-        let cell_start = done;
-        for repetition in 0..per_cell {
-            let result = sample(spec, cell).await;
+    }
+
+    // Rounds: repetition r of every cell, then r + 1. The machine's speed drifts (shared,
+    // throttled, busy), and interleaving spreads a slow phase over all modes instead of
+    // pinning it on one: ratios between modes are measured side by side.
+    for repetition in 0..per_cell {
+        for (cell, s) in cells.iter().zip(state.iter_mut()) {
+            if s.skipped.is_some() || s.failure.is_some() {
+                continue;
+            }
+            let result = sample(spec, *cell).await;
             still_wanted()?;
             match result {
-                Ok(s) if repetition >= spec.warmup => samples.push(s),
+                Ok(sample) if repetition >= spec.warmup => s.samples.push(sample),
                 Ok(_) => {}
                 Err(e) => {
-                    failure = Some(e);
-                    break;
+                    s.failure = Some(e);
+                    // The cell's remaining repetitions will not run.
+                    done += per_cell - repetition - 1;
                 }
             }
             done += 1;
-            on_progress(Progress { done, total, cell });
+            on_progress(Progress { done, total, cell: *cell });
         }
-        let mut record = RunRecord::measured(cell, &samples, &expected);
-        if let Some(e) = failure {
-            record.verified = false;
-            record.errors.insert(0, e);
-            done = cell_start + per_cell;
-            on_progress(Progress { done, total, cell });
-        }
-        records.push(record);
     }
+
+    let records = cells
+        .into_iter()
+        .zip(state)
+        .map(|(cell, s)| {
+            if let Some(reason) = s.skipped {
+                return RunRecord::skipped(cell, reason);
+            }
+            let mut record = RunRecord::measured(cell, &s.samples, &expected);
+            if let Some(e) = s.failure {
+                record.verified = false;
+                record.errors.insert(0, e);
+            }
+            record
+        })
+        .collect();
     Ok(records)
 }
 
@@ -236,20 +264,38 @@ async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> 
     Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })
 }
 
-/// Worker `id` (1..=k) starts with task id - 1; then each worker takes the next free task as soon
-/// as it is done (one message per task, like a multiprocessing pool with chunksize 1). The first
-/// task is fixed so that a cold worker that starts late still gets its share.
-async fn drain(worker: &ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>) -> Result<Vec<TaskOutcome>, String> {
+/// Tasks go to process workers in chunks, as `multiprocessing.Pool.map` sends them: chunks of
+/// ceil(tasks / (4 k)) consecutive tasks, one message each. Worker `id` (1..=k) starts with chunk
+/// id - 1 (so a cold worker that starts late still gets its share); after that each worker
+/// takes the next free chunk. A worker always has its next chunk queued while it computes the
+/// current one (as Pool's task queue does), so it never idles waiting for the page's main
+/// thread, which hands chunks out and competes with the workers for the cores.
+fn chunk_size(tasks: u32, k: u32) -> u32 {
+    tasks.div_ceil(4 * k).max(1)
+}
+
+/// Chunks a worker may have sent and unanswered.
+const QUEUED_CHUNKS: u32 = 2;
+
+async fn drain(worker: &ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Vec<TaskOutcome>, String> {
+    let size = chunk_size(spec.tasks, k);
     let mut outcomes = Vec::new();
-    let mut i = id - 1;
+    let mut chunk = id - 1;
+    let mut in_flight = 0;
     loop {
-        if i >= spec.tasks {
+        while in_flight < QUEUED_CHUNKS && chunk * size < spec.tasks {
+            let first = chunk * size;
+            let indices = (first..(first + size).min(spec.tasks)).collect();
+            worker.send(&WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices, concurrent: false, worker: id })?;
+            in_flight += 1;
+            chunk = next.get();
+            next.set(chunk + 1);
+        }
+        if in_flight == 0 {
             return Ok(outcomes);
         }
-        let request = WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices: vec![i], concurrent: false, worker: id };
-        outcomes.extend(worker.run(&request).await?);
-        i = next.get();
-        next.set(i + 1);
+        outcomes.extend(worker.receive().await?);
+        in_flight -= 1;
     }
 }
 
@@ -261,7 +307,7 @@ async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, S
             let run_start = now_ms();
             let results = join_all(pool.iter().take(k as usize).zip(1..).map(|(w, id)| {
                 let next = next.clone();
-                async move { drain(w, id, spec, &next).await.map(|o| (o, None)) }
+                async move { drain(w, id, spec, &next, k).await.map(|o| (o, None)) }
             }))
             .await;
             (run_start, results)
@@ -273,7 +319,7 @@ async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, S
                 let next = next.clone();
                 async move {
                     let worker = s.ready().await?;
-                    let outcome = drain(&worker, id, spec, &next).await;
+                    let outcome = drain(&worker, id, spec, &next, k).await;
                     worker.stop();
                     outcome.map(|o| (o, Some(worker.startup_ms)))
                 }

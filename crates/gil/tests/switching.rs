@@ -40,9 +40,10 @@ fn two_cpu_threads_never_compute_at_once_and_both_wait() {
                     let mut holder = gil.enter(now_ms);
                     inside.fetch_add(1, Ordering::SeqCst);
                     let mut cp = Exclusive { inner: &mut holder, inside: &inside, violations: &violations };
-                    let r = fib(30, &mut cp);
+                    // fib(34) computes for ~20 ms here, several 5 ms switch intervals.
+                    let r = fib(34, &mut cp);
                     inside.fetch_sub(1, Ordering::SeqCst);
-                    assert_eq!(r, 832_040);
+                    assert_eq!(r, 5_702_887);
                     holder.take_waits()
                 })
             })

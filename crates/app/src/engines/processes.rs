@@ -61,6 +61,24 @@ impl ProcessWorker {
         serde_json::from_str(&text).map_err(|e| format!("a process worker sent a bad reply: {e}"))
     }
 
+    /// Queues a run request without waiting: the worker answers requests in order, so the page
+    /// can keep the next one queued while the current one computes (see `receive`).
+    pub fn send(&self, request: &WorkerRequest) -> Result<(), String> {
+        let json = serde_json::to_string(request).expect("requests serialize");
+        self.port.post(&JsValue::from_str(&json))
+    }
+
+    /// The outcomes of the oldest request sent with `send`.
+    pub async fn receive(&self) -> Result<Vec<TaskOutcome>, String> {
+        let reply = self.port.next().await?;
+        let text = reply.as_string().ok_or("a process worker sent a non-text reply")?;
+        match serde_json::from_str(&text).map_err(|e| format!("a process worker sent a bad reply: {e}"))? {
+            WorkerReply::Done { outcomes } => Ok(outcomes),
+            WorkerReply::Failed { error } => Err(error),
+            WorkerReply::Expected { .. } => Err("a process worker answered the wrong question".into()),
+        }
+    }
+
     pub async fn run(&self, request: &WorkerRequest) -> Result<Vec<TaskOutcome>, String> {
         match self.ask(request).await? {
             WorkerReply::Done { outcomes } => Ok(outcomes),

@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, colorScheme: process.argv[3] ?? 'light' });
+page.on('pageerror', e => console.log('pageerror:', e.message));
+await page.goto(process.argv[2] ?? 'http://127.0.0.1:8091/?preset=fib-threads-vs-processes');
+await page.waitForFunction(() => window.threadlab);
+await page.fill('#param-n', '32'); await page.fill('#workers', '1, 2, 4'); await page.fill('#repeat', '3');
+await page.click('#run');
+await page.waitForSelector('#results-table tbody tr', { timeout: 60000 });
+await page.waitForFunction(() => !document.querySelector('#run').disabled, null, { timeout: 60000 });
+await page.screenshot({ path: process.argv[4] ?? '/tmp/page.png', fullPage: true });
+await browser.close();
