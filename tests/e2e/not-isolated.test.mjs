@@ -46,15 +46,21 @@ test('not cross-origin isolated: threads modes skipped with a reason, the rest v
     // Skipped cells still count in the progress, which ends at its total.
     assert.ok(progress.length > 0);
     assert.equal(progress.at(-1).done, progress.at(-1).total);
+    // The verdict gives each skipped mode's reason once.
+    const details = await page.$$eval('#verdict-details li', (lis) => lis.map((li) => li.textContent));
+    for (const mode of ['threads', 'threads-gil']) {
+      assert.equal(details.filter((d) => d.startsWith(`${mode} was skipped: `) && /cross-origin isolat/i.test(d)).length, 1, JSON.stringify(details));
+    }
 
     // The table: skipped rows say so, measured ones are verified.
     const rows = await page.$$eval('#results-table tbody tr', (trs) => trs.map((tr) => ({
-      mode: tr.dataset.mode, cells: [...tr.children].map((c) => c.textContent) })));
+      mode: tr.dataset.mode, cells: [...tr.children].map((c) => c.textContent), reason: tr.children[8].title })));
     assert.equal(rows.length, 8);
     for (const row of rows) {
       if (row.mode === 'threads' || row.mode === 'threads-gil') {
         assert.equal(row.cells[7], '—', JSON.stringify(row));
-        assert.match(row.cells[8], /skipped: .*cross-origin isolat/i);
+        assert.match(row.cells[8], /^skipped/);
+        assert.match(row.reason, /cross-origin isolat/i, 'the full reason is the notes tooltip');
       } else {
         assert.equal(row.cells[7], `✓ ${4 * fib(27)}`, JSON.stringify(row));
       }

@@ -24,8 +24,9 @@ fn cells(r: &RunRecord) -> Vec<String> {
         "✗ failed".to_string()
     };
     let mut notes = Vec::new();
-    if let Some(reason) = &r.skipped {
-        notes.push(format!("skipped: {reason}"));
+    if r.skipped.is_some() {
+        // The reason is in the verdict's details (and the cell's tooltip), once.
+        notes.push("skipped: see the reason above".to_string());
     }
     if let Some(s) = r.startup_ms {
         notes.push(format!("start-up {s:.1} ms per worker"));
@@ -61,7 +62,11 @@ pub fn show_report(report: &Report) {
         let row = el("tr", if r.skipped.is_some() { "skipped" } else if r.verified { "" } else { "unverified" }, "");
         row.set_attribute("data-mode", r.mode.name()).ok();
         for (i, text) in cells(r).iter().enumerate() {
-            row.append_child(&el(if i == 0 { "th" } else { "td" }, "", text)).ok();
+            let cell = el(if i == 0 { "th" } else { "td" }, "", text);
+            if let (Some(reason), true) = (&r.skipped, i == 8) {
+                cell.set_attribute("title", reason).ok();
+            }
+            row.append_child(&cell).ok();
         }
         body.append_child(&row).ok();
     }
