@@ -1,8 +1,17 @@
-// Page entry: instantiate the plain module; its start function builds the UI and window.threadlab.
+// Page entry. `window.threadlab.ready` exists from the start (the contract); it resolves once
+// the plain module is running (its start function installs the rest of the API) and rejects if
+// it cannot start.
 import init from '../pkg/app.js';
 
-init({ module_or_path: new URL('../pkg/app_bg.wasm', import.meta.url) }).catch((e) => {
-  const box = document.getElementById('error');
-  box.textContent = `threadlab could not start: ${e}`;
-  box.hidden = false;
-});
+let settle;
+window.threadlab = { ready: new Promise((resolve, reject) => { settle = { resolve, reject }; }) };
+
+init({ module_or_path: new URL('../pkg/app_bg.wasm', import.meta.url) }).then(
+  () => settle.resolve(true),
+  (e) => {
+    settle.reject(e);
+    const box = document.getElementById('error');
+    box.textContent = `threadlab could not start: ${e}`;
+    box.hidden = false;
+  },
+);

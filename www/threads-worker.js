@@ -1,12 +1,13 @@
 // Coordinator of the threads engine: loads the threaded module and starts its rayon pool here,
 // off the page's main thread (the pool blocks with Atomics.wait). Then each message is a run.
+// Failures are posted back as {error}, so the page never waits on a reply that cannot come.
 let engine;
 self.onmessage = async ({ data }) => {
-  if (engine) {
-    self.postMessage(engine.run_threads(data));
-    return;
-  }
   try {
+    if (engine) {
+      self.postMessage(engine.run_threads(data));
+      return;
+    }
     const glue = await import(data.glue);
     await glue.default({ module_or_path: data.wasm });
     await glue.initThreadPool(data.threads);

@@ -195,3 +195,37 @@ test('two run() calls in the same turn: the second is refused without resetting 
     assert.equal(await page.evaluate(() => window.__first), 'completed');
   });
 });
+
+test('cancel(); run() in the same turn: the new run starts and completes, verified', { timeout: 60_000 }, async () => {
+  await ctx.withPage({}, async ({ page }) => {
+    const out = await page.evaluate(async () => {
+      const spec = { workload: { kind: 'sleep', ms: 100 }, tasks: 2, modes: ['sequential'], workers: [1], repeat: 1, warmup: 0 };
+      const first = window.threadlab.run({ ...spec, workload: { kind: 'sleep', ms: 3000 } }).then(() => 'completed', (e) => e.message);
+      await new Promise((r) => setTimeout(r, 300));
+      window.threadlab.cancel();
+      const second = window.threadlab.run(spec).then((r) => r.runs[0].verified, (e) => e.message);
+      return { first: await first, second: await second };
+    });
+    assert.deepEqual(out, { first: 'the run was cancelled', second: true });
+    const s = await ui(page);
+    assert.equal(s.runDisabled, false);
+    assert.equal(s.error, null, 'the superseded run leaves no error on the page');
+  });
+});
+
+test('cancel() from an onProgress callback stops before the next sample and leaves no worker', { timeout: 60_000 }, async () => {
+  await ctx.withPage({}, async ({ page }) => {
+    const out = await page.evaluate(async () => {
+      const spec = { workload: { kind: 'sleep', ms: 1000 }, tasks: 1, modes: ['sequential', 'async', 'processes'], workers: [1], repeat: 1, warmup: 0 };
+      let cancelledAt;
+      const outcome = await window.threadlab.run(spec, {
+        onProgress: (p) => { if (p.done === 1) { cancelledAt = performance.now(); window.threadlab.cancel(); } },
+      }).then(() => 'completed', (e) => e.message);
+      return { outcome, lag: performance.now() - cancelledAt };
+    });
+    assert.equal(out.outcome, 'the run was cancelled');
+    assert.ok(out.lag < 500, `the run went on for ${out.lag} ms after the cancel`);
+    const live = await poll(async () => (await page.evaluate(() => window.threadlab.liveWorkers())) === 0);
+    assert.equal(live, true, 'a worker was started after the cancel');
+  });
+});

@@ -165,3 +165,24 @@ test('sleep work: waits overlap in every concurrent mode (sleeping releases the 
     }
   });
 });
+
+test('processes share tasks evenly, and one process does one thing at a time', { timeout: 120_000 }, async () => {
+  await ctx.withPage({}, async ({ page }) => {
+    const even = await mustRun(page, { workload: { kind: 'fib', n: 30 }, tasks: 4, modes: ['processes'], workers: [2], repeat: 2, warmup: 0,
+      processes: { start: 'warm' } });
+    const perWorker = {};
+    for (const e of runOf(even, 'processes', 2).trace) perWorker[e.worker] = (perWorker[e.worker] ?? 0) + 1;
+    assert.deepEqual(Object.values(perWorker), [2, 2], `4 equal tasks on 2 processes: ${JSON.stringify(perWorker)}`);
+
+    // A single process that sleeps: its queued chunk must wait (a process is not an event loop).
+    const report = await mustRun(page, { workload: { kind: 'sleep', ms: 100 }, tasks: 6, modes: ['processes'], workers: [1], repeat: 1, warmup: 0,
+      processes: { start: 'warm' } });
+    const run = runOf(report, 'processes', 1);
+    assert.equal(run.verified, true, describeRun(run));
+    assert.ok(run.median_ms >= 595, `6 sleeps of 100 ms in one process took ${run.median_ms} ms`);
+    const trace = [...run.trace].sort((a, b) => a.start_ms - b.start_ms);
+    for (let i = 1; i < trace.length; i++) {
+      assert.ok(trace[i].start_ms >= trace[i - 1].end_ms - 0.01, `tasks overlapped in one process: ${JSON.stringify(trace)}`);
+    }
+  });
+});

@@ -113,3 +113,14 @@ test('presets: the required ids, each a spec the API accepts', { timeout: 120_00
     for (const r of report.runs) assert.equal(r.verified, true, JSON.stringify(r));
   });
 });
+
+test('window.threadlab.ready is a promise on the object the API is installed on', { timeout: 60_000 }, async () => {
+  // www/boot.js creates window.threadlab with `ready` before the module loads; the module fills
+  // in the same object.
+  await ctx.withPage({}, async ({ page }) => {
+    const kind = await page.evaluate(() => Object.prototype.toString.call(window.threadlab.ready));
+    assert.equal(kind, '[object Promise]');
+    assert.equal(await page.evaluate(() => window.threadlab.ready), true);
+    assert.equal(await page.evaluate(() => typeof window.threadlab.run), 'function');
+  });
+});

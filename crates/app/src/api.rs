@@ -65,14 +65,20 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
             }
         };
         let result = runner::run(slot, spec, &caps, &progress).await;
-        ui::run_finished();
+        // A run cancelled and already followed by a new one leaves the page to the new one.
+        let superseded = runner::is_running();
+        if !superseded {
+            ui::run_finished();
+        }
         match result {
             Ok(report) => {
                 ui::show_report(&report);
                 Ok(JSON::parse(&report.to_json()).unwrap_or(JsValue::NULL))
             }
             Err(message) => {
-                ui::show_error(&message);
+                if !superseded {
+                    ui::show_error(&message);
+                }
                 Err(js_sys::Error::new(&message).into())
             }
         }
@@ -104,11 +110,16 @@ fn presets_array() -> Array {
         .collect()
 }
 
-/// Installs `window.threadlab`; `ready` resolves at once, since the page can run specs as soon
-/// as this module is running (engines start on demand).
+/// Installs `window.threadlab`. The page can run specs as soon as this module runs (engines
+/// start on demand).
 pub fn install(caps: Rc<Capabilities>) {
-    let api = Object::new();
-    set(&api, "ready", &Promise::resolve(&JsValue::TRUE));
+    // www/boot.js creates `window.threadlab` with its `ready` promise before the module loads,
+    // and resolves it when loading finishes; fill in the rest of the same object.
+    let existing = Reflect::get(&js_sys::global(), &"threadlab".into()).ok().filter(|v| v.is_object());
+    let api: Object = existing.map(JsCast::unchecked_into).unwrap_or_default();
+    if !Reflect::has(&api, &"ready".into()).unwrap_or(false) {
+        set(&api, "ready", &Promise::resolve(&JsValue::TRUE));
+    }
 
     let c = caps.clone();
     let run = Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |spec: JsValue, options: JsValue| {

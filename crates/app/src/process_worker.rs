@@ -3,6 +3,8 @@
 //! worker awaits: one task at a time, or all in flight at once for the async mode.
 
 use js_sys::Promise;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use threadlab_clock::now_ms;
 use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
@@ -15,20 +17,33 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 const WARM_UP_MS: f64 = 150.0;
 
 /// Called by www/process-worker.js once the module is instantiated.
+///
+/// Requests are handled strictly one at a time, in arrival order: the page keeps the next chunk
+/// queued here, and a process that waits (sleep) must not start that chunk meanwhile.
 #[wasm_bindgen]
 pub fn process_worker_main() {
     let scope: Rc<DedicatedWorkerGlobalScope> = Rc::new(js_sys::global().unchecked_into());
+    let queue: Rc<RefCell<VecDeque<JsValue>>> = Rc::default();
+    let busy = Rc::new(Cell::new(false));
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let scope = reply_to.clone();
+        queue.borrow_mut().push_back(event.data());
+        if busy.replace(true) {
+            return; // the running loop below will get to it
+        }
+        let (scope, queue, busy) = (reply_to.clone(), queue.clone(), busy.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            let reply = match event.data().as_string().map(|s| serde_json::from_str::<WorkerRequest>(&s)) {
-                Some(Ok(request)) => handle(request).await,
-                Some(Err(e)) => WorkerReply::Failed { error: format!("bad request: {e}") },
-                None => WorkerReply::Failed { error: "bad request: not a string".into() },
-            };
-            let json = serde_json::to_string(&reply).expect("replies serialize");
-            let _ = scope.post_message(&JsValue::from_str(&json));
+            loop {
+                let Some(data) = queue.borrow_mut().pop_front() else { break };
+                let reply = match data.as_string().map(|s| serde_json::from_str::<WorkerRequest>(&s)) {
+                    Some(Ok(request)) => handle(request).await,
+                    Some(Err(e)) => WorkerReply::Failed { error: format!("bad request: {e}") },
+                    None => WorkerReply::Failed { error: "bad request: not a string".into() },
+                };
+                let json = serde_json::to_string(&reply).expect("replies serialize");
+                let _ = scope.post_message(&JsValue::from_str(&json));
+            }
+            busy.set(false);
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

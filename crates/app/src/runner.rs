@@ -36,8 +36,9 @@ struct Engines {
 
 thread_local! {
     static ENGINES: RefCell<Engines> = RefCell::default();
-    static RUNNING: Cell<bool> = const { Cell::new(false) };
-    static CANCEL_REQUESTED: Cell<bool> = const { Cell::new(false) };
+    /// Generation of the run that owns the run slot; 0 when none does.
+    static OWNER: Cell<u64> = const { Cell::new(0) };
+    static LAST_GENERATION: Cell<u64> = const { Cell::new(0) };
 }
 
 pub struct Progress {
@@ -47,50 +48,52 @@ pub struct Progress {
 }
 
 pub fn is_running() -> bool {
-    RUNNING.with(Cell::get)
+    OWNER.with(Cell::get) != 0
 }
 
-/// Proof that this caller owns the (single) run slot; dropping it frees the slot.
-pub struct RunSlot(());
+/// Proof that a run owns the (single) run slot, with the run's generation; dropping it frees
+/// the slot unless a cancel already gave it away.
+pub struct RunSlot(u64);
 
 impl Drop for RunSlot {
     fn drop(&mut self) {
-        RUNNING.with(|r| r.set(false));
-        CANCEL_REQUESTED.with(|c| c.set(false));
+        OWNER.with(|o| {
+            if o.get() == self.0 {
+                o.set(0)
+            }
+        });
     }
 }
 
 /// Takes the run slot synchronously, so that a `cancel()` or a second `run()` in the same
 /// event-loop turn already sees the run.
 pub fn claim() -> Result<RunSlot, String> {
-    if RUNNING.with(|r| r.replace(true)) {
+    if is_running() {
         return Err("a run is already in progress: wait for it or cancel it".into());
     }
-    CANCEL_REQUESTED.with(|c| c.set(false));
-    Ok(RunSlot(()))
+    let generation = LAST_GENERATION.with(|g| {
+        g.set(g.get() + 1);
+        g.get()
+    });
+    OWNER.with(|o| o.set(generation));
+    Ok(RunSlot(generation))
 }
 
-/// `Err` once the current run was cancelled: checked after every await of the runner.
-fn still_wanted() -> Result<(), String> {
-    if cancelled() {
-        Err(CANCELLED.into())
-    } else {
+/// `Err` once run `generation` was cancelled: checked before and after every await.
+fn still_wanted(generation: u64) -> Result<(), String> {
+    if OWNER.with(Cell::get) == generation {
         Ok(())
+    } else {
+        Err(CANCELLED.into())
     }
 }
 
-/// Stops the current run at once: every worker is terminated, and engines start afresh on the
-/// next run.
+/// Stops the current run at once: every worker is terminated, the run slot is free at once (a
+/// new run may start in the same turn), and engines start afresh on the next run.
 pub fn cancel() {
-    if is_running() {
-        CANCEL_REQUESTED.with(|c| c.set(true));
-    }
+    OWNER.with(|o| o.set(0));
     terminate_all(CANCELLED);
     ENGINES.with(|e| *e.borrow_mut() = Engines::default());
-}
-
-fn cancelled() -> bool {
-    CANCEL_REQUESTED.with(Cell::get)
 }
 
 /// Starts the threads engine in the background (it takes a moment to spawn its pool).
@@ -136,8 +139,13 @@ async fn warm_pool(k: usize, workload: &Workload) -> Result<Vec<ProcessWorker>, 
         Ok::<_, String>(w)
     }))
     .await;
-    for w in started {
-        pool.push(w?);
+    let failure = started.iter().find_map(|w| w.as_ref().err().cloned());
+    pool.extend(started.into_iter().flatten());
+    if let Some(e) = failure {
+        // Not kept half-made: stop what did start.
+        pool.iter().for_each(ProcessWorker::stop);
+        ENGINES.with(|e| e.borrow_mut().pool.clear());
+        return Err(e);
     }
     ENGINES.with(|e| e.borrow_mut().pool = pool.clone());
     Ok(pool)
@@ -146,24 +154,23 @@ async fn warm_pool(k: usize, workload: &Workload) -> Result<Vec<ProcessWorker>, 
 /// Runs `spec` to completion. `Err` only for a cancelled run or when nothing can run at all;
 /// a cell that fails keeps its error in the report and the run goes on.
 pub async fn run(slot: RunSlot, spec: Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)) -> Result<Report, String> {
-    let result = run_cells(&spec, caps, on_progress).await;
-    let cancelled = cancelled();
-    drop(slot);
-    if cancelled {
+    let result = run_cells(&spec, caps, on_progress, slot.0).await;
+    if still_wanted(slot.0).is_err() {
         return Err(CANCELLED.into());
     }
+    drop(slot);
     result.map(|runs| Report::new(spec, caps.env(), runs))
 }
 
-async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)) -> Result<Vec<RunRecord>, String> {
+async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress), generation: u64) -> Result<Vec<RunRecord>, String> {
     // Before anything is timed: every engine this run uses is started and its kernels warmed,
     // and no engine is still starting in the background (that would steal CPU from a sample).
-    still_wanted()?;
+    still_wanted(generation)?;
     // The threads engine first: its 16 workers starting would slow the other warm-ups down.
     // A failure to start is reported by the threads cells themselves.
     if caps.threads_available() {
         let engine = threads_engine().await;
-        still_wanted()?;
+        still_wanted(generation)?;
         if let (Ok(engine), true) = (engine, spec.modes.iter().any(|m| m.needs_shared_memory())) {
             engine.warm_up(&spec.workload).await?;
         }
@@ -171,7 +178,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     let helper = helper().await?;
     let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
     helper.warm_up(&spec.workload).await?;
-    still_wanted()?;
+    still_wanted(generation)?;
     let cells = plan::cells(spec);
     let per_cell = plan::runs_per_cell(spec);
     let total = cells.len() as u32 * per_cell;
@@ -206,8 +213,11 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
             if s.skipped.is_some() || s.failure.is_some() {
                 continue;
             }
+            // A cancel from a progress callback must stop the next sample before it starts
+            // engines afresh.
+            still_wanted(generation)?;
             let result = sample(spec, *cell).await;
-            still_wanted()?;
+            still_wanted(generation)?;
             match result {
                 Ok(sample) if repetition >= spec.warmup => s.samples.push(sample),
                 Ok(_) => {}
@@ -229,7 +239,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
             if let Some(reason) = s.skipped {
                 return RunRecord::skipped(cell, reason);
             }
-            let mut record = RunRecord::measured(cell, &s.samples, &expected);
+            let mut record = RunRecord::measured(cell, &s.samples, &expected, spec.workload.min_task_ms());
             if let Some(e) = s.failure {
                 record.verified = false;
                 record.errors.insert(0, e);
@@ -280,16 +290,23 @@ const QUEUED_CHUNKS: u32 = 2;
 async fn drain(worker: &ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Vec<TaskOutcome>, String> {
     let size = chunk_size(spec.tasks, k);
     let mut outcomes = Vec::new();
-    let mut chunk = id - 1;
+    let mut seed = Some(id - 1);
     let mut in_flight = 0;
     loop {
-        while in_flight < QUEUED_CHUNKS && chunk * size < spec.tasks {
+        while in_flight < QUEUED_CHUNKS {
+            // A chunk is claimed only when it is sent, so no worker holds one it cannot start.
+            let chunk = seed.take().unwrap_or_else(|| {
+                let c = next.get();
+                next.set(c + 1);
+                c
+            });
             let first = chunk * size;
+            if first >= spec.tasks {
+                break;
+            }
             let indices = (first..(first + size).min(spec.tasks)).collect();
             worker.send(&WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices, concurrent: false, worker: id })?;
             in_flight += 1;
-            chunk = next.get();
-            next.set(chunk + 1);
         }
         if in_flight == 0 {
             return Ok(outcomes);
@@ -318,7 +335,7 @@ async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, S
             let results = join_all(starting.into_iter().zip(1..).map(|(s, id)| {
                 let next = next.clone();
                 async move {
-                    let worker = s.ready().await?;
+                    let worker = s.ready().await?; // a failed start terminates its worker
                     let outcome = drain(&worker, id, spec, &next, k).await;
                     worker.stop();
                     outcome.map(|o| (o, Some(worker.startup_ms)))

@@ -116,7 +116,10 @@ impl RunRecord {
     /// Summarises measured samples and checks every task's checksum against `expected`
     /// (indexed by task). A run is verified when every repetition returned every task exactly
     /// once with the expected checksum.
-    pub fn measured(cell: Cell, samples: &[Sample], expected: &[u64]) -> RunRecord {
+    ///
+    /// `min_task_ms` is how long every task must at least have taken (a sleep's duration; 0
+    /// for CPU work): a "sleep" that did not wait is not verified.
+    pub fn measured(cell: Cell, samples: &[Sample], expected: &[u64], min_task_ms: f64) -> RunRecord {
         let mut record = RunRecord::skipped(cell, "");
         record.skipped = None;
         let mut errors = Vec::new();
@@ -133,6 +136,13 @@ impl RunRecord {
                         want
                     )),
                     Some(_) if seen[o.task as usize] => errors.push(format!("repetition {}: task {} ran twice", rep + 1, o.task)),
+                    // Timers fire no earlier than asked; 0.5 ms of slack for clock rounding.
+                    Some(_) if o.end - o.start < min_task_ms - 0.5 => errors.push(format!(
+                        "repetition {}: task {} took {:.1} ms, less than its {min_task_ms} ms wait",
+                        rep + 1,
+                        o.task,
+                        o.end - o.start
+                    )),
                     Some(_) => seen[o.task as usize] = true,
                 }
             }
@@ -143,7 +153,12 @@ impl RunRecord {
         }
         record.verified = !samples.is_empty() && errors.is_empty();
         record.errors = errors;
-        record.checksum = threadlab_workloads::combine(expected.iter().copied()).to_string();
+        // What the last repetition returned (the expected value when nothing returned).
+        record.checksum = match samples.last() {
+            Some(last) => threadlab_workloads::combine(last.outcomes.iter().map(|o| o.checksum)),
+            None => threadlab_workloads::combine(expected.iter().copied()),
+        }
+        .to_string();
         record.samples_ms = samples.iter().map(|s| round3(s.wall_ms)).collect();
         if let Some(s) = Summary::of(&record.samples_ms) {
             record.median_ms = Some(round3(s.median));
@@ -215,7 +230,7 @@ mod tests {
     #[test]
     fn verification_catches_wrong_missing_and_duplicate_tasks() {
         let cell = Cell { mode: Mode::Threads, workers: 2 };
-        let ok = RunRecord::measured(cell, &[sample(10.0, &[5, 8]), sample(12.0, &[5, 8])], &[5, 8]);
+        let ok = RunRecord::measured(cell, &[sample(10.0, &[5, 8]), sample(12.0, &[5, 8])], &[5, 8], 0.0);
         assert!(ok.verified, "{:?}", ok.errors);
         assert_eq!(ok.checksum, "13");
         assert_eq!(ok.median_ms, Some(11.0));
@@ -223,17 +238,28 @@ mod tests {
         assert_eq!(ok.trace[0].gil_wait_ms, 1.0);
         assert_eq!(ok.trace[1].start_ms, 1.0);
 
-        let wrong = RunRecord::measured(cell, &[sample(10.0, &[5, 9])], &[5, 8]);
+        let wrong = RunRecord::measured(cell, &[sample(10.0, &[5, 9])], &[5, 8], 0.0);
+        assert_eq!(wrong.checksum, "14", "the checksum reports what ran");
         assert!(!wrong.verified);
         assert!(wrong.errors[0].contains("task 1 returned checksum 9 instead of 8"));
 
         let mut dup = sample(10.0, &[5, 8]);
         dup.outcomes[1].task = 0;
         dup.outcomes[1].checksum = 5;
-        let r = RunRecord::measured(cell, &[dup], &[5, 8]);
+        let r = RunRecord::measured(cell, &[dup], &[5, 8], 0.0);
         assert!(!r.verified);
         assert!(r.errors.iter().any(|e| e.contains("ran twice")));
         assert!(r.errors.iter().any(|e| e.contains("1 task(s) returned no result")));
+    }
+
+    #[test]
+    fn a_sleep_that_did_not_wait_is_not_verified() {
+        let cell = Cell { mode: Mode::Processes, workers: 2 };
+        // sample() makes tasks of 10 and 9 ms.
+        assert!(RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[5, 8], 9.0).verified);
+        let short = RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[5, 8], 10.0);
+        assert!(!short.verified);
+        assert!(short.errors[0].contains("task 1 took 9.0 ms, less than its 10 ms wait"), "{:?}", short.errors);
     }
 
     #[test]
@@ -241,7 +267,7 @@ mod tests {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}}"#).unwrap();
         let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "test".into(), timer_resolution_ms: 0.005, version: "x".into() };
         let rec = |mode, workers, ms| {
-            RunRecord::measured(Cell { mode, workers }, &[sample(ms, &[5, 8])], &[5, 8])
+            RunRecord::measured(Cell { mode, workers }, &[sample(ms, &[5, 8])], &[5, 8], 0.0)
         };
         let report = Report::new(spec.clone(), env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 50.0)]);
         assert_eq!(report.runs[1].speedup, Some(2.0));

@@ -298,8 +298,9 @@ impl Spec {
             return Ok(());
         }
         let concurrent = u64::from(self.max_workers().min(self.tasks));
-        // u32 items, and a growing Vec may briefly hold its old and new buffer.
-        let need_mb = concurrent * u64::from(n) * 4 * 2 / (1 << 20);
+        // u32 items in a Vec that doubles: capacity reaches the next power of two, and while it
+        // grows it briefly holds the old buffer (half that) beside the new one.
+        let need_mb = concurrent * u64::from(n).next_power_of_two() * 4 * 3 / 2 / (1 << 20);
         if need_mb > THREAD_MEMORY_BUDGET_MB {
             return Err(err(
                 "workload.n",

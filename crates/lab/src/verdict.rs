@@ -26,6 +26,11 @@ fn times(x: f64) -> String {
     }
 }
 
+/// Within 5%: closer than this machine's noise lets us tell apart.
+fn about_same(ratio: f64) -> bool {
+    (0.95..=1.05).contains(&ratio)
+}
+
 /// The best (lowest median) run of a mode.
 fn best(runs: &[RunRecord], mode: Mode) -> Option<&RunRecord> {
     runs.iter()
@@ -51,21 +56,37 @@ impl Verdict {
             _ => summary.push_str(").".into()),
         }
 
-        if let (Some(gil), Some(threads)) = (best(runs, Mode::ThreadsGil), best(runs, Mode::Threads)) {
+        // Mode against mode only at the same worker count, and only with more than one worker:
+        // with one, the GIL has nobody to exclude.
+        let pair = |a: Mode, b: Mode| -> Option<(&RunRecord, &RunRecord)> {
+            let at = |m: Mode, k: u32| runs.iter().find(|r| r.mode == m && r.workers == k && r.median_ms.is_some());
+            let k = spec.workers.iter().rev().copied().find(|&k| k > 1 && at(a, k).is_some() && at(b, k).is_some())?;
+            Some((at(a, k)?, at(b, k)?))
+        };
+        if let Some((gil, threads)) = pair(Mode::ThreadsGil, Mode::Threads) {
             let ratio = gil.median_ms.unwrap() / threads.median_ms.unwrap();
-            details.push(if waiting {
-                format!("Threads with the GIL took {} the time of free threads: waiting releases the GIL, so their waits overlap as in CPython.", times(ratio))
-            } else {
-                format!("Threads with the GIL took {} the time of free threads: only the thread holding the GIL computes, as in CPython.", times(ratio))
+            let k = gil.workers;
+            details.push(match (waiting, about_same(ratio)) {
+                (true, _) => format!("With {k} workers, threads with the GIL took {} the time of free threads: waiting releases the GIL, so their waits overlap as in CPython.", times(ratio)),
+                (false, true) => format!("With {k} workers, threads with the GIL were about as fast as free threads: the free threads gained nothing here, so the GIL cost nothing."),
+                (false, false) => format!("With {k} workers, threads with the GIL took {} the time of free threads: only the thread holding the GIL computes, as in CPython.", times(ratio)),
             });
         }
-        if let (Some(gil), Some(procs)) = (best(runs, Mode::ThreadsGil), best(runs, Mode::Processes)) {
+        if let Some((gil, procs)) = pair(Mode::ThreadsGil, Mode::Processes) {
             let ratio = gil.median_ms.unwrap() / procs.median_ms.unwrap();
-            if ratio > 1.0 {
-                details.push(format!("Processes were {} faster than threads with the GIL: each process has its own interpreter, so no lock is shared.", times(ratio)));
+            let k = gil.workers;
+            let cold = spec.processes.start == ProcessStart::Cold;
+            details.push(if about_same(ratio) {
+                format!("With {k} workers, processes and threads with the GIL took about the same time.")
+            } else if ratio > 1.0 && !waiting {
+                format!("With {k} workers, processes were {} faster than threads with the GIL: each process computes on its own, no lock is shared.", times(ratio))
+            } else if ratio > 1.0 {
+                format!("With {k} workers, processes were {} faster than threads with the GIL.", times(ratio))
+            } else if cold {
+                format!("With {k} workers, threads with the GIL were {} faster than processes, which paid their start-up inside the run.", times(1.0 / ratio))
             } else {
-                details.push(format!("Threads with the GIL were {} faster than processes: for this work the GIL did not limit them, and threads start for free.", times(1.0 / ratio)));
-            }
+                format!("With {k} workers, threads with the GIL were {} faster than processes, which exchange every task by message.", times(1.0 / ratio))
+            });
         }
         if let Some(gil) = best(runs, Mode::ThreadsGil) {
             let waited: f64 = gil.trace.iter().map(|e| e.gil_wait_ms).sum();
@@ -128,7 +149,7 @@ mod tests {
 
     fn measured(mode: Mode, workers: u32, ms: f64) -> RunRecord {
         let outcomes = vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 1, gil_waits: vec![(0.0, 2.0)] }];
-        RunRecord::measured(Cell { mode, workers }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[1])
+        RunRecord::measured(Cell { mode, workers }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[1], 0.0)
     }
 
     fn env() -> Env {
@@ -149,7 +170,7 @@ mod tests {
         assert!(v.summary.starts_with("processes with 2 workers was fastest"), "{}", v.summary);
         assert!(v.summary.contains("1.92x"), "{}", v.summary);
         let all = v.details.join("\n");
-        assert!(all.contains("Processes were 1.96x faster than threads with the GIL"), "{all}");
+        assert!(all.contains("With 2 workers, processes were 1.96x faster than threads with the GIL"), "{all}");
         assert!(all.contains("2 cores"), "{all}");
         assert!(all.contains("more workers than cores"), "{all}");
         assert!(all.contains("threads was skipped: not isolated"), "{all}");
@@ -166,6 +187,14 @@ mod tests {
         assert!(v.details[0].contains("failed verification: threads with 2 workers"), "{:?}", v.details);
         assert!(v.details.iter().any(|d| d.contains("waiting releases the GIL")), "{:?}", v.details);
         assert!(!v.details.iter().any(|d| d.contains("cores")), "{:?}", v.details);
+    }
+
+    #[test]
+    fn one_worker_runs_are_not_compared_as_gil_effects() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 30}, "workers": [1]}"#).unwrap();
+        let runs = vec![measured(Mode::ThreadsGil, 1, 100.0), measured(Mode::Threads, 1, 99.0), measured(Mode::Processes, 1, 101.0)];
+        let v = Verdict::from_runs(&spec, &env(), &runs);
+        assert!(!v.details.iter().any(|d| d.contains("with the GIL")), "{:?}", v.details);
     }
 
     #[test]

@@ -84,7 +84,8 @@ pub fn expected_checksum(task: &Task) -> u64 {
     }
 }
 
-/// What a sleep task reports: its duration; the executor also checks that it really waited.
+/// What a sleep task reports: its duration. That it really waited is checked from its trace
+/// (`Workload::min_task_ms`).
 pub fn sleep_checksum(ms: u32) -> u64 {
     u64::from(ms)
 }

@@ -58,6 +58,14 @@ impl Workload {
         }
     }
 
+    /// How long every task must at least take: a sleep's duration, 0 for CPU work.
+    pub fn min_task_ms(&self) -> f64 {
+        match self {
+            Workload::Sleep { ms } => f64::from(*ms),
+            _ => 0.0,
+        }
+    }
+
     /// True when tasks mostly wait instead of computing.
     pub fn is_waiting(&self) -> bool {
         matches!(self, Workload::Sleep { .. })

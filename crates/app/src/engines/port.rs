@@ -18,6 +18,7 @@ struct Inner {
     inbox: RefCell<VecDeque<Message>>,
     waiting: RefCell<Option<(Function, Function)>>,
     closed: Cell<bool>,
+    close_reason: RefCell<String>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -52,7 +53,10 @@ impl Port {
             let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
                 e.prevent_default();
                 let what = if e.message().is_empty() { "the worker failed to load or crashed".to_string() } else { e.message() };
-                deliver(&w, Err(what));
+                // A worker that threw is not trusted again: stop it, fail whoever waits.
+                if let Some(inner) = w.upgrade() {
+                    Port(inner).terminate(&what);
+                }
             });
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -61,6 +65,7 @@ impl Port {
                 inbox: RefCell::default(),
                 waiting: RefCell::default(),
                 closed: Cell::new(false),
+                close_reason: RefCell::default(),
                 _on_message: on_message,
                 _on_error: on_error,
             }
@@ -75,7 +80,7 @@ impl Port {
 
     pub fn post(&self, message: &JsValue) -> Result<(), String> {
         if self.0.closed.get() {
-            return Err("cancelled".into());
+            return Err(self.0.close_reason.borrow().clone());
         }
         self.0.worker.post_message(message).map_err(|e| format!("postMessage failed: {e:?}"))
     }
@@ -86,7 +91,7 @@ impl Port {
             return m;
         }
         if self.0.closed.get() {
-            return Err("cancelled".into());
+            return Err(self.0.close_reason.borrow().clone());
         }
         let promise = Promise::new(&mut |resolve, reject| {
             *self.0.waiting.borrow_mut() = Some((resolve, reject));
@@ -106,6 +111,8 @@ impl Port {
             return;
         }
         inner.worker.terminate();
+        inner.inbox.borrow_mut().clear();
+        *inner.close_reason.borrow_mut() = reason.to_string();
         if let Some((_, reject)) = inner.waiting.borrow_mut().take() {
             let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(reason));
         }

@@ -37,10 +37,13 @@ impl Starting {
     }
 
     pub async fn ready(self) -> Result<ProcessWorker, String> {
-        let first = self.port.next().await?;
-        match first.as_string().as_deref() {
-            Some("ready") => Ok(ProcessWorker { port: self.port, startup_ms: now_ms() - self.since }),
-            _ => Err(format!("a process worker failed to start: {}", describe(&first))),
+        let first = self.port.next().await;
+        match first.as_ref().map(|v| v.as_string()) {
+            Ok(Some(s)) if s == "ready" => Ok(ProcessWorker { port: self.port, startup_ms: now_ms() - self.since }),
+            _ => {
+                self.port.terminate("failed to start");
+                Err(format!("a process worker failed to start: {}", first.map(|v| describe(&v)).unwrap_or_else(|e| e)))
+            }
         }
     }
 }
@@ -61,8 +64,9 @@ impl ProcessWorker {
         serde_json::from_str(&text).map_err(|e| format!("a process worker sent a bad reply: {e}"))
     }
 
-    /// Queues a run request without waiting: the worker answers requests in order, so the page
-    /// can keep the next one queued while the current one computes (see `receive`).
+    /// Queues a run request without waiting: the worker handles requests one at a time, in
+    /// order, so the page can keep the next one queued while the current one computes (see
+    /// `receive`).
     pub fn send(&self, request: &WorkerRequest) -> Result<(), String> {
         let json = serde_json::to_string(request).expect("requests serialize");
         self.port.post(&JsValue::from_str(&json))

@@ -42,7 +42,13 @@ impl ThreadsEngine {
     async fn send(&self, command: &ThreadsCommand) -> Result<Vec<TaskOutcome>, String> {
         let json = serde_json::to_string(command).expect("commands serialize");
         let reply = self.port.request(&JsValue::from_str(&json)).await?;
-        let text = reply.as_string().ok_or("the threads engine sent a non-text reply")?;
+        let Some(text) = reply.as_string() else {
+            // The module threw (a trap): its shared state cannot be trusted, so the engine is
+            // stopped and started afresh on next use.
+            let why = Reflect::get(&reply, &"error".into()).ok().and_then(|e| e.as_string()).unwrap_or_default();
+            self.port.terminate("the threads engine crashed");
+            return Err(format!("the threads engine crashed: {why}"));
+        };
         match serde_json::from_str(&text).map_err(|e| format!("the threads engine sent a bad reply: {e}"))? {
             ThreadsReply::Done { outcomes } => Ok(outcomes),
             ThreadsReply::Failed { error } => Err(error),
