@@ -325,6 +325,7 @@ impl Spec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn parse(s: &str) -> Result<Spec, SpecError> {
         Spec::parse(s)
@@ -381,6 +382,51 @@ mod tests {
             assert_eq!(e.field, field, "{json}: {e}");
             assert!(e.to_string().contains(words), "{json}: {e}");
         }
+    }
+
+    /// Thousands of specs with odd values in random fields: never a panic, and every error
+    /// names a field that exists.
+    #[test]
+    fn odd_values_anywhere_give_a_spec_or_a_field_error() {
+        let odd = [
+            json!(null), json!(-1), json!(0), json!(1), json!(2.5), json!(1e300), json!(-1e300),
+            json!(u64::MAX), json!(i64::MIN), json!("x"), json!(""), json!([]), json!([1, "a"]),
+            json!({}), json!({"kind": "fib"}), json!(true), json!("fib"), json!([0]), json!([17]),
+        ];
+        let fields = ["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes"];
+        let inner = ["n", "ms", "width", "height", "max_iter", "kind", "switch_interval_ms", "start"];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        let mut accepted = 0;
+        for _ in 0..5000 {
+            let mut spec = json!({"workload": {"kind": "fib", "n": 20}, "gil": {}, "processes": {}});
+            for _ in 0..1 + next(3) {
+                let value = odd[next(odd.len())].clone();
+                let field = fields[next(fields.len())];
+                if next(2) == 0 && spec[field].is_object() {
+                    spec[field][inner[next(inner.len())]] = value;
+                } else {
+                    spec[field] = value;
+                }
+            }
+            match Spec::from_value(&spec) {
+                Ok(parsed) => {
+                    accepted += 1;
+                    assert_eq!(Spec::parse(&parsed.to_json()).as_ref(), Ok(&parsed));
+                }
+                Err(e) => {
+                    let top = e.field.split(['.', '[']).next().unwrap_or_default();
+                    assert!(fields.contains(&top) || top == "spec", "{spec}: error names {:?}", e.field);
+                    assert!(!e.message.is_empty());
+                }
+            }
+        }
+        assert!(accepted > 0, "some mutations are valid specs");
     }
 
     #[test]
