@@ -53,7 +53,7 @@ impl Verdict {
             (Some(seq), Some(s)) if seq.mode != winner.mode => {
                 summary.push_str(&format!(", {} the speed of sequential at {:.1} ms).", times(s), seq.median_ms.unwrap()))
             }
-            _ => summary.push_str(").".into()),
+            _ => summary.push_str(")."),
         }
 
         // Mode against mode only at the same worker count, and only with more than one worker:

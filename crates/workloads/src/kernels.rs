@@ -74,12 +74,12 @@ fn is_prime(x: u64) -> bool {
     if x < 4 {
         return x >= 2;
     }
-    if x % 2 == 0 {
+    if x.is_multiple_of(2) {
         return false;
     }
     let mut d = 3;
     while d * d <= x {
-        if x % d == 0 {
+        if x.is_multiple_of(d) {
             return false;
         }
         d += 2;
@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn letter_sum_matches_periodic_form() {
-        for letter in [b'a', b'm', b'z'] {
+        for letter in *b"amz" {
             for n in [0, 1, 996, 997, 998, 123_456] {
                 assert_eq!(letter_sum(letter, n, &mut NoCheckpoint), letter_sum_periodic(letter, n), "{letter} {n}");
             }
