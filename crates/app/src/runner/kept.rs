@@ -1,0 +1,84 @@
+//! Workers kept between runs: the helper (sequential, async, expected checksums), the warm
+//! process pool and the threads engine. Dead ones (after a cancel or a crash) are replaced on
+//! next use; `reset` forgets them all.
+
+use crate::engines::processes::ProcessWorker;
+use crate::engines::threads::ThreadsEngine;
+use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
+use std::cell::RefCell;
+use threadlab_workloads::Workload;
+
+pub type Starter<T> = Shared<LocalBoxFuture<'static, Result<T, String>>>;
+
+#[derive(Default)]
+struct Engines {
+    /// Runs sequential and async work, and computes expected checksums.
+    helper: Option<ProcessWorker>,
+    /// Warm process pool.
+    pool: Vec<ProcessWorker>,
+    threads: Option<Starter<ThreadsEngine>>,
+}
+
+thread_local! {
+    static ENGINES: RefCell<Engines> = RefCell::default();
+}
+
+/// Forgets every kept worker (they have been terminated).
+pub fn reset() {
+    ENGINES.with(|e| *e.borrow_mut() = Engines::default());
+}
+
+/// Starts the threads engine in the background (it takes a moment to spawn its pool).
+pub fn prestart_threads() {
+    let engine = threads_engine();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = engine.await;
+    });
+}
+
+pub fn threads_engine() -> Starter<ThreadsEngine> {
+    ENGINES.with(|e| {
+        let mut e = e.borrow_mut();
+        let alive = match e.threads.as_ref().and_then(|s| s.peek()) {
+            Some(Ok(engine)) => engine.is_alive(),
+            Some(Err(_)) => false,
+            None => e.threads.is_some(), // still starting
+        };
+        if !alive {
+            e.threads = Some(ThreadsEngine::start().boxed_local().shared());
+        }
+        e.threads.clone().expect("just set")
+    })
+}
+
+pub async fn helper() -> Result<ProcessWorker, String> {
+    if let Some(h) = ENGINES.with(|e| e.borrow().helper.clone()).filter(ProcessWorker::is_alive) {
+        return Ok(h);
+    }
+    let h = ProcessWorker::start().await?;
+    ENGINES.with(|e| e.borrow_mut().helper = Some(h.clone()));
+    Ok(h)
+}
+
+/// At least `k` started process workers, new ones warmed up for `workload`.
+pub async fn warm_pool(k: usize, workload: &Workload) -> Result<Vec<ProcessWorker>, String> {
+    let mut pool: Vec<ProcessWorker> = ENGINES.with(|e| e.borrow().pool.clone());
+    pool.retain(ProcessWorker::is_alive);
+    let missing = k.saturating_sub(pool.len());
+    let started = join_all((0..missing).map(|_| async {
+        let w = ProcessWorker::start().await?;
+        w.warm_up(workload).await?;
+        Ok::<_, String>(w)
+    }))
+    .await;
+    let failure = started.iter().find_map(|w| w.as_ref().err().cloned());
+    pool.extend(started.into_iter().flatten());
+    if let Some(e) = failure {
+        // Not kept half-made: stop what did start.
+        pool.iter().for_each(ProcessWorker::stop);
+        ENGINES.with(|e| e.borrow_mut().pool.clear());
+        return Err(e);
+    }
+    ENGINES.with(|e| e.borrow_mut().pool = pool.clone());
+    Ok(pool)
+}

@@ -1,0 +1,183 @@
+//! Runs a spec: every (mode, workers) cell of the plan, warm-up plus timed repetitions on the
+//! matching engine, in interleaved rounds; then statistics, verification and the verdict (all
+//! from `threadlab-lab`).
+//!
+//! Every sample is wall time on the page's clock, from handing the work to an engine until the
+//! last result is back; for cold processes that includes starting the workers.
+
+mod kept;
+mod sample;
+
+use crate::engines::port::terminate_all;
+use crate::env::Capabilities;
+use kept::{helper, threads_engine};
+use sample::sample;
+use std::cell::Cell;
+use threadlab_lab::plan::{self, Cell as PlanCell};
+use threadlab_lab::protocol::WorkerRequest;
+use threadlab_lab::report::{Report, RunRecord, Sample};
+use threadlab_lab::Spec;
+
+pub use kept::prestart_threads;
+
+pub const CANCELLED: &str = "the run was cancelled";
+
+thread_local! {
+    /// Generation of the run that owns the run slot; 0 when none does.
+    static OWNER: Cell<u64> = const { Cell::new(0) };
+    static LAST_GENERATION: Cell<u64> = const { Cell::new(0) };
+}
+
+pub struct Progress {
+    pub done: u32,
+    pub total: u32,
+    pub cell: PlanCell,
+}
+
+pub fn is_running() -> bool {
+    OWNER.with(Cell::get) != 0
+}
+
+/// Proof that a run owns the (single) run slot, with the run's generation; dropping it frees
+/// the slot unless a cancel already gave it away.
+pub struct RunSlot(u64);
+
+impl Drop for RunSlot {
+    fn drop(&mut self) {
+        OWNER.with(|o| {
+            if o.get() == self.0 {
+                o.set(0)
+            }
+        });
+    }
+}
+
+/// Takes the run slot synchronously, so that a `cancel()` or a second `run()` in the same
+/// event-loop turn already sees the run.
+pub fn claim() -> Result<RunSlot, String> {
+    if is_running() {
+        return Err("a run is already in progress: wait for it or cancel it".into());
+    }
+    let generation = LAST_GENERATION.with(|g| {
+        g.set(g.get() + 1);
+        g.get()
+    });
+    OWNER.with(|o| o.set(generation));
+    Ok(RunSlot(generation))
+}
+
+/// `Err` once run `generation` was cancelled: checked before and after every await.
+fn still_wanted(generation: u64) -> Result<(), String> {
+    if OWNER.with(Cell::get) == generation {
+        Ok(())
+    } else {
+        Err(CANCELLED.into())
+    }
+}
+
+/// Stops the current run at once: every worker is terminated, the run slot is free at once (a
+/// new run may start in the same turn), and engines start afresh on the next run.
+pub fn cancel() {
+    OWNER.with(|o| o.set(0));
+    terminate_all(CANCELLED);
+    kept::reset();
+}
+
+/// Runs `spec` to completion. `Err` only for a cancelled run or when nothing can run at all;
+/// a cell that fails keeps its error in the report and the run goes on.
+pub async fn run(slot: RunSlot, spec: Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)) -> Result<Report, String> {
+    let result = run_cells(&spec, caps, on_progress, slot.0).await;
+    if still_wanted(slot.0).is_err() {
+        return Err(CANCELLED.into());
+    }
+    drop(slot);
+    result.map(|runs| Report::new(spec, caps.env(), runs))
+}
+
+async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress), generation: u64) -> Result<Vec<RunRecord>, String> {
+    // Before anything is timed: every engine this run uses is started and its kernels warmed,
+    // and no engine is still starting in the background (that would steal CPU from a sample).
+    still_wanted(generation)?;
+    // The threads engine first: its 16 workers starting would slow the other warm-ups down.
+    // A failure to start is reported by the threads cells themselves.
+    if caps.threads_available() {
+        let engine = threads_engine().await;
+        still_wanted(generation)?;
+        if let (Ok(engine), true) = (engine, spec.modes.iter().any(|m| m.needs_shared_memory())) {
+            engine.warm_up(&spec.workload).await?;
+        }
+    }
+    let helper = helper().await?;
+    let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
+    helper.warm_up(&spec.workload).await?;
+    still_wanted(generation)?;
+    let cells = plan::cells(spec);
+    let per_cell = plan::runs_per_cell(spec);
+    let total = cells.len() as u32 * per_cell;
+    let mut done = 0;
+
+    // What each cell has so far: samples, or the error that stopped it, or why it cannot run.
+    struct Progressing {
+        samples: Vec<Sample>,
+        failure: Option<String>,
+        skipped: Option<&'static str>,
+    }
+    let mut state: Vec<Progressing> = cells
+        .iter()
+        .map(|cell| Progressing {
+            samples: Vec::new(),
+            failure: None,
+            skipped: (cell.mode.needs_shared_memory() && !caps.threads_available()).then(|| caps.threads_unavailable_reason()),
+        })
+        .collect();
+    for (cell, s) in cells.iter().zip(&state) {
+        if s.skipped.is_some() {
+            done += per_cell;
+            on_progress(Progress { done, total, cell: *cell });
+        }
+    }
+
+    // Rounds: repetition r of every cell, then r + 1. The machine's speed drifts (shared,
+    // throttled, busy), and interleaving spreads a slow phase over all modes instead of
+    // pinning it on one: ratios between modes are measured side by side.
+    for repetition in 0..per_cell {
+        for (cell, s) in cells.iter().zip(state.iter_mut()) {
+            if s.skipped.is_some() || s.failure.is_some() {
+                continue;
+            }
+            // A cancel from a progress callback must stop the next sample before it starts
+            // engines afresh.
+            still_wanted(generation)?;
+            let result = sample(spec, *cell).await;
+            still_wanted(generation)?;
+            match result {
+                Ok(sample) if repetition >= spec.warmup => s.samples.push(sample),
+                Ok(_) => {}
+                Err(e) => {
+                    s.failure = Some(e);
+                    // The cell's remaining repetitions will not run.
+                    done += per_cell - repetition - 1;
+                }
+            }
+            done += 1;
+            on_progress(Progress { done, total, cell: *cell });
+        }
+    }
+
+    let records = cells
+        .into_iter()
+        .zip(state)
+        .map(|(cell, s)| {
+            if let Some(reason) = s.skipped {
+                return RunRecord::skipped(cell, reason);
+            }
+            let mut record = RunRecord::measured(cell, &s.samples, &expected, spec.workload.min_task_ms());
+            if let Some(e) = s.failure {
+                record.verified = false;
+                record.errors.insert(0, e);
+            }
+            record
+        })
+        .collect();
+    Ok(records)
+}
