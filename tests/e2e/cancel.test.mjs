@@ -38,6 +38,14 @@ async function assertStopped(page) {
   assert.equal(await page.evaluate(() => window.__progress?.length ?? 0), count, 'progress after the cancel');
 }
 
+/** The run started by startRun rejected as cancelled, stopped everything, and the page runs again. */
+async function assertCancelledThenUsable(page) {
+  const outcome = await page.evaluate(() => window.__outcome);
+  assert.equal(outcome.message, 'the run was cancelled');
+  await assertStopped(page);
+  await assertSmallRunWorks(page);
+}
+
 async function assertSmallRunWorks(page) {
   const outcome = await page.evaluate((s) => window.threadlab.run(s).then((r) => r, (e) => ({ rejected: e.message })), SMALL);
   assert.equal(outcome.rejected, undefined, `small run rejected: ${outcome.rejected}`);
@@ -83,10 +91,7 @@ test('clicking #cancel stops a run started by a script', { timeout: 120_000 }, a
     await startRun(page, LONG);
     await page.waitForTimeout(500);
     await page.click('#cancel');
-    const outcome = await page.evaluate(() => window.__outcome);
-    assert.equal(outcome.message, 'the run was cancelled');
-    await assertStopped(page);
-    await assertSmallRunWorks(page);
+    await assertCancelledThenUsable(page);
   });
 });
 
@@ -98,10 +103,7 @@ test('cancel in the middle of a threads run; the threads engine starts afresh', 
     assert.equal(started, true, 'the run made progress');
     await page.waitForTimeout(100);
     await page.evaluate(() => window.threadlab.cancel());
-    const outcome = await page.evaluate(() => window.__outcome);
-    assert.equal(outcome.message, 'the run was cancelled');
-    await assertStopped(page);
-    await assertSmallRunWorks(page);
+    await assertCancelledThenUsable(page);
   });
 });
 

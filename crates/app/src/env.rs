@@ -39,8 +39,12 @@ impl Capabilities {
          shared memory between workers; serve it with `make serve` or `trunk serve`"
     }
 
+    pub fn can_run(&self, mode: Mode) -> bool {
+        !mode.needs_shared_memory() || self.threads_available()
+    }
+
     pub fn modes(&self) -> Vec<Mode> {
-        Mode::ALL.into_iter().filter(|m| !m.needs_shared_memory() || self.threads_available()).collect()
+        Mode::ALL.into_iter().filter(|&m| self.can_run(m)).collect()
     }
 
     pub fn env(&self) -> Env {

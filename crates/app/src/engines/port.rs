@@ -11,11 +11,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-type Message = Result<JsValue, String>;
-
 struct Inner {
     worker: Worker,
-    inbox: RefCell<VecDeque<Message>>,
+    inbox: RefCell<VecDeque<JsValue>>,
     waiting: RefCell<Option<(Function, Function)>>,
     closed: Cell<bool>,
     close_reason: RefCell<String>,
@@ -30,13 +28,12 @@ thread_local! {
     static LIVE: RefCell<Vec<Weak<Inner>>> = const { RefCell::new(Vec::new()) };
 }
 
-fn deliver(weak: &Weak<Inner>, message: Message) {
+fn deliver(weak: &Weak<Inner>, message: JsValue) {
     let Some(inner) = weak.upgrade() else { return };
     let waiting = inner.waiting.borrow_mut().take();
-    match (waiting, message) {
-        (Some((resolve, _)), Ok(v)) => drop(resolve.call1(&JsValue::NULL, &v)),
-        (Some((_, reject)), Err(e)) => drop(reject.call1(&JsValue::NULL, &JsValue::from_str(&e))),
-        (None, m) => inner.inbox.borrow_mut().push_back(m),
+    match waiting {
+        Some((resolve, _)) => drop(resolve.call1(&JsValue::NULL, &message)),
+        None => inner.inbox.borrow_mut().push_back(message),
     }
 }
 
@@ -48,7 +45,7 @@ impl Port {
         let worker = Worker::new_with_options(script, &options).map_err(|e| format!("could not start a worker: {e:?}"))?;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let w = weak.clone();
-            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| deliver(&w, Ok(e.data())));
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| deliver(&w, e.data()));
             let w = weak.clone();
             let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
                 e.prevent_default();
@@ -88,7 +85,7 @@ impl Port {
     /// The next message from the worker, or why none will come.
     pub async fn next(&self) -> Result<JsValue, String> {
         if let Some(m) = self.0.inbox.borrow_mut().pop_front() {
-            return m;
+            return Ok(m);
         }
         if self.0.closed.get() {
             return Err(self.0.close_reason.borrow().clone());

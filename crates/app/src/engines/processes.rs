@@ -57,38 +57,35 @@ impl ProcessWorker {
         Starting::spawn()?.ready().await
     }
 
-    async fn ask(&self, request: &WorkerRequest) -> Result<WorkerReply, String> {
-        let json = serde_json::to_string(request).expect("requests serialize");
-        let reply = self.port.request(&JsValue::from_str(&json)).await?;
-        let text = reply.as_string().ok_or("a process worker sent a non-text reply")?;
-        serde_json::from_str(&text).map_err(|e| format!("a process worker sent a bad reply: {e}"))
-    }
-
-    /// Queues a run request without waiting: the worker handles requests one at a time, in
-    /// order, so the page can keep the next one queued while the current one computes (see
-    /// `receive`).
+    /// Queues a request without waiting: the worker handles requests one at a time, in order,
+    /// so the page can keep the next one queued while the current one computes. Each `send` is
+    /// answered by one `reply`, in the same order.
     pub fn send(&self, request: &WorkerRequest) -> Result<(), String> {
         let json = serde_json::to_string(request).expect("requests serialize");
         self.port.post(&JsValue::from_str(&json))
     }
 
-    /// The outcomes of the oldest request sent with `send`.
-    pub async fn receive(&self) -> Result<Vec<TaskOutcome>, String> {
+    /// The reply to the oldest request sent.
+    async fn reply(&self) -> Result<WorkerReply, String> {
         let reply = self.port.next().await?;
         let text = reply.as_string().ok_or("a process worker sent a non-text reply")?;
         match serde_json::from_str(&text).map_err(|e| format!("a process worker sent a bad reply: {e}"))? {
-            WorkerReply::Done { outcomes } => Ok(outcomes),
             WorkerReply::Failed { error } => Err(error),
-            WorkerReply::Expected { .. } => Err("a process worker answered the wrong question".into()),
+            reply => Ok(reply),
+        }
+    }
+
+    /// The outcomes of the oldest run request sent.
+    pub async fn receive(&self) -> Result<Vec<TaskOutcome>, String> {
+        match self.reply().await? {
+            WorkerReply::Done { outcomes } => Ok(outcomes),
+            _ => Err("a process worker answered the wrong question".into()),
         }
     }
 
     pub async fn run(&self, request: &WorkerRequest) -> Result<Vec<TaskOutcome>, String> {
-        match self.ask(request).await? {
-            WorkerReply::Done { outcomes } => Ok(outcomes),
-            WorkerReply::Failed { error } => Err(error),
-            WorkerReply::Expected { .. } => Err("a process worker answered the wrong question".into()),
-        }
+        self.send(request)?;
+        self.receive().await
     }
 
     /// Gets the workload's kernel optimised in this worker before anything is timed.
@@ -97,10 +94,10 @@ impl ProcessWorker {
     }
 
     pub async fn expected(&self, request: &WorkerRequest) -> Result<Vec<u64>, String> {
-        match self.ask(request).await? {
+        self.send(request)?;
+        match self.reply().await? {
             WorkerReply::Expected { checksums } => Ok(checksums),
-            WorkerReply::Failed { error } => Err(error),
-            WorkerReply::Done { .. } => Err("a process worker answered the wrong question".into()),
+            _ => Err("a process worker answered the wrong question".into()),
         }
     }
 

@@ -60,6 +60,18 @@ pub async fn helper() -> Result<ProcessWorker, String> {
     Ok(h)
 }
 
+/// Before a run's timing: a warm pool of at least `k` workers, every one warmed up for
+/// `workload` (workers kept from an earlier run were warmed for that run's workload).
+pub async fn prepare_warm_pool(k: usize, workload: &Workload) -> Result<(), String> {
+    let kept = ENGINES.with(|e| e.borrow().pool.iter().filter(|w| w.is_alive()).count());
+    let pool = warm_pool(k, workload).await?;
+    // `warm_pool` keeps the surviving workers first and warms only the ones it starts.
+    for result in join_all(pool.iter().take(kept).map(|w| w.warm_up(workload))).await {
+        result?;
+    }
+    Ok(())
+}
+
 /// At least `k` started process workers, new ones warmed up for `workload`.
 pub async fn warm_pool(k: usize, workload: &Workload) -> Result<Vec<ProcessWorker>, String> {
     let mut pool: Vec<ProcessWorker> = ENGINES.with(|e| e.borrow().pool.clone());

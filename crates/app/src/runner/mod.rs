@@ -16,7 +16,8 @@ use std::cell::Cell;
 use threadlab_lab::plan::{self, Cell as PlanCell};
 use threadlab_lab::protocol::WorkerRequest;
 use threadlab_lab::report::{Report, RunRecord, Sample};
-use threadlab_lab::Spec;
+use threadlab_lab::spec::ProcessStart;
+use threadlab_lab::{Mode, Spec};
 
 pub use kept::prestart_threads;
 
@@ -110,6 +111,9 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     let helper = helper().await?;
     let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
     helper.warm_up(&spec.workload).await?;
+    if spec.modes.contains(&Mode::Processes) && spec.processes.start == ProcessStart::Warm {
+        kept::prepare_warm_pool(spec.max_workers() as usize, &spec.workload).await?;
+    }
     still_wanted(generation)?;
     let cells = plan::cells(spec);
     let per_cell = plan::runs_per_cell(spec);
@@ -127,7 +131,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
         .map(|cell| Progressing {
             samples: Vec::new(),
             failure: None,
-            skipped: (cell.mode.needs_shared_memory() && !caps.threads_available()).then(|| caps.threads_unavailable_reason()),
+            skipped: (!caps.can_run(cell.mode)).then(|| caps.threads_unavailable_reason()),
         })
         .collect();
     for (cell, s) in cells.iter().zip(&state) {
