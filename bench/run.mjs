@@ -1,5 +1,5 @@
 // `make bench`: drives the release build in headless Chromium and records the speedup of each
-// mode against sequential for 20 x fib(30), side by side in one page session (ratios, not
+// mode against sequential for 20 x fib(30), side by side in one page, in several sessions (ratios, not
 // absolute times: these machines are shared and noisy). Writes BENCHMARKS.md and
 // bench/results.json (raw samples).
 import { chromium } from 'playwright-core';
@@ -73,7 +73,8 @@ const chromiumVersion = execSync('/usr/bin/chromium --version').toString().trim(
 const md = `# Benchmarks
 
 Produced by \`make bench\` (bench/run.mjs): the release build in headless Chromium, every figure
-from one page session, so ratios are measured side by side. Raw samples: bench/results.json.
+from one page, the modes interleaved within each session, so ratios are measured side by side.
+Raw samples: bench/results.json.
 Machines here are shared and noisy: read the ratios, not the absolute times.
 
 - Date: ${new Date().toISOString().slice(0, 10)}
