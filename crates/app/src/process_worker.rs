@@ -84,7 +84,7 @@ async fn run_one_by_one(workload: &Workload, tasks: u32, indices: &[u32], worker
             TaskKind::Sleep { ms } => (sleep_checksum(ms), timer(ms).await),
             _ => (run_cpu_task(&task, &mut NoCheckpoint).expect("CPU task"), now_ms()),
         };
-        outcomes.push(TaskOutcome { task: task.index, worker, start, end, checksum, gil_waits: vec![] });
+        outcomes.push(TaskOutcome { task: task.index, worker, start, end, checksum, gil_waits: vec![], ..Default::default() });
     }
     outcomes
 }
@@ -101,14 +101,14 @@ async fn run_concurrently(workload: &Workload, tasks: u32, indices: &[u32], work
             TaskKind::Sleep { ms } => waiting.push((task.index, start, sleep_checksum(ms), timer_promise(ms))),
             _ => {
                 let checksum = run_cpu_task(&task, &mut NoCheckpoint).expect("CPU task");
-                outcomes.push(TaskOutcome { task: task.index, worker, start, end: now_ms(), checksum, gil_waits: vec![] });
+                outcomes.push(TaskOutcome { task: task.index, worker, start, end: now_ms(), checksum, gil_waits: vec![], ..Default::default() });
             }
         }
     }
     for (task, start, checksum, promise) in waiting {
         // Each timer recorded the moment it fired, so awaiting them in order loses no precision.
         let end = JsFuture::from(promise).await.ok().and_then(|v| v.as_f64()).unwrap_or_else(now_ms);
-        outcomes.push(TaskOutcome { task, worker, start, end, checksum, gil_waits: vec![] });
+        outcomes.push(TaskOutcome { task, worker, start, end, checksum, gil_waits: vec![], ..Default::default() });
     }
     outcomes
 }

@@ -54,7 +54,7 @@ pub enum ThreadsReply {
 
 /// What one task did. Times are absolute milliseconds (`performance.timeOrigin + now()`), the
 /// one clock every worker shares.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskOutcome {
     pub task: u32,
     pub worker: u32,
@@ -64,4 +64,17 @@ pub struct TaskOutcome {
     /// Intervals spent waiting for the emulated GIL.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gil_waits: Vec<(f64, f64)>,
+    /// Intervals spent waiting for I/O (network, file system), with the GIL released.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub io_waits: Vec<(f64, f64)>,
+    /// Bytes downloaded (I/O tasks).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bytes: u64,
+    /// Why the task failed (an unreachable URL, a timeout...); `checksum` is then meaningless.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -27,19 +27,40 @@ pub struct TraceEvent {
     /// The GIL waits themselves, [start_ms, end_ms] on the same clock.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gil_waits: Vec<[f64; 2]>,
+    /// Time spent waiting for I/O (network, files), GIL released.
+    #[serde(default)]
+    pub io_wait_ms: f64,
+    /// The I/O waits themselves, [start_ms, end_ms] on the same clock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub io_waits: Vec<[f64; 2]>,
+    /// Bytes downloaded by the task (I/O workloads).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bytes: u64,
+    /// Why the task failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl TraceEvent {
     pub fn from_outcome(o: &TaskOutcome, run_start: f64) -> TraceEvent {
         let rel = |t: f64| round3(t - run_start);
-        let gil_waits: Vec<[f64; 2]> = o.gil_waits.iter().map(|&(a, b)| [rel(a), rel(b)]).collect();
+        let intervals = |waits: &[(f64, f64)]| waits.iter().map(|&(a, b)| [rel(a), rel(b)]).collect::<Vec<_>>();
+        let total = |waits: &[(f64, f64)]| round3(waits.iter().map(|(a, b)| b - a).sum());
         TraceEvent {
             task: o.task,
             worker: o.worker,
             start_ms: rel(o.start),
             end_ms: rel(o.end),
-            gil_wait_ms: round3(o.gil_waits.iter().map(|(a, b)| b - a).sum()),
-            gil_waits,
+            gil_wait_ms: total(&o.gil_waits),
+            gil_waits: intervals(&o.gil_waits),
+            io_wait_ms: total(&o.io_waits),
+            io_waits: intervals(&o.io_waits),
+            bytes: o.bytes,
+            error: o.error.clone(),
         }
     }
 }
@@ -219,7 +240,7 @@ mod tests {
     use super::*;
 
     fn outcome(task: u32, worker: u32, start: f64, end: f64, checksum: u64) -> TaskOutcome {
-        TaskOutcome { task, worker, start, end, checksum, gil_waits: vec![(start, start + 1.0)] }
+        TaskOutcome { task, worker, start, end, checksum, gil_waits: vec![(start, start + 1.0)], ..Default::default() }
     }
 
     fn sample(wall: f64, checksums: &[u64]) -> Sample {

@@ -148,7 +148,7 @@ mod tests {
     use crate::report::{Report, Sample};
 
     fn measured(mode: Mode, workers: u32, ms: f64) -> RunRecord {
-        let outcomes = vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 1, gil_waits: vec![(0.0, 2.0)] }];
+        let outcomes = vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 1, gil_waits: vec![(0.0, 2.0)], ..Default::default() }];
         RunRecord::measured(Cell { mode, workers }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[1], 0.0)
     }
 

@@ -42,7 +42,7 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
                             (checksum, h.take_waits())
                         }
                     };
-                    let outcome = TaskOutcome { task: task.index, worker, start, end: now(), checksum, gil_waits };
+                    let outcome = TaskOutcome { task: task.index, worker, start, end: now(), checksum, gil_waits, ..Default::default() };
                     outcomes.lock().unwrap().push(outcome);
                     i = next.fetch_add(1, Ordering::Relaxed);
                 }
