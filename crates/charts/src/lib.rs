@@ -1,0 +1,1 @@
+//! Results -> SVG charts (being written).

@@ -1,0 +1,1 @@
+//! Fetch and file-system I/O for every executor (being written).
