@@ -1,11 +1,12 @@
 // Coordinator of the threads engine: loads the threaded module and starts its rayon pool here,
-// off the page's main thread (the pool blocks with Atomics.wait). Then each message is a run.
+// off the page's main thread (the pool blocks with Atomics.wait). Then each message is a run,
+// which resolves while this worker's event loop stays free to do the threads' I/O.
 // Failures are posted back as {error}, so the page never waits on a reply that cannot come.
 let engine;
 self.onmessage = async ({ data }) => {
   try {
     if (engine) {
-      self.postMessage(engine.run_threads(data));
+      self.postMessage(await engine.run_threads(data));
       return;
     }
     const glue = await import(data.glue);

@@ -1,6 +1,7 @@
 //! Inside an isolated worker ("process"): its own instance of this module, its own memory.
-//! Receives `WorkerRequest` JSON, replies `WorkerReply` JSON. Waiting (sleep) is a timer the
-//! worker awaits: one task at a time, or all in flight at once for the async mode.
+//! Receives `WorkerRequest` JSON, replies `WorkerReply` JSON. Waiting (sleep, a download) is a
+//! timer or a fetch the worker awaits: one task at a time, or all in flight at once for the
+//! async mode.
 
 use js_sys::Promise;
 use std::cell::{Cell, RefCell};
@@ -8,6 +9,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use threadlab_clock::now_ms;
 use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
+use threadlab_io::run_download_task;
 use threadlab_workloads::{expected_checksum, warm_up, run_cpu_task, sleep_checksum, NoCheckpoint, Task, TaskKind, Workload};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -54,63 +56,87 @@ pub fn process_worker_main() {
 async fn handle(request: WorkerRequest) -> WorkerReply {
     match request {
         WorkerRequest::Expected { workload, tasks } => {
-            WorkerReply::Expected { checksums: workload.tasks(tasks).iter().map(expected_checksum).collect() }
+            WorkerReply::Expected { checksums: workload.tasks(tasks).iter().map(|t| expected_checksum(&workload, t)).collect() }
         }
         WorkerRequest::WarmUp { workload } => {
             warm_up(&workload, &mut NoCheckpoint, now_ms, WARM_UP_MS);
             WorkerReply::Done { outcomes: vec![] }
         }
-        WorkerRequest::Run { workload, tasks, indices, concurrent, worker } => {
-            let outcomes = if concurrent {
-                run_concurrently(&workload, tasks, &indices, worker).await
-            } else {
-                run_one_by_one(&workload, tasks, &indices, worker).await
-            };
+        WorkerRequest::Run { workload, tasks, indices, concurrent, worker, endpoint } => {
+            let batch = Batch { workload: &workload, tasks, worker, endpoint: &endpoint };
+            let outcomes = if concurrent { batch.run_concurrently(&indices).await } else { batch.run_one_by_one(&indices).await };
             WorkerReply::Done { outcomes }
         }
     }
 }
 
-fn task_of(workload: &Workload, tasks: u32, index: u32) -> Task {
-    workload.task(index.min(tasks.saturating_sub(1)), tasks)
+/// Tasks of one workload handed to this worker.
+struct Batch<'a> {
+    workload: &'a Workload,
+    tasks: u32,
+    worker: u32,
+    endpoint: &'a str,
 }
 
-async fn run_one_by_one(workload: &Workload, tasks: u32, indices: &[u32], worker: u32) -> Vec<TaskOutcome> {
-    let mut outcomes = Vec::with_capacity(indices.len());
-    for &i in indices {
-        let task = task_of(workload, tasks, i);
-        let start = now_ms();
-        let (checksum, end) = match task.kind {
-            TaskKind::Sleep { ms } => (sleep_checksum(ms), timer(ms).await),
-            _ => (run_cpu_task(&task, &mut NoCheckpoint).expect("CPU task"), now_ms()),
-        };
-        outcomes.push(TaskOutcome { task: task.index, worker, start, end, checksum, gil_waits: vec![], ..Default::default() });
+impl Batch<'_> {
+    fn task(&self, index: u32) -> Task {
+        self.workload.task(index.min(self.tasks.saturating_sub(1)), self.tasks)
     }
-    outcomes
-}
 
-/// The asyncio analogue: every task starts in order and runs until it would wait; then all waits
-/// are in flight together. CPU work has nothing to wait for, so it still runs task by task.
-async fn run_concurrently(workload: &Workload, tasks: u32, indices: &[u32], worker: u32) -> Vec<TaskOutcome> {
-    let mut outcomes = Vec::with_capacity(indices.len());
-    let mut waiting = Vec::new();
-    for &i in indices {
-        let task = task_of(workload, tasks, i);
+    fn cpu(&self, task: &Task) -> TaskOutcome {
         let start = now_ms();
-        match task.kind {
-            TaskKind::Sleep { ms } => waiting.push((task.index, start, sleep_checksum(ms), timer_promise(ms))),
-            _ => {
-                let checksum = run_cpu_task(&task, &mut NoCheckpoint).expect("CPU task");
-                outcomes.push(TaskOutcome { task: task.index, worker, start, end: now_ms(), checksum, gil_waits: vec![], ..Default::default() });
+        let checksum = run_cpu_task(task, &mut NoCheckpoint).expect("CPU task");
+        TaskOutcome { task: task.index, worker: self.worker, start, end: now_ms(), checksum, ..Default::default() }
+    }
+
+    async fn download(&self, task: &Task) -> TaskOutcome {
+        let request = self.workload.download_task(task.index, self.endpoint).expect("a fetch task has a download");
+        run_download_task(&request, task.index, self.worker).await
+    }
+
+    async fn run_one_by_one(&self, indices: &[u32]) -> Vec<TaskOutcome> {
+        let mut outcomes = Vec::with_capacity(indices.len());
+        for &i in indices {
+            let task = self.task(i);
+            outcomes.push(match task.kind {
+                TaskKind::Sleep { ms } => {
+                    let start = now_ms();
+                    let end = timer(ms).await;
+                    TaskOutcome { task: task.index, worker: self.worker, start, end, checksum: sleep_checksum(ms), ..Default::default() }
+                }
+                TaskKind::Fetch { .. } => self.download(&task).await,
+                _ => self.cpu(&task),
+            });
+        }
+        outcomes
+    }
+
+    /// The asyncio analogue: every task starts in order and runs until it would wait; then all
+    /// waits are in flight together. CPU work has nothing to wait for, so it still runs task by
+    /// task; a download's hashing runs when its response arrives.
+    async fn run_concurrently(&self, indices: &[u32]) -> Vec<TaskOutcome> {
+        let mut outcomes = Vec::with_capacity(indices.len());
+        let mut sleeping = Vec::new();
+        let mut downloads = Vec::new();
+        for &i in indices {
+            let task = self.task(i);
+            match task.kind {
+                TaskKind::Sleep { ms } => sleeping.push((task.index, now_ms(), sleep_checksum(ms), timer_promise(ms))),
+                TaskKind::Fetch { .. } => downloads.push(futures::FutureExt::boxed_local(async move { self.download(&task).await })),
+                _ => outcomes.push(self.cpu(&task)),
             }
         }
+        // join_all polls every download once before waiting on any: all requests are in flight
+        // together, and each is hashed as its response arrives.
+        let downloads = futures::future::join_all(downloads);
+        for (task, start, checksum, promise) in sleeping {
+            // Each timer recorded the moment it fired, so awaiting them in order loses no precision.
+            let end = JsFuture::from(promise).await.ok().and_then(|v| v.as_f64()).unwrap_or_else(now_ms);
+            outcomes.push(TaskOutcome { task, worker: self.worker, start, end, checksum, ..Default::default() });
+        }
+        outcomes.extend(downloads.await);
+        outcomes
     }
-    for (task, start, checksum, promise) in waiting {
-        // Each timer recorded the moment it fired, so awaiting them in order loses no precision.
-        let end = JsFuture::from(promise).await.ok().and_then(|v| v.as_f64()).unwrap_or_else(now_ms);
-        outcomes.push(TaskOutcome { task, worker, start, end, checksum, gil_waits: vec![], ..Default::default() });
-    }
-    outcomes
 }
 
 /// A promise that resolves, `ms` milliseconds from now, to the clock reading when it fired.
@@ -153,8 +179,9 @@ mod tests {
     async fn sleeps_overlap_when_concurrent_and_queue_when_one_by_one() {
         let sleep = Workload::Sleep { ms: 100 };
         let all = [0, 1, 2, 3];
-        let concurrent = run_concurrently(&sleep, 4, &all, 7).await;
-        let queued = run_one_by_one(&sleep, 4, &all, 7).await;
+        let batch = Batch { workload: &sleep, tasks: 4, worker: 7, endpoint: "" };
+        let concurrent = batch.run_concurrently(&all).await;
+        let queued = batch.run_one_by_one(&all).await;
         assert_eq!(concurrent.len(), 4);
         assert!(concurrent.iter().all(|o| o.worker == 7 && o.checksum == 100 && o.end - o.start >= 99.0));
         assert!(span(&concurrent) < 250.0, "async sleeps took {} ms", span(&concurrent));
@@ -164,7 +191,7 @@ mod tests {
     #[wasm_bindgen_test]
     async fn cpu_tasks_run_one_at_a_time_even_when_concurrent_and_verify() {
         let fib = Workload::Fib { n: 24 };
-        let outcomes = run_concurrently(&fib, 3, &[0, 1, 2], 1).await;
+        let outcomes = Batch { workload: &fib, tasks: 3, worker: 1, endpoint: "" }.run_concurrently(&[0, 1, 2]).await;
         for pair in outcomes.windows(2) {
             assert!(pair[1].start >= pair[0].end, "CPU tasks overlapped on one thread");
         }
@@ -172,8 +199,31 @@ mod tests {
             WorkerReply::Expected { checksums } => checksums,
             other => panic!("unexpected reply {other:?}"),
         };
-        assert_eq!(expected, vec![46_368; 3]);
-        assert!(outcomes.iter().all(|o| o.checksum == expected[o.task as usize]));
+        assert_eq!(expected, vec![Some(46_368); 3]);
+        assert!(outcomes.iter().all(|o| Some(o.checksum) == expected[o.task as usize]));
+    }
+
+    #[wasm_bindgen_test]
+    async fn files_are_written_read_back_and_replaced() {
+        threadlab_io::write_and_read_back("test.txt", b"first version, longer").await.unwrap();
+        threadlab_io::write_and_read_back("test.txt", b"second").await.unwrap();
+        assert_eq!(threadlab_io::read_file("test.txt").await.unwrap(), b"second");
+        assert!(threadlab_io::read_file("missing.txt").await.unwrap_err().contains("cannot open threadlab/missing.txt"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_failed_download_ends_its_task_with_the_cause_and_the_wait() {
+        use threadlab_workloads::download::Download;
+        // Port 9 (discard) is closed on loopback: the connection is refused at once.
+        let w = Workload::FetchWrite(Download { url: Some("http://127.0.0.1:9/{letter}".into()), timeout_ms: Some(3000), ..Default::default() });
+        let outcomes = Batch { workload: &w, tasks: 2, worker: 3, endpoint: "" }.run_concurrently(&[0, 1]).await;
+        assert_eq!(outcomes.len(), 2);
+        for o in &outcomes {
+            let error = o.error.as_deref().unwrap_or_default();
+            assert!(error.contains("could not be reached"), "{error}");
+            assert_eq!((o.worker, o.bytes, o.io_waits.len()), (3, 0, 1));
+            assert!(o.end >= o.io_waits[0].1);
+        }
     }
 
     #[wasm_bindgen_test]

@@ -10,7 +10,16 @@ use threadlab_workloads::Workload;
 pub enum WorkerRequest {
     /// Run tasks `indices` of `tasks`: one after another, or all in flight at once (`concurrent`,
     /// the asyncio analogue: waits overlap, CPU work still runs one task at a time).
-    Run { workload: Workload, tasks: u32, indices: Vec<u32>, concurrent: bool, worker: u32 },
+    Run {
+        workload: Workload,
+        tasks: u32,
+        indices: Vec<u32>,
+        concurrent: bool,
+        worker: u32,
+        /// Absolute URL of the built-in latency endpoint, as the page sees it.
+        #[serde(default)]
+        endpoint: String,
+    },
     /// Compute the expected checksum of every task (outside any timed run).
     Expected { workload: Workload, tasks: u32 },
     /// Get the workload's kernel optimised before timing; replies `Done` with no outcomes.
@@ -22,7 +31,8 @@ pub enum WorkerRequest {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum WorkerReply {
     Done { outcomes: Vec<TaskOutcome> },
-    Expected { checksums: Vec<u64> },
+    /// `None` where the content is not known in advance (a user's URL).
+    Expected { checksums: Vec<Option<u64>> },
     Failed { error: String },
 }
 
@@ -43,6 +53,9 @@ pub struct ThreadsRequest {
     pub workers: u32,
     /// `Some` runs every task under the emulated GIL with this switch interval.
     pub gil_switch_interval_ms: Option<f64>,
+    /// Absolute URL of the built-in latency endpoint, as the page sees it.
+    #[serde(default)]
+    pub endpoint: String,
 }
 
 /// The threads engine -> page.

@@ -135,21 +135,37 @@ impl RunRecord {
     }
 
     /// Summarises measured samples and checks every task's checksum against `expected`
-    /// (indexed by task). A run is verified when every repetition returned every task exactly
-    /// once with the expected checksum.
+    /// (indexed by task; `None` where the content is not known in advance, as for a user's URL:
+    /// such a task is checked only for having succeeded). A run is verified when every
+    /// repetition returned every task exactly once, without error, with the expected checksum.
     ///
-    /// `min_task_ms` is how long every task must at least have taken (a sleep's duration; 0
-    /// for CPU work): a "sleep" that did not wait is not verified.
-    pub fn measured(cell: Cell, samples: &[Sample], expected: &[u64], min_task_ms: f64) -> RunRecord {
+    /// `min_task_ms` is how long every task must at least have taken (a sleep's or the
+    /// endpoint's delay; 0 for CPU work): a "sleep" that did not wait is not verified.
+    ///
+    /// A failed task (its `error`) is reported once per distinct cause, with the tasks and
+    /// repetitions it hit: 12 timeouts make one line, not twelve.
+    pub fn measured(cell: Cell, samples: &[Sample], expected: &[Option<u64>], min_task_ms: f64) -> RunRecord {
         let mut record = RunRecord::skipped(cell, "");
         record.skipped = None;
         let mut errors = Vec::new();
+        let mut failures: Vec<(String, Vec<u32>, Vec<usize>)> = Vec::new();
         for (rep, sample) in samples.iter().enumerate() {
             let mut seen = vec![false; expected.len()];
             for o in &sample.outcomes {
+                if let (Some(cause), true) = (&o.error, (o.task as usize) < expected.len()) {
+                    seen[o.task as usize] = true;
+                    match failures.iter_mut().find(|(c, ..)| c == cause) {
+                        Some((_, tasks, reps)) => {
+                            tasks.push(o.task);
+                            reps.push(rep + 1);
+                        }
+                        None => failures.push((cause.clone(), vec![o.task], vec![rep + 1])),
+                    }
+                    continue;
+                }
                 match expected.get(o.task as usize) {
                     None => errors.push(format!("repetition {}: unknown task {}", rep + 1, o.task)),
-                    Some(&want) if want != o.checksum => errors.push(format!(
+                    Some(&Some(want)) if want != o.checksum => errors.push(format!(
                         "repetition {}: task {} returned checksum {} instead of {}",
                         rep + 1,
                         o.task,
@@ -172,12 +188,18 @@ impl RunRecord {
                 errors.push(format!("repetition {}: {missing} task(s) returned no result", rep + 1));
             }
         }
+        for (cause, mut tasks, mut reps) in failures {
+            tasks.sort_unstable();
+            tasks.dedup();
+            reps.dedup();
+            errors.insert(0, format!("{cause} ({})", describe_failures(&tasks, &reps, samples.len())));
+        }
         record.verified = !samples.is_empty() && errors.is_empty();
         record.errors = errors;
         // What the last repetition returned (the expected value when nothing returned).
         record.checksum = match samples.last() {
             Some(last) => threadlab_workloads::combine(last.outcomes.iter().map(|o| o.checksum)),
-            None => threadlab_workloads::combine(expected.iter().copied()),
+            None => threadlab_workloads::combine(expected.iter().flatten().copied()),
         }
         .to_string();
         record.samples_ms = samples.iter().map(|s| round3(s.wall_ms)).collect();
@@ -199,6 +221,18 @@ impl RunRecord {
         }
         record
     }
+}
+
+/// "task 3 of repetition 2", "tasks 0, 1, 5 of every repetition"...
+fn describe_failures(tasks: &[u32], reps: &[usize], repetitions: usize) -> String {
+    let list = |items: Vec<String>| if items.len() > 8 { format!("{}, ...", items[..8].join(", ")) } else { items.join(", ") };
+    let tasks = format!("{} {}", if tasks.len() == 1 { "task" } else { "tasks" }, list(tasks.iter().map(u32::to_string).collect()));
+    let reps = match reps.len() {
+        n if n == repetitions && n > 1 => "every repetition".to_string(),
+        1 => format!("repetition {}", reps[0]),
+        _ => format!("repetitions {}", list(reps.iter().map(usize::to_string).collect())),
+    };
+    format!("{tasks} of {reps}")
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -251,7 +285,7 @@ mod tests {
     #[test]
     fn verification_catches_wrong_missing_and_duplicate_tasks() {
         let cell = Cell { mode: Mode::Threads, workers: 2 };
-        let ok = RunRecord::measured(cell, &[sample(10.0, &[5, 8]), sample(12.0, &[5, 8])], &[5, 8], 0.0);
+        let ok = RunRecord::measured(cell, &[sample(10.0, &[5, 8]), sample(12.0, &[5, 8])], &[Some(5), Some(8)], 0.0);
         assert!(ok.verified, "{:?}", ok.errors);
         assert_eq!(ok.checksum, "13");
         assert_eq!(ok.median_ms, Some(11.0));
@@ -259,7 +293,7 @@ mod tests {
         assert_eq!(ok.trace[0].gil_wait_ms, 1.0);
         assert_eq!(ok.trace[1].start_ms, 1.0);
 
-        let wrong = RunRecord::measured(cell, &[sample(10.0, &[5, 9])], &[5, 8], 0.0);
+        let wrong = RunRecord::measured(cell, &[sample(10.0, &[5, 9])], &[Some(5), Some(8)], 0.0);
         assert_eq!(wrong.checksum, "14", "the checksum reports what ran");
         assert!(!wrong.verified);
         assert!(wrong.errors[0].contains("task 1 returned checksum 9 instead of 8"));
@@ -267,7 +301,7 @@ mod tests {
         let mut dup = sample(10.0, &[5, 8]);
         dup.outcomes[1].task = 0;
         dup.outcomes[1].checksum = 5;
-        let r = RunRecord::measured(cell, &[dup], &[5, 8], 0.0);
+        let r = RunRecord::measured(cell, &[dup], &[Some(5), Some(8)], 0.0);
         assert!(!r.verified);
         assert!(r.errors.iter().any(|e| e.contains("ran twice")));
         assert!(r.errors.iter().any(|e| e.contains("1 task(s) returned no result")));
@@ -277,10 +311,30 @@ mod tests {
     fn a_sleep_that_did_not_wait_is_not_verified() {
         let cell = Cell { mode: Mode::Processes, workers: 2 };
         // sample() makes tasks of 10 and 9 ms.
-        assert!(RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[5, 8], 9.0).verified);
-        let short = RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[5, 8], 10.0);
+        assert!(RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[Some(5), Some(8)], 9.0).verified);
+        let short = RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[Some(5), Some(8)], 10.0);
         assert!(!short.verified);
         assert!(short.errors[0].contains("task 1 took 9.0 ms, less than its 10 ms wait"), "{:?}", short.errors);
+    }
+
+    #[test]
+    fn failed_tasks_are_reported_once_per_cause_and_unknown_content_checks_success() {
+        let cell = Cell { mode: Mode::Async, workers: 1 };
+        let failing = |wall| {
+            let mut s = sample(wall, &[5, 8, 1]);
+            for o in &mut s.outcomes[1..] {
+                o.error = Some("timed out after 10 ms".into());
+            }
+            s
+        };
+        let r = RunRecord::measured(cell, &[failing(10.0), failing(11.0)], &[None, None, None], 0.0);
+        assert!(!r.verified);
+        assert_eq!(r.errors, vec!["timed out after 10 ms (tasks 1, 2 of every repetition)"]);
+        assert_eq!(r.samples_ms.len(), 2, "a run with failed tasks keeps its timings");
+        let trace_error = r.trace.iter().find(|e| e.task == 1).and_then(|e| e.error.clone());
+        assert_eq!(trace_error.as_deref(), Some("timed out after 10 ms"));
+        // Content not known in advance: any checksum of a successful task passes.
+        assert!(RunRecord::measured(cell, &[sample(10.0, &[5, 8, 1])], &[None, None, None], 0.0).verified);
     }
 
     #[test]
@@ -288,7 +342,7 @@ mod tests {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}}"#).unwrap();
         let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "test".into(), timer_resolution_ms: 0.005, version: "x".into() };
         let rec = |mode, workers, ms| {
-            RunRecord::measured(Cell { mode, workers }, &[sample(ms, &[5, 8])], &[5, 8], 0.0)
+            RunRecord::measured(Cell { mode, workers }, &[sample(ms, &[5, 8])], &[Some(5), Some(8)], 0.0)
         };
         let report = Report::new(spec.clone(), env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 50.0)]);
         assert_eq!(report.runs[1].speedup, Some(2.0));

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
+use threadlab_workloads::download::{check_url, Download, ENDPOINT_MAX_BYTES, ENDPOINT_MAX_DELAY_MS};
 use threadlab_workloads::Workload;
 
 /// The most workers (threads or processes) one run may use. The threads engine keeps a pool of
@@ -14,6 +15,12 @@ pub const MAX_REPEAT: u32 = 50;
 pub const MAX_WARMUP: u32 = 10;
 /// Shared memory budget for data the threads keep at once (the module's maximum is 1 GiB).
 pub const THREAD_MEMORY_BUDGET_MB: u64 = 768;
+/// Longest fetch timeout, ms.
+pub const MAX_TIMEOUT_MS: u64 = 120_000;
+/// Longest URL accepted.
+pub const MAX_URL_LEN: usize = 2048;
+/// Downloaded bodies one run may hold at once (async keeps every task's body in flight).
+pub const DOWNLOAD_MEMORY_BUDGET_MB: u64 = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Mode {
@@ -143,7 +150,44 @@ fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, SpecEr
     v.as_object().ok_or_else(|| err(path, format!("must be an object (got {})", describe(v))))
 }
 
-pub const WORKLOAD_KINDS: [&str; 7] = ["fib", "sum", "primes", "sample_append", "mandelbrot", "letters", "sleep"];
+pub const WORKLOAD_KINDS: [&str; 9] =
+    ["fib", "sum", "primes", "sample_append", "mandelbrot", "letters", "sleep", "fetch", "fetch_write"];
+
+/// `fetch` / `fetch_write` parameters: a user URL (http(s) only), or the built-in endpoint's
+/// delay and size; a timeout for either.
+fn parse_download(obj: &Map<String, Value>) -> Result<Download, SpecError> {
+    check_keys(obj, "workload", &["kind", "url", "delay_ms", "bytes", "timeout_ms"])?;
+    let optional = |key: &str, min: u64, max: u64| -> Result<Option<u32>, SpecError> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => int_field(obj, key, &format!("workload.{key}"), min, max, None).map(|n| Some(n as u32)),
+        }
+    };
+    let url = match obj.get("url") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(u)) if u.trim().is_empty() => None,
+        Some(Value::String(u)) if u.len() > MAX_URL_LEN => return Err(err("workload.url", format!("is longer than {MAX_URL_LEN} characters"))),
+        Some(Value::String(u)) => {
+            check_url(u.trim()).map_err(|m| err("workload.url", format!("{m} (got {})", describe(&Value::String(u.clone())))))?;
+            Some(u.trim().to_string())
+        }
+        Some(other) => return Err(err("workload.url", format!("must be a string, an http(s) URL (got {})", describe(other)))),
+    };
+    let download = Download {
+        delay_ms: optional("delay_ms", 0, u64::from(ENDPOINT_MAX_DELAY_MS))?,
+        bytes: optional("bytes", 0, u64::from(ENDPOINT_MAX_BYTES))?,
+        timeout_ms: optional("timeout_ms", 1, MAX_TIMEOUT_MS)?,
+        url,
+    };
+    if download.url.is_some() {
+        for key in ["delay_ms", "bytes"] {
+            if obj.get(key).is_some_and(|v| !v.is_null()) {
+                return Err(err(&format!("workload.{key}"), "applies to the built-in endpoint only; remove it or the url"));
+            }
+        }
+    }
+    Ok(download)
+}
 
 fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
     let obj = object(v, "workload")?;
@@ -187,6 +231,8 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
             keys(&["ms"])?;
             Workload::Sleep { ms: int("ms", 0, 10_000)? as u32 }
         }
+        "fetch" => Workload::Fetch(parse_download(obj)?),
+        "fetch_write" => Workload::FetchWrite(parse_download(obj)?),
         other => {
             return Err(err(
                 "workload.kind",
@@ -291,8 +337,24 @@ impl Spec {
         Ok(spec)
     }
 
-    /// Threads share one memory: lists built at once by concurrent threads must fit in it.
+    /// Threads share one memory: lists built at once by concurrent threads must fit in it. A
+    /// download's body is held until it is hashed (and written): async holds every task's.
     fn check_memory(&self) -> Result<(), SpecError> {
+        if let Some((download, _)) = self.workload.download() {
+            let in_flight = if self.modes.contains(&Mode::Async) { self.tasks } else { self.max_workers().min(self.tasks) };
+            let need_mb = u64::from(in_flight) * u64::from(download.bytes()) / (1 << 20);
+            if need_mb > DOWNLOAD_MEMORY_BUDGET_MB {
+                return Err(err(
+                    "workload.bytes",
+                    format!(
+                        "{in_flight} downloads of {} bytes in flight need about {need_mb} MB; the limit is \
+                         {DOWNLOAD_MEMORY_BUDGET_MB} MB: lower bytes, tasks or workers",
+                        download.bytes()
+                    ),
+                ));
+            }
+            return Ok(());
+        }
         let Workload::SampleAppend { n } = self.workload else { return Ok(()) };
         if !self.modes.iter().any(|m| m.needs_shared_memory()) {
             return Ok(());
@@ -376,6 +438,15 @@ mod tests {
             (r#"{"tasks": 3}"#, "workload", "required"),
             (r#"[1, 2]"#, "spec", "object"),
             (r#"{"workload": "#, "spec", "JSON"),
+            (r#"{"workload": {"kind": "fetch", "url": "ftp://example.org/"}}"#, "workload.url", "http"),
+            (r#"{"workload": {"kind": "fetch", "url": "javascript:alert(1)"}}"#, "workload.url", "only http"),
+            (r#"{"workload": {"kind": "fetch", "url": 5}}"#, "workload.url", "string"),
+            (r#"{"workload": {"kind": "fetch", "url": "https://x/", "delay_ms": 5}}"#, "workload.delay_ms", "built-in endpoint only"),
+            (r#"{"workload": {"kind": "fetch_write", "delay_ms": 60001}}"#, "workload.delay_ms", "0 to 60000"),
+            (r#"{"workload": {"kind": "fetch", "bytes": 5000000}}"#, "workload.bytes", "0 to 4194304"),
+            (r#"{"workload": {"kind": "fetch", "timeout_ms": 0}}"#, "workload.timeout_ms", "1 to 120000"),
+            (r#"{"workload": {"kind": "fetch", "method": "POST"}}"#, "workload.method", "unknown field"),
+            (r#"{"workload": {"kind": "fetch", "bytes": 4194304}, "tasks": 100, "modes": ["async"]}"#, "workload.bytes", "256 MB"),
         ];
         for (json, field, words) in cases {
             let e = parse(json).unwrap_err();
@@ -427,6 +498,19 @@ mod tests {
             }
         }
         assert!(accepted > 0, "some mutations are valid specs");
+    }
+
+    #[test]
+    fn fetch_parameters_default_and_round_trip() {
+        let spec = parse(r#"{"workload": {"kind": "fetch"}, "tasks": 12, "workers": [4]}"#).unwrap();
+        let Workload::Fetch(d) = &spec.workload else { panic!("{:?}", spec.workload) };
+        assert_eq!((d.delay_ms(), d.bytes(), d.timeout_ms(), d.url.as_deref()), (200, 10_240, 10_000, None));
+        assert_eq!(parse(&spec.to_json()).unwrap(), spec);
+        let user = parse(r#"{"workload": {"kind": "fetch_write", "url": " https://example.org/{letter}.txt ", "timeout_ms": 500}}"#).unwrap();
+        assert_eq!(user.workload.download().unwrap().0.url.as_deref(), Some("https://example.org/{letter}.txt"));
+        assert_eq!(parse(&user.to_json()).unwrap(), user);
+        // An empty URL field (a cleared form input) means the built-in endpoint.
+        assert_eq!(parse(r#"{"workload": {"kind": "fetch", "url": ""}}"#).unwrap().workload, Workload::Fetch(Download::default()));
     }
 
     #[test]

@@ -41,8 +41,12 @@ fn best(runs: &[RunRecord], mode: Mode) -> Option<&RunRecord> {
 impl Verdict {
     pub fn from_runs(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Verdict {
         let mut details = Vec::new();
-        let measured: Vec<&RunRecord> = runs.iter().filter(|r| r.median_ms.is_some()).collect();
+        // Only results that passed verification can win.
+        let measured: Vec<&RunRecord> = runs.iter().filter(|r| r.median_ms.is_some() && r.verified).collect();
         let Some(winner) = measured.iter().min_by(|a, b| a.median_ms.unwrap().total_cmp(&b.median_ms.unwrap())) else {
+            if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", label(r), r.errors.first()?))) {
+                return Verdict { summary: "No mode completed its tasks correctly, so nothing can be compared.".into(), details: vec![format!("First problem: {first}.")] };
+            }
             let reasons: Vec<String> = runs.iter().filter_map(|r| Some(format!("{}: {}", r.mode.name(), r.skipped.as_ref()?))).collect();
             return Verdict { summary: "Nothing was measured.".into(), details: reasons };
         };
@@ -124,6 +128,9 @@ impl Verdict {
                 }
             }
         }
+        if waiting {
+            details.extend(io_details(spec, runs));
+        }
         for r in runs {
             if let Some(reason) = &r.skipped {
                 let line = format!("{} was skipped: {reason}", r.mode.name());
@@ -135,9 +142,53 @@ impl Verdict {
         let unverified: Vec<String> = runs.iter().filter(|r| r.skipped.is_none() && !r.verified).map(label).collect();
         if !unverified.is_empty() {
             details.insert(0, format!("Results that failed verification: {}. Their timings are not trustworthy.", unverified.join(", ")));
+            if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", label(r), r.errors.first()?))) {
+                details.insert(1, format!("First problem: {first}."));
+            }
         }
         Verdict { summary, details }
     }
+}
+
+/// Browsers open at most this many HTTP/1.1 connections to one host.
+pub const CONNECTIONS_PER_HOST: u32 = 6;
+
+/// What limited waiting work: the sequential sum of waits, and the browser's connection limit
+/// when a sweep against a real host stops scaling past it.
+fn io_details(spec: &Spec, runs: &[RunRecord]) -> Vec<String> {
+    let mut details = Vec::new();
+    if let Some(seq) = best(runs, Mode::Sequential) {
+        details.push(format!(
+            "sequential waited for each of the {} tasks in turn ({:.0} ms): waiting work overlaps in every other mode, with or without a GIL.",
+            spec.tasks,
+            seq.median_ms.unwrap_or_default()
+        ));
+    }
+    let user_url = spec.workload.download().is_some_and(|(d, _)| d.url.is_some());
+    if !user_url {
+        return details;
+    }
+    for mode in [Mode::Threads, Mode::ThreadsGil, Mode::Processes] {
+        let at = |k: u32| runs.iter().find(|r| r.mode == mode && r.workers == k).and_then(|r| r.median_ms);
+        let below = spec.workers.iter().rev().copied().find(|&k| k > 1 && k <= CONNECTIONS_PER_HOST && at(k).is_some());
+        let above = spec.workers.iter().rev().copied().find(|&k| k > CONNECTIONS_PER_HOST && at(k).is_some());
+        if let (Some(lo), Some(hi)) = (below, above) {
+            let (t_lo, t_hi) = (at(lo).unwrap(), at(hi).unwrap());
+            // Scaling would divide the time by hi/lo; flattened means well short of that.
+            let gained = t_lo / t_hi;
+            if gained < 0.75 * f64::from(hi) / f64::from(lo) {
+                details.push(format!(
+                    "{} with {hi} workers took {times_} the time of {lo}: the browser opens at most {CONNECTIONS_PER_HOST} HTTP/1.1 \
+                     connections to one host, so beyond {CONNECTIONS_PER_HOST} workers requests queue for a connection \
+                     (HTTP/2 hosts multiplex and can go further; the built-in endpoint uses no connection at all).",
+                    mode.name(),
+                    times_ = times(t_hi / t_lo),
+                ));
+                break;
+            }
+        }
+    }
+    details
 }
 
 #[cfg(test)]
@@ -149,7 +200,7 @@ mod tests {
 
     fn measured(mode: Mode, workers: u32, ms: f64) -> RunRecord {
         let outcomes = vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 1, gil_waits: vec![(0.0, 2.0)], ..Default::default() }];
-        RunRecord::measured(Cell { mode, workers }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[1], 0.0)
+        RunRecord::measured(Cell { mode, workers }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[Some(1)], 0.0)
     }
 
     fn env() -> Env {
@@ -187,6 +238,36 @@ mod tests {
         assert!(v.details[0].contains("failed verification: threads with 2 workers"), "{:?}", v.details);
         assert!(v.details.iter().any(|d| d.contains("waiting releases the GIL")), "{:?}", v.details);
         assert!(!v.details.iter().any(|d| d.contains("cores")), "{:?}", v.details);
+    }
+
+    #[test]
+    fn a_sweep_against_a_real_host_that_flattens_past_six_mentions_the_connection_limit() {
+        let user = r#"{"workload": {"kind": "fetch", "url": "https://example.org/"}, "tasks": 100, "workers": [1, 2, 4, 6, 8, 16], "modes": ["threads"]}"#;
+        let flat = |spec: &str, t16: f64| {
+            let spec = Spec::parse(spec).unwrap();
+            let runs = vec![measured(Mode::Threads, 1, 2000.0), measured(Mode::Threads, 6, 340.0), measured(Mode::Threads, 16, t16)];
+            Verdict::from_runs(&spec, &env(), &runs).details.join("\n")
+        };
+        let note = flat(user, 330.0);
+        assert!(note.contains("at most 6 HTTP/1.1"), "{note}");
+        assert!(note.contains("threads with 16 workers took 0.97x the time of 6"), "{note}");
+        assert!(!flat(user, 130.0).contains("HTTP/1.1"), "scaled past 6: no note");
+        let builtin = user.replace(r#""url": "https://example.org/""#, r#""delay_ms": 10"#);
+        assert!(!flat(&builtin, 330.0).contains("HTTP/1.1"), "the built-in endpoint uses no connection");
+    }
+
+    #[test]
+    fn failed_runs_never_win() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fetch"}, "workers": [2]}"#).unwrap();
+        let mut failed = measured(Mode::Async, 1, 5.0);
+        failed.verified = false;
+        failed.errors = vec!["timed out after 10 ms (task 0 of repetition 1)".into()];
+        let v = Verdict::from_runs(&spec, &env(), &[failed.clone(), measured(Mode::Threads, 2, 200.0)]);
+        assert!(v.summary.starts_with("threads with 2 workers was fastest"), "{}", v.summary);
+        assert!(v.details[1].contains("First problem: async: timed out"), "{:?}", v.details);
+        let v = Verdict::from_runs(&spec, &env(), &[failed]);
+        assert!(v.summary.starts_with("No mode completed"), "{}", v.summary);
+        assert!(v.details[0].contains("timed out"), "{:?}", v.details);
     }
 
     #[test]

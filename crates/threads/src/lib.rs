@@ -3,6 +3,7 @@
 //! pool blocks with `Atomics.wait`. The pool's threads are Web Workers sharing this module's
 //! memory (wasm-bindgen-rayon).
 
+mod io_service;
 mod run;
 
 use threadlab_lab::protocol::{ThreadsCommand, ThreadsReply};
@@ -10,11 +11,14 @@ use wasm_bindgen::prelude::*;
 
 pub use wasm_bindgen_rayon::init_thread_pool;
 
-/// Carries out one command (JSON `ThreadsCommand`) to completion, blocking the coordinator
-/// Worker, and returns a JSON `ThreadsReply`.
+/// Carries out one command (JSON `ThreadsCommand`) and resolves to a JSON `ThreadsReply`.
+///
+/// A run goes to the pool (`rayon::spawn`) while the coordinator Worker keeps its event loop:
+/// it performs the threads' I/O meanwhile (`io_service`).
 #[wasm_bindgen]
-pub fn run_threads(command: &str) -> String {
-    let reply = match serde_json::from_str::<ThreadsCommand>(command) {
+pub async fn run_threads(command: String) -> String {
+    io_service::start();
+    let reply = match serde_json::from_str::<ThreadsCommand>(&command) {
         Ok(ThreadsCommand::WarmUp { workload }) => {
             run::warm_up_once(&workload);
             ThreadsReply::Done { outcomes: vec![] }
@@ -22,7 +26,16 @@ pub fn run_threads(command: &str) -> String {
         Ok(ThreadsCommand::Run(req)) if req.workers as usize > rayon::current_num_threads() => ThreadsReply::Failed {
             error: format!("{} workers requested but the pool has {}", req.workers, rayon::current_num_threads()),
         },
-        Ok(ThreadsCommand::Run(req)) => ThreadsReply::Done { outcomes: run::run(&req, threadlab_clock::now_ms) },
+        Ok(ThreadsCommand::Run(req)) => {
+            let (done, outcomes) = futures::channel::oneshot::channel();
+            rayon::spawn(move || {
+                let _ = done.send(run::run(&req, threadlab_clock::now_ms));
+            });
+            match outcomes.await {
+                Ok(outcomes) => ThreadsReply::Done { outcomes },
+                Err(_) => ThreadsReply::Failed { error: "a thread of the pool stopped before the run ended".into() },
+            }
+        }
         Err(e) => ThreadsReply::Failed { error: format!("bad request: {e}") },
     };
     serde_json::to_string(&reply).expect("replies serialize")

@@ -5,6 +5,8 @@ use std::sync::{Barrier, Mutex};
 use std::time::Duration;
 use threadlab_gil::{Clock, Gil, GilThread};
 use threadlab_lab::protocol::{TaskOutcome, ThreadsRequest};
+use crate::io_service::{call, IoJob};
+use threadlab_workloads::download::{body_checksum, DownloadTask};
 use threadlab_workloads::{run_cpu_task, sleep_checksum, Checkpoint, NoCheckpoint, Task, TaskKind};
 
 /// Runs every task of the request on `req.workers` pool threads and returns one outcome per task.
@@ -34,15 +36,16 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
                 let mut i = slot;
                 while let Some(task) = tasks.get(i) {
                     let start = now();
-                    let (checksum, gil_waits) = match &gil {
-                        None => (run_task(task, &mut NoCheckpoint), vec![]),
+                    let mut outcome = match &gil {
+                        None => run_task(task, req, &mut NoCheckpoint, now),
                         Some(gil) => {
                             let h = holder.get_or_insert_with(|| gil.enter(now));
-                            let checksum = run_task(task, &mut FreeDuringSleep(h));
-                            (checksum, h.take_waits())
+                            let mut outcome = run_task(task, req, &mut FreeDuringSleep(h), now);
+                            outcome.gil_waits = h.take_waits();
+                            outcome
                         }
                     };
-                    let outcome = TaskOutcome { task: task.index, worker, start, end: now(), checksum, gil_waits, ..Default::default() };
+                    (outcome.task, outcome.worker, outcome.start, outcome.end) = (task.index, worker, start, now());
                     outcomes.lock().unwrap().push(outcome);
                     i = next.fetch_add(1, Ordering::Relaxed);
                 }
@@ -101,11 +104,45 @@ impl Waiter for FreeDuringSleep<'_, '_> {
     }
 }
 
-fn run_task(task: &Task, cp: &mut impl Waiter) -> u64 {
-    if let TaskKind::Sleep { ms } = task.kind {
-        // std's sleep on wasm threads is `memory.atomic.wait32` with a timeout: the thread blocks.
-        cp.wait(&mut || std::thread::sleep(Duration::from_millis(u64::from(ms))));
-        return sleep_checksum(ms);
+/// Runs one task on this thread; the caller fills in its identity and times.
+fn run_task(task: &Task, req: &ThreadsRequest, cp: &mut impl Waiter, now: Clock) -> TaskOutcome {
+    match task.kind {
+        TaskKind::Sleep { ms } => {
+            // std's sleep on wasm threads is `memory.atomic.wait32` with a timeout: the thread blocks.
+            cp.wait(&mut || std::thread::sleep(Duration::from_millis(u64::from(ms))));
+            TaskOutcome { checksum: sleep_checksum(ms), ..Default::default() }
+        }
+        TaskKind::Fetch { .. } => {
+            let request = req.workload.download_task(task.index, &req.endpoint).expect("a fetch task has a download");
+            download(request, cp, now)
+        }
+        _ => TaskOutcome { checksum: run_cpu_task(task, cp).expect("every other task is CPU work"), ..Default::default() },
     }
-    run_cpu_task(task, cp).expect("every non-sleep task is CPU work")
+}
+
+/// A download as a Python thread does one: block while the coordinator fetches (GIL released),
+/// hash the body (GIL held), block again to write the file. Each wait is traced.
+fn download(request: DownloadTask, cp: &mut impl Waiter, now: Clock) -> TaskOutcome {
+    let mut outcome = TaskOutcome::default();
+    let mut wait = |cp: &mut dyn Waiter, job: IoJob, waits: &mut Vec<(f64, f64)>| {
+        let (mut job, mut result) = (Some(job), Err(String::new()));
+        cp.wait(&mut || {
+            let started = now();
+            result = call(job.take().expect("called once"));
+            waits.push((started, now()));
+        });
+        result
+    };
+    let file = request.file.clone();
+    match wait(cp, IoJob::Download(request), &mut outcome.io_waits) {
+        Ok(body) => {
+            outcome.bytes = body.len() as u64;
+            outcome.checksum = body_checksum(&body, &mut *cp);
+            if let Some(file) = file {
+                outcome.error = wait(cp, IoJob::Write { file, body }, &mut outcome.io_waits).err();
+            }
+        }
+        Err(e) => outcome.error = Some(e),
+    }
+    outcome
 }

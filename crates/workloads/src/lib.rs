@@ -8,8 +8,8 @@
 //! Kernels call [`Checkpoint::tick`] every few thousand operations. Executors use it for the
 //! emulated GIL; [`NoCheckpoint`] compiles to nothing.
 
+pub mod download;
 mod kernels;
-
 mod workload;
 
 pub use kernels::{fib, letter_sum, mandelbrot_rows, primes_in, sample_append, sum_range};
@@ -36,7 +36,8 @@ impl<C: Checkpoint + ?Sized> Checkpoint for &mut C {
 }
 
 /// Runs one CPU task to completion and returns its checksum.
-/// Returns `None` for tasks that are not CPU work (sleep): the executor performs those itself.
+/// Returns `None` for tasks that are not CPU work (sleep, fetch): the executor performs those
+/// itself.
 pub fn run_cpu_task(task: &Task, checkpoint: &mut impl Checkpoint) -> Option<u64> {
     Some(match task.kind {
         TaskKind::Fib { n } => fib(n, checkpoint),
@@ -47,7 +48,7 @@ pub fn run_cpu_task(task: &Task, checkpoint: &mut impl Checkpoint) -> Option<u64
             mandelbrot_rows(width, height, max_iter, row_start..row_end, checkpoint)
         }
         TaskKind::Letter { letter, n } => letter_sum(letter, n, checkpoint),
-        TaskKind::Sleep { .. } => return None,
+        TaskKind::Sleep { .. } | TaskKind::Fetch { .. } => return None,
     })
 }
 
@@ -69,9 +70,10 @@ pub fn warm_up(workload: &Workload, checkpoint: &mut impl Checkpoint, now: impl 
     runs
 }
 
-/// The checksum a correct run of `task` must return, computed independently of the kernel.
-pub fn expected_checksum(task: &Task) -> u64 {
-    match task.kind {
+/// The checksum a correct run of `workload`'s `task` must return, computed independently of the
+/// kernel; `None` when it cannot be known in advance (a download from a user's URL).
+pub fn expected_checksum(workload: &Workload, task: &Task) -> Option<u64> {
+    Some(match task.kind {
         TaskKind::Fib { n } => kernels::fib_iterative(n),
         TaskKind::Sum { start, end } => kernels::sum_closed_form(start, end),
         TaskKind::Primes { start, end } => kernels::primes_by_sieve(start, end),
@@ -81,7 +83,8 @@ pub fn expected_checksum(task: &Task) -> u64 {
         }
         TaskKind::Letter { letter, n } => kernels::letter_sum_periodic(letter, n),
         TaskKind::Sleep { ms } => sleep_checksum(ms),
-    }
+        TaskKind::Fetch { .. } => return workload.download()?.0.expected_checksum(task.index),
+    })
 }
 
 /// What a sleep task reports: its duration. That it really waited is checked from its trace

@@ -1,5 +1,6 @@
 //! What to compute, and how it splits into tasks.
 
+use crate::download::Download;
 use serde::{Deserialize, Serialize};
 
 /// A workload as written in a spec (`{"kind": "fib", "n": 35}`). Parameters are validated by
@@ -21,6 +22,11 @@ pub enum Workload {
     Letters {},
     /// Every task sleeps (the articles' `time.sleep` work).
     Sleep { ms: u32 },
+    /// Every task downloads a URL (default: the built-in latency endpoint) and hashes the body.
+    Fetch(Download),
+    /// As `fetch`, then writes the body to `{letter}.txt` in the Origin Private File System and
+    /// reads it back.
+    FetchWrite(Download),
 }
 
 /// Operations per letter task: ~10 ms of work in Wasm.
@@ -43,6 +49,8 @@ pub enum TaskKind {
     Mandelbrot { width: u32, height: u32, max_iter: u32, row_start: u32, row_end: u32 },
     Letter { letter: u8, n: u32 },
     Sleep { ms: u32 },
+    /// A download (`write`: then a file write); its request comes from `Workload::download_task`.
+    Fetch { write: bool },
 }
 
 impl Workload {
@@ -55,27 +63,46 @@ impl Workload {
             Workload::Mandelbrot { .. } => "mandelbrot",
             Workload::Letters {} => "letters",
             Workload::Sleep { .. } => "sleep",
+            Workload::Fetch(_) => "fetch",
+            Workload::FetchWrite(_) => "fetch_write",
         }
     }
 
-    /// How long every task must at least take: a sleep's duration, 0 for CPU work.
+    /// How long every task must at least take: a sleep's duration, the built-in endpoint's
+    /// delay, 0 for CPU work and user URLs.
     pub fn min_task_ms(&self) -> f64 {
         match self {
             Workload::Sleep { ms } => f64::from(*ms),
+            Workload::Fetch(d) | Workload::FetchWrite(d) if d.url.is_none() => f64::from(d.delay_ms()),
             _ => 0.0,
         }
     }
 
     /// True when tasks mostly wait instead of computing.
     pub fn is_waiting(&self) -> bool {
-        matches!(self, Workload::Sleep { .. })
+        matches!(self, Workload::Sleep { .. } | Workload::Fetch(_) | Workload::FetchWrite(_))
+    }
+
+    /// The download parameters of an I/O workload, and whether its tasks also write a file.
+    pub fn download(&self) -> Option<(&Download, bool)> {
+        match self {
+            Workload::Fetch(d) => Some((d, false)),
+            Workload::FetchWrite(d) => Some((d, true)),
+            _ => None,
+        }
+    }
+
+    /// Task `index`'s resolved request, for I/O workloads. `endpoint` is the absolute URL of the
+    /// built-in endpoint.
+    pub fn download_task(&self, index: u32, endpoint: &str) -> Option<crate::download::DownloadTask> {
+        self.download().map(|(d, write)| d.task(index, endpoint, write))
     }
 
     /// Task `index` of `count` (`index < count`). Splitting workloads give every task a
     /// near-equal share; the remainder goes to the first tasks.
     pub fn task(&self, index: u32, count: u32) -> Task {
         assert!(index < count, "task {index} of {count}");
-        let kind = match *self {
+        let kind = match self.clone() {
             Workload::Fib { n } => TaskKind::Fib { n },
             Workload::Sum { n } => {
                 let (start, end) = share(1, n + 1, index, count);
@@ -98,20 +125,22 @@ impl Workload {
             }
             Workload::Letters {} => TaskKind::Letter { letter: b'a' + (index % 26) as u8, n: LETTER_OPS },
             Workload::Sleep { ms } => TaskKind::Sleep { ms },
+            Workload::Fetch(_) => TaskKind::Fetch { write: false },
+            Workload::FetchWrite(_) => TaskKind::Fetch { write: true },
         };
         Task { index, kind }
     }
 
     /// A small instance of the same kernel (a few ms at most), for JIT warm-up.
     pub fn small(&self) -> Workload {
-        match *self {
+        match self.clone() {
             Workload::Fib { n } => Workload::Fib { n: n.min(22) },
             Workload::Sum { n } => Workload::Sum { n: n.min(200_000) },
             Workload::Primes { n } => Workload::Primes { n: n.min(20_000) },
             Workload::SampleAppend { n } => Workload::SampleAppend { n: n.min(50_000) },
             Workload::Mandelbrot { max_iter, .. } => Workload::Mandelbrot { width: 32, height: 24, max_iter: max_iter.min(200) },
             Workload::Letters {} => Workload::Letters {},
-            Workload::Sleep { ms } => Workload::Sleep { ms },
+            waiting @ (Workload::Sleep { .. } | Workload::Fetch(_) | Workload::FetchWrite(_)) => waiting,
         }
     }
 
@@ -169,6 +198,10 @@ mod tests {
         assert_eq!(w, Workload::Mandelbrot { width: 8, height: 6, max_iter: 50 });
         let letters: Workload = serde_json::from_str(r#"{"kind":"letters"}"#).unwrap();
         assert_eq!(serde_json::to_string(&letters).unwrap(), r#"{"kind":"letters"}"#);
+        let fetch: Workload = serde_json::from_str(r#"{"kind":"fetch_write","delay_ms":50}"#).unwrap();
+        assert_eq!(fetch, Workload::FetchWrite(Download { delay_ms: Some(50), ..Default::default() }));
+        assert_eq!(serde_json::to_string(&fetch).unwrap(), r#"{"kind":"fetch_write","delay_ms":50}"#);
+        assert_eq!(fetch.min_task_ms(), 50.0);
     }
 
     #[test]

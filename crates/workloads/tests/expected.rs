@@ -17,7 +17,7 @@ fn every_cpu_workload_verifies_for_several_task_counts() {
             let tasks = w.tasks(count);
             let sums: Vec<u64> = tasks.iter().map(|t| run_cpu_task(t, &mut NoCheckpoint).unwrap()).collect();
             for (t, s) in tasks.iter().zip(&sums) {
-                assert_eq!(*s, expected_checksum(t), "{w:?} task {} of {count}", t.index);
+                assert_eq!(Some(*s), expected_checksum(w, t), "{w:?} task {} of {count}", t.index);
             }
             totals.push(combine(sums));
         }
@@ -30,15 +30,29 @@ fn every_cpu_workload_verifies_for_several_task_counts() {
 
 #[test]
 fn sum_of_first_hundred_integers_split_in_ten() {
-    let total = combine(Workload::Sum { n: 100 }.tasks(10).iter().map(expected_checksum));
+    let w = Workload::Sum { n: 100 };
+    let total = combine(w.tasks(10).iter().map(|t| expected_checksum(&w, t).unwrap()));
     assert_eq!(total, 5050);
 }
 
 #[test]
 fn sleep_is_not_cpu_work() {
-    let t = Workload::Sleep { ms: 50 }.task(0, 1);
+    let w = Workload::Sleep { ms: 50 };
+    let t = w.task(0, 1);
     assert_eq!(run_cpu_task(&t, &mut NoCheckpoint), None);
-    assert_eq!(expected_checksum(&t), 50);
+    assert_eq!(expected_checksum(&w, &t), Some(50));
+}
+
+#[test]
+fn downloads_are_not_cpu_work_and_verify_only_from_the_endpoint() {
+    use threadlab_workloads::download::{body_checksum, endpoint_body, Download};
+    let builtin = Workload::Fetch(Download { bytes: Some(300), ..Default::default() });
+    let t = builtin.task(4, 10);
+    assert_eq!(run_cpu_task(&t, &mut NoCheckpoint), None);
+    assert_eq!(expected_checksum(&builtin, &t), Some(body_checksum(&endpoint_body(300, 4), &mut NoCheckpoint)));
+    let user = Workload::FetchWrite(Download { url: Some("https://example.org/".into()), ..Default::default() });
+    assert_eq!(expected_checksum(&user, &user.task(0, 1)), None);
+    assert_eq!(user.min_task_ms(), 0.0);
 }
 
 #[test]

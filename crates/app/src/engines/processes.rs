@@ -93,7 +93,7 @@ impl ProcessWorker {
         self.run(&WorkerRequest::WarmUp { workload: workload.clone() }).await.map(drop)
     }
 
-    pub async fn expected(&self, request: &WorkerRequest) -> Result<Vec<u64>, String> {
+    pub async fn expected(&self, request: &WorkerRequest) -> Result<Vec<Option<u64>>, String> {
         self.send(request)?;
         match self.reply().await? {
             WorkerReply::Expected { checksums } => Ok(checksums),

@@ -108,6 +108,10 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
             engine.warm_up(&spec.workload).await?;
         }
     }
+    if spec.workload.download().is_some_and(|(d, _)| d.url.is_none()) {
+        crate::service_worker::endpoint_ready().await?;
+        still_wanted(generation)?;
+    }
     let helper = helper().await?;
     let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
     helper.warm_up(&spec.workload).await?;

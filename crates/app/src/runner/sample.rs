@@ -3,6 +3,7 @@
 
 use super::kept::{helper, threads_engine, warm_pool};
 use crate::engines::processes::{ProcessWorker, Starting};
+use crate::service_worker::endpoint;
 use futures::future::join_all;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -31,6 +32,7 @@ async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> 
         indices: (0..spec.tasks).collect(),
         concurrent,
         worker: 1,
+        endpoint: endpoint(),
     };
     let start = now_ms();
     let outcomes = worker.run(&request).await?;
@@ -68,7 +70,8 @@ async fn drain(worker: &ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k
                 break;
             }
             let indices = (first..(first + size).min(spec.tasks)).collect();
-            worker.send(&WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices, concurrent: false, worker: id })?;
+            let endpoint = endpoint();
+            worker.send(&WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices, concurrent: false, worker: id, endpoint })?;
             in_flight += 1;
         }
         if in_flight == 0 {
@@ -122,7 +125,7 @@ async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, S
 
 async fn threads(spec: &Spec, k: u32, gil_switch_interval_ms: Option<f64>) -> Result<Sample, String> {
     let engine = threads_engine().await?;
-    let request = ThreadsRequest { workload: spec.workload.clone(), tasks: spec.tasks, workers: k, gil_switch_interval_ms };
+    let request = ThreadsRequest { workload: spec.workload.clone(), tasks: spec.tasks, workers: k, gil_switch_interval_ms, endpoint: endpoint() };
     let start = now_ms();
     let outcomes = engine.run(&request).await?;
     Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })

@@ -21,6 +21,7 @@ pub fn start() {
     if dom::document().get_element_by_id("spec-form").is_none() {
         return;
     }
+    crate::service_worker::register();
     let caps = Rc::new(Capabilities::detect());
     show_badges(&caps);
     form::bind(caps.clone());
