@@ -52,6 +52,38 @@ pub fn all() -> Vec<Preset> {
                          "modes": ["sequential", "threads", "threads-gil", "processes"],
                          "workers": [1, 2, 4, 8], "repeat": 3, "warmup": 1, "processes": {"start": "warm"}}),
         },
+        Preset {
+            id: "download-threads-vs-processes",
+            title: "Download 10 pages: 10 threads vs 10 processes",
+            claim: "Downloading is I/O-bound: threads wait in parallel despite the GIL, so they beat sequential code as much as processes do, without starting processes.",
+            spec: json!({"workload": {"kind": "fetch", "delay_ms": 200, "bytes": 20_480}, "tasks": 10,
+                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                         "workers": [10], "repeat": 3, "warmup": 1}),
+        },
+        Preset {
+            id: "letters-fetch-write",
+            title: "Fetch 26 letters and write each to {letter}.txt",
+            claim: "Fetching and writing files is waiting, not computing: threads finish in a fraction of the sequential time.",
+            spec: json!({"workload": {"kind": "fetch_write", "delay_ms": 100, "bytes": 1024}, "tasks": 26,
+                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                         "workers": [4, 16], "repeat": 3, "warmup": 1}),
+        },
+        Preset {
+            id: "fetch-100-sweep",
+            title: "Fetch 100 pages with 1 to 16 workers",
+            claim: "More threads download more pages at once: time falls with every worker added, until the server or the connection limit says no.",
+            spec: json!({"workload": {"kind": "fetch", "delay_ms": 100}, "tasks": 100,
+                         "modes": ["threads", "threads-gil", "processes", "async"],
+                         "workers": [1, 2, 4, 8, 16], "repeat": 1, "warmup": 0, "processes": {"start": "warm"}}),
+        },
+        Preset {
+            id: "image-queue-5-threads",
+            title: "A queue of 30 image downloads, 5 threads",
+            claim: "Five threads taking downloads from a queue finish about five times sooner than one loop downloading one image after another.",
+            spec: json!({"workload": {"kind": "fetch", "delay_ms": 150, "bytes": 204_800}, "tasks": 30,
+                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                         "workers": [5], "repeat": 3, "warmup": 1}),
+        },
     ]
 }
 

@@ -39,26 +39,32 @@ async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> 
     Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })
 }
 
-/// Tasks go to process workers in chunks, as `multiprocessing.Pool.map` sends them: chunks of
-/// ceil(tasks / (4 k)) consecutive tasks, one message each. Worker `id` (1..=k) starts with chunk
-/// id - 1 (so a cold worker that starts late still gets its share); after that each worker
-/// takes the next free chunk. A worker always has its next chunk queued while it computes the
-/// current one (as Pool's task queue does), so it never idles waiting for the page's main
-/// thread, which hands chunks out and competes with the workers for the cores.
-fn chunk_size(tasks: u32, k: u32) -> u32 {
-    tasks.div_ceil(4 * k).max(1)
+/// CPU tasks go to process workers in chunks, as `multiprocessing.Pool.map` sends them: chunks
+/// of ceil(tasks / (4 k)) consecutive tasks, one message each. Worker `id` (1..=k) starts with
+/// chunk id - 1 (so a cold worker that starts late still gets its share); after that each
+/// worker takes the next free chunk. A worker always has its next chunk queued while it
+/// computes the current one (as Pool's task queue does), so it never idles waiting for the
+/// page's main thread, which hands chunks out and competes with the workers for the cores.
+///
+/// Waiting tasks (sleep, downloads) go one at a time, as `ProcessPoolExecutor` sends them: a
+/// message costs a fraction of a millisecond against a wait of many, and chunks of waits
+/// would leave some workers with a whole extra chunk to wait through at the end.
+fn dispatch(spec: &Spec, k: u32) -> (u32, u32) {
+    if spec.workload.is_waiting() {
+        (1, 1)
+    } else {
+        (spec.tasks.div_ceil(4 * k).max(1), 2)
+    }
 }
 
-/// Chunks a worker may have sent and unanswered.
-const QUEUED_CHUNKS: u32 = 2;
-
 async fn drain(worker: &ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Vec<TaskOutcome>, String> {
-    let size = chunk_size(spec.tasks, k);
+    // Chunks of `size` tasks; a worker may have `queued` chunks sent and unanswered.
+    let (size, queued) = dispatch(spec, k);
     let mut outcomes = Vec::new();
     let mut seed = Some(id - 1);
     let mut in_flight = 0;
     loop {
-        while in_flight < QUEUED_CHUNKS {
+        while in_flight < queued {
             // A chunk is claimed only when it is sent, so no worker holds one it cannot start.
             let chunk = seed.take().unwrap_or_else(|| {
                 let c = next.get();

@@ -18,8 +18,14 @@ fn params_of(kind: &str) -> &'static [&'static str] {
         "fib" | "sum" | "primes" | "sample_append" => &["n"],
         "mandelbrot" => &["width", "height", "max_iter"],
         "sleep" => &["ms"],
+        "fetch" | "fetch_write" => &["url", "delay_ms", "bytes", "timeout_ms"],
         _ => &[],
     }
+}
+
+/// Parameters that may be left empty (their defaults apply), and those that are text.
+fn optional(param: &str) -> bool {
+    matches!(param, "url" | "delay_ms" | "bytes" | "timeout_ms")
 }
 
 fn input(id: &str) -> HtmlInputElement {
@@ -52,7 +58,13 @@ pub fn read_form() -> Value {
     let mut workload = Map::new();
     workload.insert("kind".into(), Value::String(kind.clone()));
     for p in params_of(&kind) {
-        workload.insert((*p).into(), number(&input(&format!("param-{p}")).value()));
+        let text = input(&format!("param-{p}")).value();
+        let value = match *p {
+            _ if optional(p) && text.trim().is_empty() => continue,
+            "url" => Value::String(text.trim().to_string()),
+            _ => number(&text),
+        };
+        workload.insert((*p).into(), value);
     }
     let modes: Vec<Value> = mode_boxes().iter().filter(|b| b.checked()).map(|b| Value::String(b.value())).collect();
     let workers: Vec<Value> =
@@ -74,7 +86,12 @@ pub fn write_form(spec: &Spec) {
     let kind = workload["kind"].as_str().unwrap_or("fib").to_string();
     select("kind").set_value(&kind);
     for p in params_of(&kind) {
-        input(&format!("param-{p}")).set_value(&workload[*p].to_string());
+        let text = match &workload[*p] {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        input(&format!("param-{p}")).set_value(&text);
     }
     show_params(&kind);
     input("tasks").set_value(&spec.tasks.to_string());

@@ -35,6 +35,14 @@ fn cells(r: &RunRecord) -> Vec<String> {
     if gil > 0.0 {
         notes.push(format!("GIL wait {gil:.1} ms (last run)"));
     }
+    let io: f64 = r.trace.iter().map(|e| e.io_wait_ms).sum();
+    if io > 0.0 {
+        notes.push(format!("I/O wait {} in total (last run)", ms(Some(io))));
+    }
+    let bytes: u64 = r.trace.iter().map(|e| e.bytes).sum();
+    if bytes > 0 {
+        notes.push(format!("{:.1} KB downloaded (last run)", bytes as f64 / 1024.0));
+    }
     notes.extend(r.errors.iter().take(3).cloned());
     vec![
         r.mode.name().to_string(),
