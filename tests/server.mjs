@@ -1,7 +1,9 @@
 // Static file server for the end-to-end tests: serves the built site (dist/) on loopback,
-// cross-origin isolated (COOP/COEP, as trunk serve does) or not, to test both behaviours.
+// cross-origin isolated (COOP/COEP, as trunk serve does) or not, to test both behaviours;
+// over https when given a key and certificate (options.tls, e.g. a self-signed pair).
 //   node tests/server.mjs <dir> <port> [--isolated]
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 
@@ -11,9 +13,10 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain',
 };
 
-export function serve(dir, port, isolated) {
+/** options: { tls: { key, cert } } serves https instead of http. */
+export function serve(dir, port, isolated, { tls } = {}) {
   const root = resolve(dir);
-  const server = createServer(async (req, res) => {
+  const handler = async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
@@ -29,7 +32,8 @@ export function serve(dir, port, isolated) {
     } catch {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     }
-  });
+  };
+  const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createServer(handler);
   return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
 }
 

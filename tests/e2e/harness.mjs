@@ -62,11 +62,13 @@ export function setup() {
   /**
    * Opens the page in a fresh browser context and waits for window.threadlab.ready.
    * options: { isolated = true, query = '' (e.g. '?preset=x'), allowErrors = [] (regexps of
-   * errors that assertNoErrors should not count) }.
+   * errors that assertNoErrors should not count), url (another site to open instead of the
+   * isolated or plain one, e.g. an https server a test started), contextOptions = {} (for
+   * browser.newContext, e.g. { ignoreHTTPSErrors: true }) }.
    * Returns { page, context, errors, consoleErrors, assertNoErrors(), close() }.
    */
-  ctx.open = async ({ isolated = true, query = '', allowErrors = [] } = {}) => {
-    const context = await ctx.browser.newContext();
+  ctx.open = async ({ isolated = true, query = '', allowErrors = [], url, contextOptions = {} } = {}) => {
+    const context = await ctx.browser.newContext(contextOptions);
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
     const errors = []; // uncaught exceptions (and unhandled rejections) in the page
@@ -82,7 +84,7 @@ export function setup() {
       const where = m.location()?.url ? ` (${m.location().url})` : '';
       consoleErrors.push(`console.error: ${m.text()}${where}`);
     });
-    await page.goto((isolated ? ctx.isolatedUrl : ctx.plainUrl) + query);
+    await page.goto((url ?? (isolated ? ctx.isolatedUrl : ctx.plainUrl)) + query);
     await page.waitForFunction(() => window.threadlab !== undefined, null, { timeout: 30_000 });
     await page.evaluate(() => window.threadlab.ready);
     const handle = {
@@ -235,4 +237,26 @@ export function overlap(byWorker) {
     prev = t;
   }
   return { concurrent, total };
+}
+
+/**
+ * Depth of a set of intervals [[s, e], ...] (which may overlap, e.g. the I/O waits of all
+ * tasks): the most that are open at once, and the time during which at least `atLeast` are.
+ */
+export function depth(intervals, atLeast = 2) {
+  const points = [];
+  for (const [s, e] of intervals) if (e > s) points.push([s, 1], [e, -1]);
+  // Ends before starts at the same instant: touching intervals do not overlap.
+  points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let max = 0;
+  let covered = 0;
+  let prev = 0;
+  for (const [t, d] of points) {
+    if (open >= atLeast) covered += t - prev;
+    open += d;
+    max = Math.max(max, open);
+    prev = t;
+  }
+  return { max, covered };
 }

@@ -2,6 +2,8 @@
 //! the run plan, statistics, the report model, the verdict, presets and the executor protocol.
 //! No wasm dependencies; tested natively.
 
+pub mod export;
+pub mod permalink;
 pub mod plan;
 pub mod presets;
 pub mod protocol;

@@ -95,6 +95,9 @@ pub struct RunRecord {
     /// Per-task problems (a wrong checksum...), in plain words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// Doubts about the statistics (outliers, runs too short for the timer), as hyperfine warns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Timeline of the last measured repetition.
     pub trace: Vec<TraceEvent>,
 }
@@ -130,6 +133,7 @@ impl RunRecord {
             checksum: String::new(),
             startup_ms: None,
             errors: vec![],
+            warnings: vec![],
             trace: vec![],
         }
     }
@@ -235,6 +239,30 @@ fn describe_failures(tasks: &[u32], reps: &[usize], repetitions: usize) -> Strin
     format!("{tasks} of {reps}")
 }
 
+/// A run shorter than this many timer ticks is too short to time reliably.
+const MIN_TICKS: f64 = 100.0;
+
+fn statistical_warnings(r: &RunRecord, timer_resolution_ms: f64) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let outliers = crate::stats::outliers(&r.samples_ms);
+    if !outliers.is_empty() {
+        warnings.push(format!(
+            "{} of {} samples are statistical outliers (modified z-score > {}): something else was probably using the machine; re-run to confirm",
+            outliers.len(),
+            r.samples_ms.len(),
+            crate::stats::OUTLIER_Z
+        ));
+    }
+    if let Some(median) = r.median_ms {
+        if median < MIN_TICKS * timer_resolution_ms {
+            warnings.push(format!(
+                "the median ({median} ms) is under {MIN_TICKS} ticks of this browser's timer ({timer_resolution_ms} ms): too short to time reliably; give the run more work"
+            ));
+        }
+    }
+    warnings
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub spec: Spec,
@@ -259,6 +287,9 @@ impl Report {
                     r.efficiency = Some((speedup / f64::from(r.workers) * 1000.0).round() / 1000.0);
                 }
             }
+        }
+        for r in &mut runs {
+            r.warnings = statistical_warnings(r, env.timer_resolution_ms);
         }
         let verdict = Verdict::from_runs(&spec, &env, &runs);
         Report { spec, env, runs, verdict }
@@ -353,6 +384,21 @@ mod tests {
         assert_eq!(json["runs"][0]["mode"], "processes");
         assert!(json["runs"][0]["samples_ms"].is_array());
         assert!(json["verdict"]["summary"].is_string());
+    }
+
+    #[test]
+    fn outliers_and_too_short_runs_are_warned_about() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}}"#).unwrap();
+        let env = Env { cores: 2, cross_origin_isolated: false, user_agent: "t".into(), timer_resolution_ms: 0.1, version: "x".into() };
+        let cell = Cell { mode: Mode::Sequential, workers: 1 };
+        let walls = [20.0, 20.2, 19.9, 20.1, 60.0];
+        let samples: Vec<Sample> = walls.iter().map(|&w| sample(w, &[5, 8])).collect();
+        let noisy = RunRecord::measured(cell, &samples, &[Some(5), Some(8)], 0.0);
+        let short = RunRecord::measured(Cell { mode: Mode::Async, workers: 1 }, &[sample(0.5, &[5, 8])], &[Some(5), Some(8)], 0.0);
+        let report = Report::new(spec, env, vec![noisy, short]);
+        assert_eq!(report.runs[0].warnings.len(), 1, "{:?}", report.runs[0].warnings);
+        assert!(report.runs[0].warnings[0].starts_with("1 of 5 samples are statistical outliers"));
+        assert!(report.runs[1].warnings[0].contains("too short to time reliably"), "{:?}", report.runs[1].warnings);
     }
 
     #[test]

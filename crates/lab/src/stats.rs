@@ -31,9 +31,45 @@ impl Summary {
     }
 }
 
+/// Modified z-score above which a sample is an outlier (Iglewicz and Hoaglin; hyperfine's rule).
+pub const OUTLIER_Z: f64 = 3.5;
+
+fn median_of(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    }
+}
+
+/// Indices of the samples whose modified z-score, 0.6745 (x - median) / MAD, exceeds
+/// [`OUTLIER_Z`]. Robust to the outliers themselves, unlike mean and sigma. None with fewer than
+/// 3 samples or no spread at all.
+pub fn outliers(samples: &[f64]) -> Vec<usize> {
+    if samples.len() < 3 {
+        return vec![];
+    }
+    let median = median_of(&mut samples.to_vec());
+    let mad = median_of(&mut samples.iter().map(|x| (x - median).abs()).collect::<Vec<_>>());
+    if mad == 0.0 {
+        return vec![];
+    }
+    samples.iter().enumerate().filter(|(_, x)| (0.6745 * (*x - median) / mad).abs() > OUTLIER_Z).map(|(i, _)| i).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outliers_by_modified_z_score() {
+        assert_eq!(outliers(&[10.0, 10.2, 9.9, 10.1, 10.0, 30.0]), vec![5]);
+        assert_eq!(outliers(&[10.0, 10.2, 9.9, 10.1, 10.0, 10.3]), Vec::<usize>::new());
+        assert!(outliers(&[1.0, 100.0]).is_empty(), "too few samples to tell");
+        assert!(outliers(&[5.0, 5.0, 5.0, 9.0]).is_empty(), "no spread (MAD 0): no verdict");
+    }
 
     #[test]
     fn known_values() {

@@ -167,4 +167,8 @@ pub fn bind(caps: Rc<Capabilities>) {
         });
     });
     on("cancel", "click", |_| runner::cancel());
+    on("export-csv", "click", |_| super::export::export_csv());
+    on("export-json", "click", |_| super::export::export_json());
+    on("export-trace", "click", |_| super::export::export_trace());
+    on("copy-link", "click", |_| super::export::copy_link());
 }

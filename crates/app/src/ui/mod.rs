@@ -2,6 +2,7 @@
 //! results. Text only ever goes in through `textContent`, never as HTML.
 
 mod dom;
+mod export;
 mod form;
 mod results;
 
@@ -10,7 +11,7 @@ use crate::env::Capabilities;
 use crate::runner::{self, Progress};
 use dom::{by_id, el};
 use std::rc::Rc;
-use threadlab_lab::{presets, Spec};
+use threadlab_lab::{permalink, presets, Spec};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlProgressElement};
 
@@ -29,17 +30,43 @@ pub fn start() {
     if caps.threads_available() {
         runner::prestart_threads();
     }
-    if let Some(id) = query_param("preset") {
-        match presets::find(&id) {
-            Some(p) => form::load_preset(&p),
-            None => show_error(&format!("unknown preset {id:?} in the address; pick one from the list")),
-        }
-    }
+    load_permalink(caps);
 }
 
-fn query_param(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+/// `?preset=` / `#spec=` fill the form; `&run=1` runs it, after asking if the experiment would
+/// contact another site.
+fn load_permalink(caps: Rc<Capabilities>) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else { return };
+    let link = permalink::parse(&location.search().unwrap_or_default(), &location.hash().unwrap_or_default());
+    let link = match link {
+        Ok(link) => link,
+        Err(e) => return show_error(&format!("this link's experiment cannot be loaded: {e}. The form shows the defaults.")),
+    };
+    let Some(spec) = link.spec else { return };
+    match link.preset.as_deref().and_then(presets::find) {
+        Some(p) => form::load_preset(&p),
+        None => form::write_form(&spec),
+    }
+    if !link.run {
+        return;
+    }
+    if let Some(host) = third_party_host(&spec, &location) {
+        let question = format!("This link runs an experiment that downloads from {host}. Run it?");
+        if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+            return;
+        }
+    }
+    let done = wasm_bindgen_futures::JsFuture::from(api::run_spec(JsValue::from_str(&spec.to_json()), None, caps));
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = done.await; // shown on the page
+    });
+}
+
+/// The host a spec's downloads go to, when it is not this page's own.
+fn third_party_host(spec: &Spec, location: &web_sys::Location) -> Option<String> {
+    let url = spec.workload.download()?.0.url.as_ref()?;
+    let host = web_sys::Url::new(url).ok()?.host();
+    (host != location.host().unwrap_or_default()).then_some(host)
 }
 
 fn show_badges(caps: &Capabilities) {

@@ -44,6 +44,7 @@ fn cells(r: &RunRecord) -> Vec<String> {
         notes.push(format!("{:.1} KB downloaded (last run)", bytes as f64 / 1024.0));
     }
     notes.extend(r.errors.iter().take(3).cloned());
+    notes.extend(r.warnings.iter().map(|w| format!("warning: {w}")));
     vec![
         r.mode.name().to_string(),
         r.workers.to_string(),
@@ -58,6 +59,7 @@ fn cells(r: &RunRecord) -> Vec<String> {
 }
 
 pub fn show_report(report: &Report) {
+    super::export::remember(report);
     by_id("verdict").set_text_content(Some(&report.verdict.summary));
     let details = by_id("verdict-details");
     details.set_text_content(None);
