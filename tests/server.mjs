@@ -24,9 +24,11 @@ export function serve(dir, port, isolated, { tls } = {}) {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       const headers = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' };
-      if (isolated) {
+      if (isolated === true) {
         headers['Cross-Origin-Opener-Policy'] = 'same-origin';
         headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+      } else if (isolated === false) {
+        headers['Cross-Origin-Embedder-Policy'] = 'unsafe-none';
       }
       res.writeHead(200, headers).end(body);
     } catch {
@@ -39,6 +41,7 @@ export function serve(dir, port, isolated, { tls } = {}) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [dir, port, flag] = process.argv.slice(2);
-  await serve(dir, Number(port), flag === '--isolated');
-  console.log(`serving ${dir} on http://127.0.0.1:${port} ${flag === '--isolated' ? '(cross-origin isolated)' : ''}`);
+  const mode = flag === '--isolated' ? true : flag === '--bare' ? 'bare' : false;
+  await serve(dir, Number(port), mode);
+  console.log(`serving ${dir} on http://127.0.0.1:${port} (${{ true: 'cross-origin isolated', false: 'not isolated', bare: 'no headers' }[mode]})`);
 }

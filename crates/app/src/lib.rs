@@ -23,7 +23,7 @@ pub fn start() {
 }
 
 pub use process_worker::process_worker_main;
-pub use service_worker::endpoint_reply;
+pub use service_worker::{endpoint_reply, isolation_settled};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
