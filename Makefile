@@ -1,6 +1,6 @@
 # Everything a fresh machine needs is installed by scripts/setup.sh, which every target runs
 # first (a no-op when all is present).
-.PHONY: serve build test bench clean
+.PHONY: serve build dist test bench clean
 
 serve: ## build (release) and serve on http://127.0.0.1:8080, cross-origin isolated
 	scripts/setup.sh
@@ -9,6 +9,11 @@ serve: ## build (release) and serve on http://127.0.0.1:8080, cross-origin isola
 build: ## release build into dist/
 	scripts/setup.sh
 	trunk build --release
+
+dist: ## static site in dist/ for any host and folder: relative URLs, _headers, service worker
+	scripts/setup.sh
+	trunk build --release
+	@echo "dist/ is ready: copy it to any static host (see README: Hosting)"
 
 test: ## every test: native, wasm-bindgen-test in Chromium, end-to-end in Chromium
 	scripts/setup.sh --test

@@ -124,7 +124,7 @@ fn run_task(task: &Task, req: &ThreadsRequest, cp: &mut impl Waiter, now: Clock)
 /// hash the body (GIL held), block again to write the file. Each wait is traced.
 fn download(request: DownloadTask, cp: &mut impl Waiter, now: Clock) -> TaskOutcome {
     let mut outcome = TaskOutcome::default();
-    let mut wait = |cp: &mut dyn Waiter, job: IoJob, waits: &mut Vec<(f64, f64)>| {
+    let wait = |cp: &mut dyn Waiter, job: IoJob, waits: &mut Vec<(f64, f64)>| {
         let (mut job, mut result) = (Some(job), Err(String::new()));
         cp.wait(&mut || {
             let started = now();

@@ -75,10 +75,12 @@ fn show_link(spec: &Spec) {
     let link = link_for(spec, false);
     by_id("permalink").unchecked_into::<HtmlInputElement>().set_value(&link);
     let embedded = link.replacen('#', "?embed=1#", 1);
+    let helper = link.split('#').next().unwrap_or_default().to_string() + "www/embed.js";
     let embed = format!(
-        "<iframe src=\"{}\" title=\"threadlab: {}\" width=\"100%\" height=\"560\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        "<iframe src=\"{}\" title=\"threadlab: {}\" width=\"100%\" height=\"560\" style=\"border:0\" loading=\"lazy\"></iframe>\n<script src=\"{}\" async></script>",
         embedded.replace('&', "&amp;").replace('"', "&quot;"),
-        spec.workload.kind_name()
+        spec.workload.kind_name(),
+        helper.replace('&', "&amp;").replace('"', "&quot;"),
     );
     by_id("embed-code").unchecked_into::<HtmlTextAreaElement>().set_value(&embed);
 }

@@ -2,6 +2,7 @@
 //! results. Text only ever goes in through `textContent`, never as HTML.
 
 mod dom;
+mod embed;
 mod export;
 mod form;
 mod results;
@@ -42,8 +43,17 @@ fn load_permalink(caps: Rc<Capabilities>) {
         Ok(link) => link,
         Err(e) => return show_error(&format!("this link's experiment cannot be loaded: {e}. The form shows the defaults.")),
     };
+    let preset = link.preset.as_deref().and_then(presets::find);
+    if link.embed {
+        // Embedded: one experiment, the link's or the form's default.
+        let spec = link.spec.clone().or_else(|| Spec::from_value(&form::read_form()).ok());
+        if let Some(spec) = spec {
+            let title = preset.as_ref().map_or_else(|| describe(&spec), |p| p.title.to_string());
+            embed::enter(&caps, &spec, &title);
+        }
+    }
     let Some(spec) = link.spec else { return };
-    match link.preset.as_deref().and_then(presets::find) {
+    match preset {
         Some(p) => form::load_preset(&p),
         None => form::write_form(&spec),
     }
@@ -60,6 +70,17 @@ fn load_permalink(caps: Rc<Capabilities>) {
     wasm_bindgen_futures::spawn_local(async move {
         let _ = done.await; // shown on the page
     });
+}
+
+/// A one-line description of a spec: "fib {n: 30}, 10 tasks, 1-2 workers".
+fn describe(spec: &Spec) -> String {
+    let workload = serde_json::to_value(&spec.workload).unwrap_or_default();
+    let params: Vec<String> = workload
+        .as_object()
+        .map(|o| o.iter().filter(|(k, _)| *k != "kind").map(|(k, v)| format!("{k}: {v}")).collect())
+        .unwrap_or_default();
+    let workers: Vec<String> = spec.workers.iter().map(u32::to_string).collect();
+    format!("{} {{{}}}, {} tasks, workers {}", spec.workload.kind_name(), params.join(", "), spec.tasks, workers.join(", "))
 }
 
 /// The host a spec's downloads go to, when it is not this page's own.
