@@ -1,1 +1,97 @@
-//! Results -> SVG charts (being written).
+//! Results -> standalone SVG charts, drawn with the plotters SVG backend.
+//!
+//! - [`bars`]: grouped bars, one group per worker count, one bar per mode (median time, with a
+//!   min..max whisker); skipped runs are listed under the chart, unverified runs are marked.
+//! - [`scaling`]: time and speedup vs workers (log2 axis), one series per mode, ideal line,
+//!   the machine's core count marked.
+//! - [`timeline`]: one run's trace, one lane per worker, GIL and I/O waits shaded.
+//!
+//! Every function returns a complete `<svg>` document (with a `viewBox`, so CSS can scale it) or
+//! a [`ChartError`]; none panics on odd input.
+//!
+//! # Structure for tests and scripts
+//! plotters emits bare shapes, so the charts wrap what belongs together in `<g>` elements with
+//! a class and `data-*` attributes (values escaped; numbers as plain decimals, e.g. `100.4`);
+//! a group with a tooltip has a `<title>` as its first child. Inside a group, plotters' own
+//! elements follow in drawing order. Counting these groups is the supported way to read a chart:
+//!
+//! - root: `<svg class="threadlab-chart" data-chart="bars|scaling|timeline" data-theme="light|dark">`
+//!   whose first child is a `<title>`. Every chart has one `g.legend`.
+//! - bars: one `g.series[data-mode]` per mode with a measured run, in `Mode::ALL` order, each
+//!   holding one `g.bar[data-mode][data-workers][data-median-ms][data-min-ms][data-max-ms][data-verified]`
+//!   per measured run, ascending workers. A bar group's first `<rect>` is the bar (from 0 to the
+//!   median); an unverified run's bar also holds a `g.unverified` mark. Runs not measured are not
+//!   drawn: each (mode, reason) gets a `g.skipped[data-mode][data-workers]` note line, where
+//!   `data-workers` lists worker counts separated by spaces; each unverified run also gets a
+//!   `g.unverified-note[data-mode][data-workers]` line with its first error.
+//! - scaling: two panels, `P` = `time` and `speedup`. Per panel, one `g.series[data-panel=P][data-mode]`
+//!   per mode with a value there, each holding one `g.point[data-workers][data-value][data-min][data-max]`
+//!   per run (ms for time; × for speedup, whose spread is the baseline over the slowest and
+//!   fastest sample); `g.ideal[data-panel=P]` (absent from the time panel without a sequential or
+//!   1-worker run); `g.cores[data-panel=P][data-cores]` (absent when `env.cores` is 0).
+//! - timeline: the root also has `data-mode` and `data-workers`. One `g.lane[data-worker][data-lane]`
+//!   per distinct worker id (ids ascending, lane 0 drawn at the top); its first `<rect>` is the
+//!   lane's background. Each holds one `g.task[data-task][data-worker][data-start-ms][data-end-ms]`
+//!   per trace event of that worker (class `task failed` and `data-error` when it failed). A task
+//!   group's first `<rect>` is the bar, from start to end on the x axis (width 0 for a zero-length
+//!   task, which is also drawn as a line); inside, `g.gil-waits` and `g.io-waits` (present only
+//!   when there are waits) hold one `<rect>` per wait, and a failed task holds a `g.failed` mark.
+//!
+//! plotters writes each `<text>`'s content on a line of its own: trim `textContent` before
+//! comparing it.
+//!
+//! # Text and wasm size
+//! No font is embedded: SVG text is laid out by whoever displays the SVG. plotters still
+//! estimates text sizes for its layout: natively with a crude built-in estimate (no ttf
+//! feature, no font-kit), and on `wasm32-unknown-unknown` by measuring a `<span>` in the page's
+//! DOM (plotters then depends on web-sys). So in the browser these functions must be called where
+//! `window.document.body` exists (the page's main thread), not in a Worker.
+//!
+//! In a release wasm module (LTO, opt-level 3, then wasm-bindgen and `wasm-opt -O3`) the three
+//! charts add about 200 KB (80 KB gzipped) to one that already reads reports and writes the
+//! verdict.
+
+mod bars;
+mod data;
+mod legend;
+mod scaling;
+mod svg;
+mod theme;
+mod timeline;
+
+pub use bars::bars;
+pub use scaling::scaling;
+pub use theme::Theme;
+pub use timeline::timeline;
+
+use plotters::drawing::DrawingAreaErrorKind;
+use std::fmt;
+
+/// Why a chart could not be drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartError {
+    /// Nothing to draw (no measured run, an empty trace); says why in plain words.
+    NoData(String),
+    /// Numbers that cannot be placed on an axis (NaN, infinite).
+    Invalid(String),
+    /// plotters failed to draw.
+    Draw(String),
+}
+
+impl fmt::Display for ChartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChartError::NoData(why) => write!(f, "nothing to chart: {why}"),
+            ChartError::Invalid(why) => write!(f, "cannot chart: {why}"),
+            ChartError::Draw(why) => write!(f, "chart drawing failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ChartError {}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        ChartError::Draw(e.to_string())
+    }
+}

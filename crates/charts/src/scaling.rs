@@ -1,0 +1,194 @@
+//! Scaling: time and speedup against the worker count, side by side, on a log2 worker axis.
+
+use crate::bars::positive;
+use crate::data::{self, count, fmt_num, Cell};
+use crate::legend::Legend;
+use crate::svg::{render, Area, Group, Marks};
+use crate::theme::{self, Palette, Theme};
+use crate::ChartError;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use threadlab_lab::report::Report;
+use threadlab_lab::Mode;
+
+const SIZE: (u32, u32) = (1040, 480);
+/// Points along an ideal curve (straight lines on a log axis are curves in pixels).
+const IDEAL_POINTS: usize = 128;
+
+struct Point {
+    workers: u32,
+    value: f64,
+    lo: f64,
+    hi: f64,
+}
+
+/// Perfect scaling: `at_one * k^exponent` at k workers (t1 / k for time, k for speedup).
+struct Ideal {
+    what: String,
+    at_one: f64,
+    exponent: f64,
+}
+
+struct Panel {
+    name: &'static str,
+    caption: &'static str,
+    y_desc: &'static str,
+    unit: &'static str,
+    series: Vec<(Mode, Vec<Point>)>,
+    ideal: Option<Ideal>,
+    y_max: f64,
+}
+
+/// Time vs workers and speedup vs workers for every mode, with ideal lines and the core count.
+pub fn scaling(report: &Report, theme: Theme) -> Result<String, ChartError> {
+    let cells = data::measured(report)?;
+    let p = theme.palette();
+    let cores = report.env.cores;
+    let mut keys: Vec<f64> = cells.iter().map(|c| f64::from(c.workers)).collect();
+    keys.sort_by(f64::total_cmp);
+    keys.dedup();
+    let extent = keys.iter().copied().chain((cores > 0).then_some(f64::from(cores)));
+    let lo = extent.clone().fold(f64::INFINITY, f64::min).max(1.0) / 1.5;
+    let hi = extent.fold(0.0, f64::max).max(1.0) * 1.5;
+
+    let panels = [time_panel(&cells), speedup_panel(&cells, cores)];
+    let title = format!("{} ({} tasks): scaling with workers", report.spec.workload.kind_name(), report.spec.tasks);
+    render("scaling", theme, SIZE, &title, &[], |root, marks| {
+        let (plots, mut legend) = Legend::split(&root.titled(&title, p.title_font())?)?;
+        for (panel, area) in panels.iter().zip(plots.split_evenly((1, 2))) {
+            draw_panel(root, marks, &area, p, panel, (lo, hi), &keys, cores)?;
+        }
+        for mode in Mode::ALL.into_iter().filter(|m| cells.iter().any(|c| c.mode == *m)) {
+            legend.swatch(mode.name(), p.mode(mode))?;
+        }
+        let ideal = p.ideal.stroke_width(2);
+        legend.entry("ideal (linear scaling)", move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 18, y)], 5, 3, ideal))?;
+        if cores > 0 {
+            let style = p.cores.stroke_width(2);
+            legend.entry(&format!("{cores} cores"), move |(x, y)| DashedPathElement::new(vec![(x + 9, y - 8), (x + 9, y + 8)], 3, 3, style))?;
+        }
+        let whisker = p.text.filled().stroke_width(2);
+        legend.entry("median, min..max", move |(x, y)| ErrorBar::new_vertical(x + 7, y - 7, y, y + 7, whisker, 8))?;
+        legend.draw(root, marks, p)
+    })
+}
+
+fn time_panel(cells: &[Cell]) -> Panel {
+    let series = by_mode(cells, |c| Some((c.median, c.min, c.max)));
+    // Perfect scaling of the sequential run, else of the fastest 1-worker run.
+    let sequential = cells.iter().find(|c| c.mode == Mode::Sequential).map(|c| (c.median, "sequential time / k"));
+    let one_worker = cells.iter().filter(|c| c.workers == 1).map(|c| c.median).min_by(f64::total_cmp);
+    let t1 = sequential.or(one_worker.map(|t| (t, "fastest 1-worker time / k")));
+    let data_max = cells.iter().map(|c| c.max).fold(0.0, f64::max);
+    Panel {
+        name: "time",
+        caption: "time vs workers",
+        y_desc: "median time (ms)",
+        unit: "ms",
+        series,
+        y_max: positive(data_max.max(t1.map_or(0.0, |t| t.0)) * 1.1),
+        ideal: t1.map(|(t1, what)| Ideal { what: format!("ideal: {what} ({} ms / k)", fmt_num(t1)), at_one: t1, exponent: -1.0 }),
+    }
+}
+
+fn speedup_panel(cells: &[Cell], cores: u32) -> Panel {
+    let series = by_mode(cells, |c| c.speedup_range().map(|(lo, s, hi)| (s, lo, hi)));
+    let data_max = series.iter().flat_map(|(_, pts)| pts.iter().map(|p| p.hi)).fold(1.0, f64::max);
+    Panel {
+        name: "speedup",
+        caption: "speedup vs workers",
+        y_desc: "speedup (×)",
+        unit: "×",
+        series,
+        y_max: positive(data_max.max(f64::from(cores)) * 1.25),
+        ideal: Some(Ideal { what: "ideal: speedup = k".into(), at_one: 1.0, exponent: 1.0 }),
+    }
+}
+
+/// One series per mode with at least one value, modes in `Mode::ALL` order.
+fn by_mode(cells: &[Cell], value: impl Fn(&Cell) -> Option<(f64, f64, f64)>) -> Vec<(Mode, Vec<Point>)> {
+    Mode::ALL
+        .into_iter()
+        .map(|mode| {
+            let points = cells
+                .iter()
+                .filter(|c| c.mode == mode)
+                .filter_map(|c| value(c).map(|(value, lo, hi)| Point { workers: c.workers, value, lo, hi }))
+                .collect::<Vec<_>>();
+            (mode, points)
+        })
+        .filter(|(_, points)| !points.is_empty())
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_panel(
+    root: &Area,
+    marks: &mut Marks,
+    area: &Area,
+    p: &Palette,
+    panel: &Panel,
+    (lo, hi): (f64, f64),
+    keys: &[f64],
+    cores: u32,
+) -> Result<(), ChartError> {
+    let y_max = panel.y_max;
+    let mut chart = ChartBuilder::on(area)
+        .caption(panel.caption, p.font(17))
+        .margin(10)
+        .x_label_area_size(44)
+        .y_label_area_size(60)
+        .build_cartesian_2d((lo..hi).log_scale().base(2.0).with_key_points(keys.to_vec()), 0.0..y_max)?;
+    theme::mesh(&mut chart, p, "workers (log₂ scale)", panel.y_desc).x_label_formatter(&|w| format!("{w}")).y_label_formatter(&theme::tick).draw()?;
+
+    if let Some(ideal) = &panel.ideal {
+        let points: Vec<(f64, f64)> = (0..IDEAL_POINTS)
+            .map(|i| lo * (hi / lo).powf(i as f64 / (IDEAL_POINTS - 1) as f64))
+            .map(|k| (k, ideal.at_one * k.powf(ideal.exponent)))
+            .filter(|(_, y)| (0.0..=y_max).contains(y))
+            .collect();
+        let group = Group::new("ideal").attr("data-panel", panel.name).title(ideal.what.as_str());
+        marks.group(root, group, |_| Ok(chart.draw_series([DashedPathElement::new(points, 6, 4, p.ideal.stroke_width(2))]).map(|_| ())?))?;
+    }
+    if cores > 0 {
+        let c = f64::from(cores);
+        // The label goes on the side of the line with more room.
+        let right_half = (c / lo).ln() > 0.6 * (hi / lo).ln();
+        let (x, anchor) = if right_half { (c / 1.05, HPos::Right) } else { (c * 1.05, HPos::Left) };
+        let style = p.font(14).color(&p.cores).pos(Pos::new(anchor, VPos::Top));
+        let group = Group::new("cores").attr("data-panel", panel.name).attr("data-cores", cores).title(format!("this machine has {cores} cores"));
+        marks.group(root, group, |_| {
+            chart.draw_series([DashedPathElement::new(vec![(c, 0.0), (c, y_max)], 4, 4, p.cores.stroke_width(2))])?;
+            chart.draw_series([Text::new(format!("{cores} cores"), (x, y_max * 0.98), style)])?;
+            Ok(())
+        })?;
+    }
+    if panel.series.is_empty() {
+        let style = p.font(15).pos(Pos::new(HPos::Center, VPos::Center));
+        let text = "no baseline: needs a sequential or a 1-worker run";
+        chart.draw_series([Text::new(text, ((lo * hi).sqrt(), y_max / 2.0), style)])?;
+    }
+    for (mode, points) in &panel.series {
+        let color = p.mode(*mode);
+        let group = Group::new("series").attr("data-panel", panel.name).attr("data-mode", mode.name());
+        marks.group(root, group, |marks| {
+            let line: Vec<(f64, f64)> = points.iter().map(|pt| (f64::from(pt.workers), pt.value)).collect();
+            chart.draw_series([PathElement::new(line, color.stroke_width(2))])?;
+            for pt in points {
+                let tip = format!("{} at {}: {} {} (min {}, max {})", mode.name(), count(pt.workers as usize, "worker"), fmt_num(pt.value), panel.unit, fmt_num(pt.lo), fmt_num(pt.hi));
+                let group = Group::new("point")
+                    .attr("data-workers", pt.workers)
+                    .attr("data-value", pt.value)
+                    .attr("data-min", pt.lo)
+                    .attr("data-max", pt.hi)
+                    .title(tip);
+                let w = f64::from(pt.workers);
+                let bar = ErrorBar::new_vertical(w, pt.lo, pt.value, pt.hi, color.filled().stroke_width(2), 10);
+                marks.group(root, group, |_| Ok(chart.draw_series([bar]).map(|_| ())?))?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! Timeline of one run: one lane per worker, tasks as bars, GIL and I/O waits shaded.
+
+use crate::data::{clean, count, fmt_num};
+use crate::legend::Legend;
+use crate::svg::{render, Area, Group, Marks};
+use crate::theme::{self, Palette, FONT};
+use crate::{ChartError, Theme};
+use plotters::coord::combinators::WithKeyPoints;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use threadlab_lab::report::{RunRecord, TraceEvent};
+use threadlab_lab::Spec;
+
+const WIDTH: u32 = 1040;
+/// y is in hundredths of a lane (plotters can put chosen ticks on an integer axis only).
+const LANE: i32 = 100;
+/// Narrower than this (px), a task is drawn as a line as well so that it stays visible.
+const MIN_BAR_PX: i32 = 2;
+
+/// The trace of `run` (its last measured repetition); `spec` names the workload in the title.
+pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, ChartError> {
+    let what = format!("{} with {}", run.mode.name(), count(run.workers as usize, "worker"));
+    if run.trace.is_empty() {
+        return Err(ChartError::NoData(match &run.skipped {
+            Some(reason) => format!("{what} was skipped: {}", clean(reason, 200)),
+            None => format!("{what} has no trace"),
+        }));
+    }
+    if let Some(e) = run.trace.iter().find(|e| !e.start_ms.is_finite() || !e.end_ms.is_finite()) {
+        return Err(ChartError::Invalid(format!("task {} of {what} has no finite start and end", e.task)));
+    }
+    let p = theme.palette();
+    let mut workers: Vec<u32> = run.trace.iter().map(|e| e.worker).collect();
+    workers.sort_unstable();
+    workers.dedup();
+    let lanes = workers.len() as i32;
+    let lane_px = (520 / lanes).clamp(12, 36) as u32;
+    let t0 = run.trace.iter().map(|e| e.start_ms.min(e.end_ms)).fold(0.0, f64::min);
+    let end = run.trace.iter().map(|e| e.end_ms.max(e.start_ms)).fold(t0, f64::max);
+    let t1 = if end > t0 { end + (end - t0) * 0.02 } else { t0 + 1.0 };
+    if !(t1 - t0).is_finite() {
+        return Err(ChartError::Invalid(format!("the trace of {what} spans more time than an axis can show")));
+    }
+    let (gil, io, failed) = (any(run, |e| &e.gil_waits), any(run, |e| &e.io_waits), run.trace.iter().any(|e| e.error.is_some()));
+
+    let title = format!(
+        "{}: {what}, {} on {}, at most {} at once",
+        spec.workload.kind_name(),
+        count(run.trace.len(), "task"),
+        count(workers.len(), "lane"),
+        max_overlap(&run.trace)
+    );
+    let root_attrs = [("data-mode", run.mode.name().to_string()), ("data-workers", run.workers.to_string())];
+    let height = (150 + lane_px * lanes as u32).max(240);
+    render("timeline", theme, (WIDTH, height), &title, &root_attrs, |root, marks| {
+        let (plot, mut legend) = Legend::split(&root.titled(&title, p.title_font())?)?;
+        let keys: Vec<i32> = (0..lanes).map(|i| i * LANE + LANE / 2).collect();
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(t0..t1, (0..lanes * LANE).with_key_points(keys))?;
+        // Lane 0 (the lowest worker id) at the top.
+        let lane_of = |y: &i32| (lanes - 1 - y / LANE).clamp(0, lanes - 1) as usize;
+        let label = |y: &i32| workers[lane_of(y)].to_string();
+        theme::mesh(&mut chart, p, "time since run start (ms)", "worker").disable_y_mesh().x_label_formatter(&theme::tick).y_label_formatter(&label).draw()?;
+
+        for (lane, &worker) in workers.iter().enumerate() {
+            let top = (lanes - lane as i32) * LANE;
+            let group = Group::new("lane").attr("data-worker", worker).attr("data-lane", lane).title(format!("worker {worker}"));
+            marks.group(root, group, |marks| {
+                chart.draw_series([Rectangle::new([(t0, top - LANE), (t1, top)], p.lane.filled())])?;
+                for e in run.trace.iter().filter(|e| e.worker == worker) {
+                    draw_task(root, marks, &mut chart, p, e, top, lane_px >= 18)?;
+                }
+                Ok(())
+            })?;
+        }
+
+        legend.swatch(&format!("task ({})", run.mode.name()), p.task)?;
+        if gil {
+            legend.swatch("waiting for the GIL", p.gil)?;
+        }
+        if io {
+            legend.swatch("waiting for I/O", p.io)?;
+        }
+        if failed {
+            let error = p.error.stroke_width(2);
+            legend.entry("✗ failed task", move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], error))?;
+        }
+        legend.draw(root, marks, p)
+    })
+}
+
+type Chart<'a> = ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, WithKeyPoints<RangedCoordi32>>>;
+
+/// One task in the lane whose top edge is at `top`: its bar, waits, label and failure mark.
+fn draw_task(root: &Area, marks: &mut Marks, chart: &mut Chart, p: &Palette, e: &TraceEvent, top: i32, room_for_label: bool) -> Result<(), ChartError> {
+    let class = if e.error.is_some() { "task failed" } else { "task" };
+    let mut group = Group::new(class)
+        .attr("data-task", e.task)
+        .attr("data-worker", e.worker)
+        .attr("data-start-ms", e.start_ms)
+        .attr("data-end-ms", e.end_ms)
+        .title(tooltip(e));
+    if let Some(error) = &e.error {
+        group = group.attr("data-error", error);
+    }
+    let (y0, y1) = (top - LANE * 9 / 10, top - LANE / 10);
+    marks.group(root, group, |marks| {
+        let (start, end) = (e.start_ms.min(e.end_ms), e.end_ms.max(e.start_ms));
+        let bar = [(start, y0), (end, y1)];
+        chart.draw_series([Rectangle::new(bar, p.task.filled())])?;
+        let (x_start, x_end) = (chart.backend_coord(&(start, y0)).0, chart.backend_coord(&(end, y0)).0);
+        if x_end - x_start < MIN_BAR_PX {
+            chart.draw_series([PathElement::new(vec![(start, y0), (start, y1)], p.task.stroke_width(2))])?;
+        }
+        for (class, waits, color) in [("gil-waits", &e.gil_waits, p.gil), ("io-waits", &e.io_waits, p.io)] {
+            let spans = clamp_waits(waits, e);
+            if !spans.is_empty() {
+                marks.group(root, Group::new(class), |_| {
+                    chart.draw_series(spans.iter().map(|&(a, b)| Rectangle::new([(a, y0), (b, y1)], color.filled())))?;
+                    Ok(())
+                })?;
+            }
+        }
+        // A background-coloured edge keeps back-to-back tasks apart.
+        chart.draw_series([Rectangle::new(bar, p.background.stroke_width(1))])?;
+        if x_end - x_start >= 28 && room_for_label {
+            let style = (FONT, 13).into_font().color(&p.task_label).pos(Pos::new(HPos::Center, VPos::Center));
+            chart.draw_series([Text::new(format!("#{}", e.task), ((start + end) / 2.0, top - LANE / 2), style)])?;
+        }
+        if e.error.is_none() {
+            return Ok(());
+        }
+        marks.group(root, Group::new("failed"), |_| {
+            chart.draw_series([Rectangle::new(bar, p.error.stroke_width(2))])?;
+            let style = (FONT, 16).into_font().color(&p.error).pos(Pos::new(HPos::Left, VPos::Center));
+            let at = chart.backend_coord(&(end, top - LANE / 2));
+            root.draw(&Text::new("✗", (at.0 + 3, at.1), style))?;
+            Ok(())
+        })
+    })
+}
+
+fn any(run: &RunRecord, waits: impl Fn(&TraceEvent) -> &Vec<[f64; 2]>) -> bool {
+    run.trace.iter().any(|e| !clamp_waits(waits(e), e).is_empty())
+}
+
+/// The waits that lie (at least partly) inside the task, cut to its span.
+fn clamp_waits(waits: &[[f64; 2]], e: &TraceEvent) -> Vec<(f64, f64)> {
+    let (lo, hi) = (e.start_ms.min(e.end_ms), e.end_ms.max(e.start_ms));
+    waits
+        .iter()
+        .filter(|[a, b]| a.is_finite() && b.is_finite() && a <= b)
+        .map(|&[a, b]| (a.max(lo), b.min(hi)))
+        .filter(|(a, b)| a < b)
+        .collect()
+}
+
+/// The most tasks running at the same moment (a task ending as another starts does not count).
+fn max_overlap(trace: &[TraceEvent]) -> usize {
+    let mut edges: Vec<(f64, i32)> = trace.iter().flat_map(|e| [(e.start_ms, 1), (e.end_ms.max(e.start_ms), -1)]).collect();
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut now, mut most) = (0i32, 0i32);
+    for (_, step) in edges {
+        now += step;
+        most = most.max(now);
+    }
+    most as usize
+}
+
+fn tooltip(e: &TraceEvent) -> String {
+    let mut tip = format!(
+        "task {} on worker {}: {}..{} ms ({} ms)",
+        e.task,
+        e.worker,
+        fmt_num(e.start_ms),
+        fmt_num(e.end_ms),
+        fmt_num(e.end_ms - e.start_ms)
+    );
+    if e.gil_wait_ms > 0.0 {
+        tip += &format!(", waited {} ms for the GIL", fmt_num(e.gil_wait_ms));
+    }
+    if e.io_wait_ms > 0.0 {
+        tip += &format!(", waited {} ms for I/O", fmt_num(e.io_wait_ms));
+    }
+    if let Some(error) = &e.error {
+        tip += &format!(", failed: {}", clean(error, 300));
+    }
+    tip
+}
