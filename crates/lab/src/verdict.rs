@@ -150,6 +150,46 @@ impl Verdict {
     }
 }
 
+/// One line of "when to use which", pointing at the run that shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Advice {
+    pub text: String,
+    /// The measured run this line rests on: (mode, workers).
+    pub evidence: Option<(Mode, u32)>,
+}
+
+/// General advice, each line with this report's own number for it where one was measured.
+pub fn when_to_use(spec: &Spec, runs: &[RunRecord]) -> Vec<Advice> {
+    let measured = |mode: Mode| best(runs, mode).filter(|r| r.verified && r.speedup.is_some());
+    let here = |r: Option<&RunRecord>| r.map(|r| format!(" Here: {} at {} sequential speed.", label(r), times(r.speedup.unwrap_or(1.0))));
+    let advice = |text: &str, r: Option<&RunRecord>| Advice {
+        text: format!("{text}{}", here(r).unwrap_or_default()),
+        evidence: r.map(|r| (r.mode, r.workers)),
+    };
+    let waiting = spec.workload.is_waiting();
+    let mut lines = vec![
+        advice(
+            "CPU-bound work in a language with a GIL (CPython): processes, one per core; threads take turns on the lock.",
+            measured(if waiting { Mode::ThreadsGil } else { Mode::Processes }).filter(|_| !waiting),
+        ),
+        advice("CPU-bound work without a GIL (Rust, Java, free-threaded Python): threads, sharing memory for free.", measured(Mode::Threads).filter(|_| !waiting)),
+        advice(
+            "Waiting (network, disk, sleep): threads or async; waiting releases the GIL, so they overlap as well as processes, without the start-up.",
+            measured(if waiting { Mode::Async } else { Mode::ThreadsGil }).filter(|_| waiting),
+        ),
+    ];
+    if let Some(procs) = best(runs, Mode::Processes).filter(|r| r.startup_ms.is_some()) {
+        lines.push(Advice {
+            text: format!(
+                "Processes pay to start ({:.0} ms per worker here) and to copy data: worth it for tasks much longer than that.",
+                procs.startup_ms.unwrap_or_default()
+            ),
+            evidence: Some((procs.mode, procs.workers)),
+        });
+    }
+    lines
+}
+
 /// Browsers open at most this many HTTP/1.1 connections to one host.
 pub const CONNECTIONS_PER_HOST: u32 = 6;
 
@@ -268,6 +308,18 @@ mod tests {
         let v = Verdict::from_runs(&spec, &env(), &[failed]);
         assert!(v.summary.starts_with("No mode completed"), "{}", v.summary);
         assert!(v.details[0].contains("timed out"), "{:?}", v.details);
+    }
+
+    #[test]
+    fn advice_points_at_the_runs_that_show_it() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 30}, "workers": [2]}"#).unwrap();
+        let runs = vec![measured(Mode::Sequential, 1, 100.0), measured(Mode::Processes, 2, 52.0), measured(Mode::ThreadsGil, 2, 101.0)];
+        let report = Report::new(spec, env(), runs);
+        let lines = when_to_use(&report.spec, &report.runs);
+        assert_eq!(lines[0].evidence, Some((Mode::Processes, 2)));
+        assert!(lines[0].text.contains("Here: processes with 2 workers at 1.92x sequential speed."), "{:?}", lines[0]);
+        assert_eq!(lines[1].evidence, None, "no free threads measured");
+        assert_eq!(lines[2].evidence, None, "CPU work shows nothing about waiting");
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct Progress {
     pub done: u32,
     pub total: u32,
     pub cell: PlanCell,
+    /// The results so far, after a sample was measured (charts update while a sweep runs).
+    pub partial: Option<Report>,
 }
 
 pub fn is_running() -> bool {
@@ -124,12 +126,6 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     let total = cells.len() as u32 * per_cell;
     let mut done = 0;
 
-    // What each cell has so far: samples, or the error that stopped it, or why it cannot run.
-    struct Progressing {
-        samples: Vec<Sample>,
-        failure: Option<String>,
-        skipped: Option<&'static str>,
-    }
     let mut state: Vec<Progressing> = cells
         .iter()
         .map(|cell| Progressing {
@@ -141,7 +137,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     for (cell, s) in cells.iter().zip(&state) {
         if s.skipped.is_some() {
             done += per_cell;
-            on_progress(Progress { done, total, cell: *cell });
+            on_progress(Progress { done, total, cell: *cell, partial: None });
         }
     }
 
@@ -149,7 +145,8 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     // throttled, busy), and interleaving spreads a slow phase over all modes instead of
     // pinning it on one: ratios between modes are measured side by side.
     for repetition in 0..per_cell {
-        for (cell, s) in cells.iter().zip(state.iter_mut()) {
+        for (i, cell) in cells.iter().enumerate() {
+            let s = &mut state[i];
             if s.skipped.is_some() || s.failure.is_some() {
                 continue;
             }
@@ -158,6 +155,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
             still_wanted(generation)?;
             let result = sample(spec, *cell).await;
             still_wanted(generation)?;
+            let measured = matches!(result, Ok(_)) && repetition >= spec.warmup;
             match result {
                 Ok(sample) if repetition >= spec.warmup => s.samples.push(sample),
                 Ok(_) => {}
@@ -168,24 +166,34 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
                 }
             }
             done += 1;
-            on_progress(Progress { done, total, cell: *cell });
+            let partial = measured.then(|| {
+                let so_far = cells.iter().zip(&state).filter(|(_, s)| !s.samples.is_empty() || s.skipped.is_some());
+                Report::new(spec.clone(), caps.env(), so_far.map(|(c, s)| s.record(*c, &expected, spec)).collect())
+            });
+            on_progress(Progress { done, total, cell: *cell, partial });
         }
     }
 
-    let records = cells
-        .into_iter()
-        .zip(state)
-        .map(|(cell, s)| {
-            if let Some(reason) = s.skipped {
-                return RunRecord::skipped(cell, reason);
-            }
-            let mut record = RunRecord::measured(cell, &s.samples, &expected, spec.workload.min_task_ms());
-            if let Some(e) = s.failure {
-                record.verified = false;
-                record.errors.insert(0, e);
-            }
-            record
-        })
-        .collect();
-    Ok(records)
+    Ok(cells.into_iter().zip(state).map(|(cell, s)| s.record(cell, &expected, spec)).collect())
+}
+
+/// What a cell has so far: samples, or the error that stopped it, or why it cannot run.
+struct Progressing {
+    samples: Vec<Sample>,
+    failure: Option<String>,
+    skipped: Option<&'static str>,
+}
+
+impl Progressing {
+    fn record(&self, cell: PlanCell, expected: &[Option<u64>], spec: &Spec) -> RunRecord {
+        if let Some(reason) = self.skipped {
+            return RunRecord::skipped(cell, reason);
+        }
+        let mut record = RunRecord::measured(cell, &self.samples, expected, spec.workload.min_task_ms());
+        if let Some(e) = &self.failure {
+            record.verified = false;
+            record.errors.insert(0, e.clone());
+        }
+        record
+    }
 }

@@ -171,4 +171,9 @@ pub fn bind(caps: Rc<Capabilities>) {
     on("export-json", "click", |_| super::export::export_json());
     on("export-trace", "click", |_| super::export::export_trace());
     on("copy-link", "click", |_| super::export::copy_link());
+    on("timeline-run", "change", |_| super::charts::timeline_picked());
+    for figure in super::charts::figures() {
+        on(&format!("{figure}-svg"), "click", move |_| super::charts::export_svg(figure));
+        on(&format!("{figure}-png"), "click", move |_| super::charts::export_png(figure));
+    }
 }

@@ -1,6 +1,7 @@
 //! The page: binds the static form in index.html, shows capabilities, progress, errors and
 //! results. Text only ever goes in through `textContent`, never as HTML.
 
+mod charts;
 mod dom;
 mod embed;
 mod export;
@@ -31,7 +32,16 @@ pub fn start() {
     if caps.threads_available() {
         runner::prestart_threads();
     }
+    follow_colour_scheme();
     load_permalink(caps);
+}
+
+/// Charts are drawn in the theme's colours: redraw them when the scheme changes.
+fn follow_colour_scheme() {
+    let Some(query) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) else { return };
+    let redraw = Closure::<dyn FnMut()>::new(charts::redraw);
+    let _ = query.add_event_listener_with_callback("change", redraw.as_ref().unchecked_ref());
+    redraw.forget(); // for the page's lifetime
 }
 
 /// `?preset=` / `#spec=` fill the form; `&run=1` runs it, after asking if the experiment would
@@ -137,14 +147,35 @@ pub fn run_started(spec: &Spec) {
     let progress: HtmlProgressElement = by_id("progress").unchecked_into();
     progress.set_value(0.0);
     by_id("progress-text").set_text_content(Some(&format!("starting {} ...", spec.workload.kind_name())));
+    RUN_CLOCK.with(|c| c.set((threadlab_clock::now_ms(), 0.0)));
+    charts::forget_pick();
 }
+
+thread_local! {
+    /// When the current run started and when partial results were last drawn (page clock, ms).
+    static RUN_CLOCK: std::cell::Cell<(f64, f64)> = const { std::cell::Cell::new((0.0, 0.0)) };
+}
+
+/// Partial results are redrawn at most this often: drawing charts takes the page's time.
+const REDRAW_EVERY_MS: f64 = 400.0;
 
 pub fn show_progress(p: &Progress) {
     let progress: HtmlProgressElement = by_id("progress").unchecked_into();
     progress.set_max(f64::from(p.total.max(1)));
     progress.set_value(f64::from(p.done));
-    let text = format!("{} of {} runs; last: {} with {} worker(s)", p.done, p.total, p.cell.mode.name(), p.cell.workers);
+    let now = threadlab_clock::now_ms();
+    let (started, drawn) = RUN_CLOCK.with(|c| c.get());
+    let elapsed = now - started;
+    let left = if p.done > 0 && p.done < p.total { elapsed / f64::from(p.done) * f64::from(p.total - p.done) } else { 0.0 };
+    let eta = if left >= 1000.0 { format!(", about {:.0} s left", left / 1000.0) } else { String::new() };
+    let text = format!("{} of {} runs{eta}; last: {} with {} worker(s)", p.done, p.total, p.cell.mode.name(), p.cell.workers);
     by_id("progress-text").set_text_content(Some(&text));
+    if let Some(partial) = &p.partial {
+        if now - drawn >= REDRAW_EVERY_MS || p.done == p.total {
+            results::show_results(partial);
+            RUN_CLOCK.with(|c| c.set((started, threadlab_clock::now_ms())));
+        }
+    }
 }
 
 pub fn run_finished() {

@@ -1,7 +1,9 @@
 //! The verdict and a hyperfine-like table of a report.
 
-use super::dom::{by_id, el};
+use super::dom::{by_id, document, el};
 use threadlab_lab::report::{Report, RunRecord};
+use threadlab_lab::verdict::when_to_use;
+use threadlab_lab::Mode;
 
 fn ms(x: Option<f64>) -> String {
     x.map(|v| if v >= 100.0 { format!("{v:.0} ms") } else { format!("{v:.1} ms") }).unwrap_or_default()
@@ -58,8 +60,37 @@ fn cells(r: &RunRecord) -> Vec<String> {
     ]
 }
 
+/// Shows a finished run's report: verdict, charts, table, exports.
 pub fn show_report(report: &Report) {
     super::export::remember(report);
+    show_results(report);
+}
+
+fn row_id(mode: Mode, workers: u32) -> String {
+    format!("run-{}-{workers}", mode.name())
+}
+
+/// "When to use which", each line linked to the table row it rests on.
+fn show_advice(report: &Report) {
+    let list = by_id("when-list");
+    list.set_text_content(None);
+    for advice in when_to_use(&report.spec, &report.runs) {
+        let item = el("li", "", &advice.text);
+        if let Some((mode, workers)) = advice.evidence {
+            let link = el("a", "", "(the measurement)");
+            link.set_attribute("href", &format!("#{}", row_id(mode, workers))).ok();
+            item.append_child(&document().create_text_node(" ")).ok();
+            item.append_child(&link).ok();
+        }
+        list.append_child(&item).ok();
+    }
+    by_id("when-to-use").toggle_attribute_with_force("hidden", false).ok();
+}
+
+/// Verdict, charts and table; also for the partial results of a run in progress.
+pub fn show_results(report: &Report) {
+    super::charts::show(report);
+    show_advice(report);
     by_id("verdict").set_text_content(Some(&report.verdict.summary));
     let details = by_id("verdict-details");
     details.set_text_content(None);
@@ -71,6 +102,7 @@ pub fn show_report(report: &Report) {
     for r in &report.runs {
         let row = el("tr", if r.skipped.is_some() { "skipped" } else if r.verified { "" } else { "unverified" }, "");
         row.set_attribute("data-mode", r.mode.name()).ok();
+        row.set_id(&row_id(r.mode, r.workers));
         for (i, text) in cells(r).iter().enumerate() {
             let cell = el(if i == 0 { "th" } else { "td" }, "", text);
             if let (Some(reason), true) = (&r.skipped, i == 8) {
