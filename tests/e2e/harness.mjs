@@ -64,11 +64,13 @@ export function setup() {
    * options: { isolated = true, query = '' (e.g. '?preset=x'), allowErrors = [] (regexps of
    * errors that assertNoErrors should not count), url (another site to open instead of the
    * isolated or plain one, e.g. an https server a test started), contextOptions = {} (for
-   * browser.newContext, e.g. { ignoreHTTPSErrors: true }) }.
+   * browser.newContext, e.g. { ignoreHTTPSErrors: true }), prepare (async (context) => {}, called
+   * before the page is opened, e.g. to route requests) }.
    * Returns { page, context, errors, consoleErrors, assertNoErrors(), close() }.
    */
-  ctx.open = async ({ isolated = true, query = '', allowErrors = [], url, contextOptions = {} } = {}) => {
+  ctx.open = async ({ isolated = true, query = '', allowErrors = [], url, contextOptions = {}, prepare } = {}) => {
     const context = await ctx.browser.newContext(contextOptions);
+    await prepare?.(context);
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
     const errors = []; // uncaught exceptions (and unhandled rejections) in the page

@@ -193,7 +193,9 @@ const tableRows = (page) => page.$$eval('#results-table tbody tr', (trs) => trs.
   mode: tr.dataset.mode, className: tr.className, cells: [...tr.children].map((c) => c.textContent) })));
 
 /** The page shows each measured run as failed, with the error in its notes and the verdict. */
-async function assertPageShowsError(page, report, re) {
+async function assertPageShowsError(page, report, errorRe) {
+  // The error is one of several notes (and quoted in the verdict): match it anywhere.
+  const re = new RegExp(errorRe.source.replace(/^\^/, ''), errorRe.flags);
   const rows = await tableRows(page);
   assert.equal(rows.length, report.runs.length, `one table row per run: ${JSON.stringify(rows)}`);
   for (const [i, row] of rows.entries()) {
@@ -204,6 +206,17 @@ async function assertPageShowsError(page, report, re) {
   const details = await page.$$eval('#verdict-details li', (lis) => lis.map((li) => li.textContent));
   assert.ok(details.some((d) => /failed verification/.test(d)), `the verdict says results failed: ${JSON.stringify(details)}`);
   assert.ok(details.some((d) => /^First problem: /.test(d) && re.test(d)), `the verdict names the first problem: ${JSON.stringify(details)}`);
+}
+
+/**
+ * Waits until the project's service worker controls the page. Tests that start engines with a
+ * user URL (which does not wait for it) and later use the built-in endpoint call this first:
+ * an engine started while the worker activates misses it (the test "first visit: ..." pins that
+ * down; here it would only make unrelated tests flaky).
+ */
+async function whenControlled(page) {
+  const controlled = await poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeoutMs: 15_000 });
+  assert.ok(controlled, 'the service worker takes control of the page');
 }
 
 /** Modes a page can run, as its capabilities say. */
@@ -236,6 +249,7 @@ async function assertNextRunWorks(page, { builtin = true } = {}) {
  */
 async function badInputCase({ isolated = true, workload, tasks = 3, failing, re, allowErrors, check, builtin = true, open = {} }) {
   await ctx.withPage({ isolated, allowErrors, ...open }, async ({ page }) => {
+    if (builtin) await whenControlled(page);
     const modes = ALL_MODES;
     const spec = { workload, tasks, modes, workers: [2], repeat: 1, warmup: 0 };
     const report = await mustRun(page, spec);
@@ -254,9 +268,17 @@ async function badInputCase({ isolated = true, workload, tasks = 3, failing, re,
   });
 }
 
-// Chromium logs failed loads of the page's and its workers' requests to the console; the bad
-// input tests accept exactly those messages (and only about the URLs they use).
-const failedLoad = (what) => new RegExp(`console\\.error: (Failed to load resource: ${what}|Access to fetch at '${remote.origin.replace(/[.]/g, '\\.')}[^']*' from origin '[^']*' has been blocked by CORS policy)`);
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/**
+ * Chromium may log a failed request to the console ("Failed to load resource: ...", or a CORS
+ * message). The downloads run in workers, whose network messages this Chromium does not pass on
+ * to the page, so none is seen today; a bad-input test accepts those messages, and only about
+ * the URLs it requests (origin), never any other error.
+ */
+const failedLoads = (origin, what) => [
+  new RegExp(`^console\\.error: Failed to load resource: (${what}).* \\(${escape(origin)}/`),
+  new RegExp(`^console\\.error: Access to fetch at '${escape(origin)}/[^']*' from origin '[^']*' has been blocked by CORS policy`),
+];
 
 // ---------------------------------------------------------------------------------------------
 // 1. The issue's main evidence: 12 x 200 ms downloads, 4 workers, every mode.
@@ -418,7 +440,7 @@ test('unreachable URL (closed loopback port), isolated page: "no readable respon
   await badInputCase({
     workload: { kind: 'fetch', url: `http://127.0.0.1:${port}/{letter}`, timeout_ms: 5000 },
     re: /^no readable response: .*cross-origin isolated page cannot tell which/,
-    allowErrors: [new RegExp(`Failed to load resource: net::ERR_CONNECTION_REFUSED|127\\.0\\.0\\.1:${port}`)],
+    allowErrors: failedLoads(`http://127.0.0.1:${port}`, 'net::ERR_CONNECTION_REFUSED'),
   });
 });
 
@@ -428,7 +450,7 @@ test('unreachable URL (closed loopback port), non-isolated page: "could not be r
     isolated: false,
     workload: { kind: 'fetch', url: `http://127.0.0.1:${port}/{letter}`, timeout_ms: 5000 },
     re: /^the host could not be reached/,
-    allowErrors: [new RegExp(`Failed to load resource: net::ERR_CONNECTION_REFUSED|127\\.0\\.0\\.1:${port}`)],
+    allowErrors: failedLoads(`http://127.0.0.1:${port}`, 'net::ERR_CONNECTION_REFUSED'),
   });
 });
 
@@ -437,7 +459,7 @@ test('URL without CORS headers, non-isolated page: "does not allow cross-origin 
     isolated: false,
     workload: { kind: 'fetch', url: `${remote.url}nocors/{letter}`, timeout_ms: 5000 },
     re: /does not allow cross-origin reads.*Access-Control-Allow-Origin/,
-    allowErrors: [failedLoad('net::ERR_FAILED')],
+    allowErrors: failedLoads(remote.origin, 'net::ERR_FAILED'),
   });
 });
 
@@ -445,7 +467,7 @@ test('URL without CORS headers, isolated page: "no readable response", then a ru
   await badInputCase({
     workload: { kind: 'fetch', url: `${remote.url}nocors/{letter}`, timeout_ms: 5000 },
     re: /^no readable response: .*cross-origin isolated page cannot tell which/,
-    allowErrors: [failedLoad('net::ERR_FAILED|net::ERR_BLOCKED_BY_RESPONSE[.A-Za-z]*'), /Cross-Origin-Resource-Policy|blocked by CORS policy/],
+    allowErrors: failedLoads(remote.origin, 'net::ERR_FAILED|net::ERR_BLOCKED_BY_RESPONSE[.A-Za-z]*'),
     check: () => {
       const seen = remote.seen('/nocors/');
       assert.ok(seen.length >= 3, `the requests reached the server: ${JSON.stringify(seen)}`);
@@ -457,7 +479,7 @@ test('HTTP 404 (readable through CORS): "the server answered HTTP 404", then a r
   await badInputCase({
     workload: { kind: 'fetch', url: `${remote.url}status/404?task={i}` },
     re: /^the server answered HTTP 404\b/,
-    allowErrors: [failedLoad('the server responded with a status of 404')],
+    allowErrors: failedLoads(remote.origin, 'the server responded with a status of 404'),
   });
 });
 
@@ -465,7 +487,7 @@ test('HTTP 500: "the server answered HTTP 500", then a run works', { timeout: 12
   await badInputCase({
     workload: { kind: 'fetch', url: `${remote.url}status/500?task={i}` },
     re: /^the server answered HTTP 500\b/,
-    allowErrors: [failedLoad('the server responded with a status of 500')],
+    allowErrors: failedLoads(remote.origin, 'the server responded with a status of 500'),
   });
 });
 
@@ -475,7 +497,7 @@ test('some tasks fail (404 for odd tasks): the others keep their bytes, the erro
     tasks: 4,
     failing: [1, 3],
     re: /^the server answered HTTP 404\b/,
-    allowErrors: [failedLoad('the server responded with a status of 404')],
+    allowErrors: failedLoads(remote.origin, 'the server responded with a status of 404'),
     check: (report) => {
       for (const run of report.runs) {
         for (const e of run.trace.filter((x) => x.task % 2 === 0)) {
@@ -492,7 +514,7 @@ test('timeout (a URL that never answers, timeout_ms 500): "timed out after 500 m
     workload: { kind: 'fetch', url: `${remote.url}hang/{i}`, timeout_ms: 500 },
     tasks: 2,
     re: /^timed out after 500 ms \(the workload's timeout_ms\)/,
-    allowErrors: [failedLoad('net::ERR_(ABORTED|FAILED)'), /signal is aborted|The user aborted a request/],
+    allowErrors: failedLoads(remote.origin, 'net::ERR_(ABORTED|FAILED)'),
     check: async (report) => {
       for (const run of report.runs) {
         for (const e of run.trace) {
@@ -514,6 +536,40 @@ test('timeout (a URL that never answers, timeout_ms 500): "timed out after 500 m
   });
 });
 
+test('URL without CORS headers but with Cross-Origin-Resource-Policy, isolated page: "does not allow cross-origin reads"', { timeout: 120_000 }, async () => {
+  // With CORP the browser lets a no-cors probe through even under COEP, so the page can tell a
+  // host that answers without CORS from one that cannot be reached.
+  await badInputCase({
+    workload: { kind: 'fetch', url: `${remote.url}nocors-corp/{letter}`, timeout_ms: 5000 },
+    re: /does not allow cross-origin reads.*Access-Control-Allow-Origin/,
+    allowErrors: failedLoads(remote.origin, 'net::ERR_FAILED'),
+    builtin: false,
+  });
+});
+
+test('cancel while requests are in flight (threads-gil, processes, async): rejects, requests aborted, page usable', { timeout: 120_000 }, async () => {
+  await ctx.withPage({ allowErrors: failedLoads(remote.origin, 'net::ERR_(ABORTED|FAILED)') }, async ({ page }) => {
+    await whenControlled(page);
+    for (const mode of ['threads-gil', 'processes', 'async']) {
+      const before = remote.seen('/hang/').length;
+      await page.evaluate((s) => {
+        window.__outcome = window.threadlab.run(s).then(() => ({ resolved: true }), (e) => ({ message: e instanceof Error ? e.message : `not an Error: ${e}` }));
+      }, { workload: { kind: 'fetch', url: `${remote.url}hang/${mode}/{i}` }, tasks: 4, modes: [mode], workers: [4], repeat: 1, warmup: 0 });
+      const started = await poll(() => remote.seen('/hang/').length - before >= 4, { timeoutMs: 20_000 });
+      assert.ok(started, `${mode}: 4 requests in flight: ${JSON.stringify(remote.seen('/hang/').slice(before))}`);
+      await page.evaluate(() => window.threadlab.cancel());
+      const outcome = await page.evaluate(() => window.__outcome);
+      assert.equal(outcome.message, 'the run was cancelled', `${mode}: ${JSON.stringify(outcome)}`);
+      const hung = remote.seen('/hang/').slice(before);
+      assert.ok(await poll(() => hung.every((r) => r.aborted), { timeoutMs: 5_000 }), `${mode}: the cancelled requests are aborted: ${JSON.stringify(hung)}`);
+      assert.ok(await poll(async () => (await page.evaluate(() => window.threadlab.liveWorkers())) === 0, { timeoutMs: 5_000 }),
+        `${mode}: workers still running after the cancel: ${await page.evaluate(() => window.threadlab.liveWorkers())}`);
+      assert.equal(await page.isEnabled('#run'), true, `${mode}: the page is idle again`);
+    }
+    await assertNextRunWorks(page);
+  });
+});
+
 test('mixed content (https page, http:// URL): "blocked as mixed content"; loopback http is allowed; then a run works', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'threadlab-tls-'));
   let server;
@@ -528,8 +584,12 @@ test('mixed content (https page, http:// URL): "blocked as mixed content"; loopb
       open: { url, contextOptions: { ignoreHTTPSErrors: true } },
       workload: { kind: 'fetch', url: 'http://example.com/{letter}.txt', timeout_ms: 5000 },
       re: /^blocked as mixed content/,
-      // The service worker may not register over a self-signed certificate.
-      allowErrors: [/Mixed Content/, /SSL certificate|service ?worker/i],
+      allowErrors: [
+        // Chromium does not register a service worker over a self-signed certificate (fine: this
+        // test uses user URLs only).
+        /^console\.error: An unknown error occurred when fetching the script\.$/,
+        /^console\.error: Mixed Content: .*'http:\/\/example\.com\//,
+      ],
       builtin: false,
       check: async (report, page) => {
         assert.equal(await page.evaluate(() => location.protocol), 'https:');
@@ -547,6 +607,7 @@ test('mixed content (https page, http:// URL): "blocked as mixed content"; loopb
 
 test('non-http(s) URLs are rejected before running, naming workload.url; then a run works', { timeout: 120_000 }, async () => {
   await ctx.withPage({}, async ({ page }) => {
+    await whenControlled(page);
     const live = await page.evaluate(() => window.threadlab.liveWorkers());
     for (const url of ['ftp://127.0.0.1/{letter}', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,hello', 'ws://127.0.0.1/x']) {
       for (const kind of ['fetch', 'fetch_write']) {
@@ -616,6 +677,7 @@ test('user CORS URL with {letter} and {i}: verified, bytes as served, requests t
 
 test('a real host flattens past 6 workers (HTTP/1.1) and the verdict says so; the built-in endpoint does not', { timeout: 120_000 }, async () => {
   await ctx.withPage({}, async ({ page }) => {
+    await whenControlled(page);
     const tasks = 24;
     const user = await mustRun(page, { workload: { kind: 'fetch', url: `${remote.url}cors/{i}?delay=200` }, tasks,
       modes: ['threads', 'processes'], workers: [6, 12], repeat: 1, warmup: 0, processes: { start: 'warm' } });
@@ -661,7 +723,8 @@ async function assertBuiltinRun(page, what) {
 }
 
 test('service worker: a first visit runs at once; isolation survives its control and a reload', { timeout: 120_000 }, async () => {
-  await ctx.withPage({}, async ({ page }) => {
+  // The bad endpoint query below is answered with HTTP 400, which Chromium logs.
+  await ctx.withPage({ allowErrors: [/^console\.error: Failed to load resource: the server responded with a status of 400 .*\/io\/delay\?ms=abc\)$/] }, async ({ page }) => {
     // A fresh context: the first run must wait for the worker itself, not fail.
     const first = await swState(page);
     assert.equal(first.isolated, true, `isolated before the service worker: ${JSON.stringify(first)}`);
@@ -715,5 +778,49 @@ test('service worker on the non-isolated page: the endpoint works, threads are s
     assert.equal(state.isolated, false);
     const files = await checkFiles(page, { tasks: 4, bytes: 2048 });
     assert.deepEqual(files.problems, []);
+  });
+});
+
+/** A request gate for context.route: holds matching requests until release(); seen resolves on the first. */
+function gate() {
+  let release;
+  let hit;
+  const seen = new Promise((ok) => { hit = ok; });
+  const open = new Promise((ok) => { release = ok; });
+  return { seen, release, handler: async (route) => { hit(); await open; await route.continue(); } };
+}
+
+test('first visit: engines started while the service worker activates still reach the built-in endpoint', { timeout: 120_000 }, async () => {
+  // The order of a first visit on a slow machine, made deterministic: a run (CPU work, which does
+  // not wait for the service worker) starts the engines; while their workers' scripts load, the
+  // service worker activates and claims the page. The page is controlled; are the workers?
+  const sw = gate();
+  const workers = gate();
+  await ctx.withPage({
+    prepare: async (context) => {
+      await context.route('**/sw.js', sw.handler);
+      await context.route('**/www/*-worker.js', workers.handler);
+    },
+  }, async ({ page }) => {
+    const cpu = { workload: { kind: 'fib', n: 20 }, tasks: 2, modes: ALL_MODES, workers: [2], repeat: 1, warmup: 0, processes: { start: 'warm' } };
+    const first = runSpec(page, cpu);
+    await workers.seen;
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null, 'not controlled while the engines start');
+    sw.release();
+    await whenControlled(page);
+    workers.release();
+    const started = await first;
+    assert.equal(started.error, undefined, `the CPU run: ${started.error}`);
+    for (const run of started.report.runs) assert.equal(run.verified, true, describeRun(run));
+
+    // The page is controlled, so a built-in run does not wait; every engine must reach the endpoint.
+    const report = await mustRun(page, { workload: { kind: 'fetch', delay_ms: 20, bytes: 1000 }, tasks: 4, modes: ALL_MODES, workers: [2], repeat: 1, warmup: 0,
+      processes: { start: 'warm' } });
+    const failed = report.runs.filter((r) => !r.verified).map((r) => `${r.mode}/${r.workers}: ${r.errors?.join('; ')}`);
+    assert.deepEqual(failed, [], 'every engine started during the activation reaches the endpoint');
+    for (const run of report.runs) {
+      assertVerified(run);
+      assertIoTrace(run, { tasks: 4, bytes: () => 1000 });
+    }
   });
 });

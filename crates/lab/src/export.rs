@@ -124,7 +124,7 @@ mod tests {
             ..Default::default()
         };
         let sample = Sample { wall_ms: 20.0, run_start: 1000.0, outcomes: vec![outcome(0, 1, 1000.0), outcome(1, 2, 1001.0)], startup_ms: None };
-        let mut failed = RunRecord::measured(Cell { mode: Mode::Threads, workers: 2 }, &[sample.clone()], &[Some(1), Some(1)], 0.0);
+        let mut failed = RunRecord::measured(Cell { mode: Mode::Threads, workers: 2 }, std::slice::from_ref(&sample), &[Some(1), Some(1)], 0.0);
         failed.verified = false;
         failed.errors = vec!["timed out, \"twice\"".into()];
         let gil = RunRecord::measured(Cell { mode: Mode::ThreadsGil, workers: 2 }, &[sample], &[Some(1), Some(1)], 0.0);

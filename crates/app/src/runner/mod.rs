@@ -155,7 +155,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
             still_wanted(generation)?;
             let result = sample(spec, *cell).await;
             still_wanted(generation)?;
-            let measured = matches!(result, Ok(_)) && repetition >= spec.warmup;
+            let measured = result.is_ok() && repetition >= spec.warmup;
             match result {
                 Ok(sample) if repetition >= spec.warmup => s.samples.push(sample),
                 Ok(_) => {}
