@@ -58,6 +58,10 @@ async fn handle(request: WorkerRequest) -> WorkerReply {
         WorkerRequest::Expected { workload, tasks } => {
             WorkerReply::Expected { checksums: workload.tasks(tasks).iter().map(|t| expected_checksum(&workload, t)).collect() }
         }
+        WorkerRequest::Ping { url } => match threadlab_io::download(&ping(url)).await {
+            Ok(_) => WorkerReply::Done { outcomes: vec![] },
+            Err(error) => WorkerReply::Failed { error },
+        },
         WorkerRequest::WarmUp { workload } => {
             warm_up(&workload, &mut NoCheckpoint, now_ms, WARM_UP_MS);
             WorkerReply::Done { outcomes: vec![] }
@@ -68,6 +72,11 @@ async fn handle(request: WorkerRequest) -> WorkerReply {
             WorkerReply::Done { outcomes }
         }
     }
+}
+
+/// A one-off request to the built-in endpoint.
+fn ping(url: String) -> threadlab_workloads::download::DownloadTask {
+    threadlab_workloads::download::DownloadTask { url, from_endpoint: true, timeout_ms: 5_000, file: None }
 }
 
 /// Tasks of one workload handed to this worker.

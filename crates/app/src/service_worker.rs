@@ -95,6 +95,11 @@ async fn wait_for_control(timeout_ms: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// An empty, immediate request to the endpoint.
+pub fn ping_url() -> String {
+    endpoint_url(&endpoint(), 0, 0, 0)
+}
+
 /// Absolute URL of the endpoint as the page sees it (workers resolve relative URLs elsewhere).
 pub fn endpoint() -> String {
     let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
@@ -107,7 +112,7 @@ pub async fn endpoint_ready() -> Result<(), String> {
     let unavailable = |why: &str| format!("the built-in latency endpoint is unavailable: {why}. Give the workload a url instead");
     wait_for_control(CONTROL_TIMEOUT_MS).await.map_err(|why| unavailable(&why))?;
     // One empty request wakes the service worker (browsers stop idle ones) before any timing.
-    let ping = DownloadTask { url: endpoint_url(&endpoint(), 0, 0, 0), from_endpoint: true, timeout_ms: 10_000, file: None };
+    let ping = DownloadTask { url: ping_url(), from_endpoint: true, timeout_ms: 10_000, file: None };
     threadlab_io::download(&ping).await.map(drop).map_err(|e| unavailable(&e))
 }
 

@@ -24,6 +24,8 @@ pub enum WorkerRequest {
     Expected { workload: Workload, tasks: u32 },
     /// Get the workload's kernel optimised before timing; replies `Done` with no outcomes.
     WarmUp { workload: Workload },
+    /// Download `url` (the built-in endpoint) once: replies `Done` if it answered, else `Failed`.
+    Ping { url: String },
 }
 
 /// Worker -> page.
@@ -43,6 +45,8 @@ pub enum ThreadsCommand {
     /// Get the workload's kernels optimised, outside any timed run. Replies `Done` with no
     /// outcomes.
     WarmUp { workload: Workload },
+    /// Download `url` (the built-in endpoint) from the coordinator: `Done` if it answered.
+    Ping { url: String },
     Run(ThreadsRequest),
 }
 

@@ -45,7 +45,14 @@ impl Verdict {
         let measured: Vec<&RunRecord> = runs.iter().filter(|r| r.median_ms.is_some() && r.verified).collect();
         let Some(winner) = measured.iter().min_by(|a, b| a.median_ms.unwrap().total_cmp(&b.median_ms.unwrap())) else {
             if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", label(r), r.errors.first()?))) {
-                return Verdict { summary: "No mode completed its tasks correctly, so nothing can be compared.".into(), details: vec![format!("First problem: {first}.")] };
+                let failed: Vec<String> = runs.iter().filter(|r| r.skipped.is_none()).map(label).collect();
+                return Verdict {
+                    summary: "No mode completed its tasks correctly, so nothing can be compared.".into(),
+                    details: vec![
+                        format!("Results that failed verification: {}. Their timings are not trustworthy.", failed.join(", ")),
+                        format!("First problem: {first}."),
+                    ],
+                };
             }
             let reasons: Vec<String> = runs.iter().filter_map(|r| Some(format!("{}: {}", r.mode.name(), r.skipped.as_ref()?))).collect();
             return Verdict { summary: "Nothing was measured.".into(), details: reasons };
@@ -307,7 +314,8 @@ mod tests {
         assert!(v.details[1].contains("First problem: async: timed out"), "{:?}", v.details);
         let v = Verdict::from_runs(&spec, &env(), &[failed]);
         assert!(v.summary.starts_with("No mode completed"), "{}", v.summary);
-        assert!(v.details[0].contains("timed out"), "{:?}", v.details);
+        assert!(v.details[0].contains("failed verification: async"), "{:?}", v.details);
+        assert!(v.details[1].contains("timed out"), "{:?}", v.details);
     }
 
     #[test]

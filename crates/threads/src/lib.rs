@@ -23,6 +23,13 @@ pub async fn run_threads(command: String) -> String {
             run::warm_up_once(&workload);
             ThreadsReply::Done { outcomes: vec![] }
         }
+        Ok(ThreadsCommand::Ping { url }) => {
+            let ping = threadlab_workloads::download::DownloadTask { url, from_endpoint: true, timeout_ms: 5_000, file: None };
+            match threadlab_io::download(&ping).await {
+                Ok(_) => ThreadsReply::Done { outcomes: vec![] },
+                Err(error) => ThreadsReply::Failed { error },
+            }
+        }
         Ok(ThreadsCommand::Run(req)) if req.workers as usize > rayon::current_num_threads() => ThreadsReply::Failed {
             error: format!("{} workers requested but the pool has {}", req.workers, rayon::current_num_threads()),
         },

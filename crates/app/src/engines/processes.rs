@@ -93,6 +93,11 @@ impl ProcessWorker {
         self.run(&WorkerRequest::WarmUp { workload: workload.clone() }).await.map(drop)
     }
 
+    /// Whether this worker reaches the built-in endpoint at `url` (see `kept::reach_endpoint`).
+    pub async fn ping(&self, url: &str) -> Result<(), String> {
+        self.run(&WorkerRequest::Ping { url: url.to_string() }).await.map(drop)
+    }
+
     pub async fn expected(&self, request: &WorkerRequest) -> Result<Vec<Option<u64>>, String> {
         self.send(request)?;
         match self.reply().await? {

@@ -39,6 +39,15 @@ impl ThreadsEngine {
         self.send(&ThreadsCommand::WarmUp { workload: workload.clone() }).await.map(drop)
     }
 
+    /// Whether the coordinator reaches the built-in endpoint at `url`.
+    pub async fn ping(&self, url: &str) -> Result<(), String> {
+        self.send(&ThreadsCommand::Ping { url: url.to_string() }).await.map(drop)
+    }
+
+    pub fn stop(&self) {
+        self.port.terminate("stopped");
+    }
+
     async fn send(&self, command: &ThreadsCommand) -> Result<Vec<TaskOutcome>, String> {
         let json = serde_json::to_string(command).expect("commands serialize");
         let reply = self.port.request(&JsValue::from_str(&json)).await?;

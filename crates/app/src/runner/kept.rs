@@ -51,6 +51,30 @@ pub fn threads_engine() -> Starter<ThreadsEngine> {
     })
 }
 
+/// Makes sure every kept worker reaches the built-in endpoint at `url`. A worker that was still
+/// loading when the service worker took control of the page can stay uncontrolled for good
+/// (`clients.claim()` skips it), and its requests then go to the server: such workers are
+/// replaced (new ones start controlled). The threads engine is checked first and restarted
+/// before anything is timed.
+pub async fn reach_endpoint(url: &str) {
+    let threads = ENGINES.with(|e| e.borrow().threads.clone());
+    if let Some(Ok(engine)) = match threads {
+        Some(starting) => Some(starting.await),
+        None => None,
+    } {
+        if engine.ping(url).await.is_err() {
+            engine.stop();
+            let _ = threads_engine().await;
+        }
+    }
+    let (helper, pool) = ENGINES.with(|e| (e.borrow().helper.clone(), e.borrow().pool.clone()));
+    for worker in helper.iter().chain(&pool).filter(|w| w.is_alive()) {
+        if worker.ping(url).await.is_err() {
+            worker.stop(); // `helper` and `warm_pool` replace dead workers
+        }
+    }
+}
+
 pub async fn helper() -> Result<ProcessWorker, String> {
     if let Some(h) = ENGINES.with(|e| e.borrow().helper.clone()).filter(ProcessWorker::is_alive) {
         return Ok(h);

@@ -101,6 +101,14 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     // Before anything is timed: every engine this run uses is started and its kernels warmed,
     // and no engine is still starting in the background (that would steal CPU from a sample).
     still_wanted(generation)?;
+    // The built-in endpoint needs the service worker in control, of the page and of every kept
+    // worker.
+    if spec.workload.download().is_some_and(|(d, _)| d.url.is_none()) {
+        crate::service_worker::endpoint_ready().await?;
+        still_wanted(generation)?;
+        kept::reach_endpoint(&crate::service_worker::ping_url()).await;
+        still_wanted(generation)?;
+    }
     // The threads engine first: its 16 workers starting would slow the other warm-ups down.
     // A failure to start is reported by the threads cells themselves.
     if caps.threads_available() {
@@ -109,10 +117,6 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
         if let (Ok(engine), true) = (engine, spec.modes.iter().any(|m| m.needs_shared_memory())) {
             engine.warm_up(&spec.workload).await?;
         }
-    }
-    if spec.workload.download().is_some_and(|(d, _)| d.url.is_none()) {
-        crate::service_worker::endpoint_ready().await?;
-        still_wanted(generation)?;
     }
     let helper = helper().await?;
     let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
