@@ -247,7 +247,7 @@ fn statistical_warnings(r: &RunRecord, timer_resolution_ms: f64) -> Vec<String> 
     let outliers = crate::stats::outliers(&r.samples_ms);
     if !outliers.is_empty() {
         warnings.push(format!(
-            "{} of {} samples are statistical outliers (modified z-score > {}): something else was probably using the machine; re-run to confirm",
+            "{} of {} samples are outliers (modified z-score > {}): the machine was probably busy; re-run to confirm",
             outliers.len(),
             r.samples_ms.len(),
             crate::stats::OUTLIER_Z
@@ -256,7 +256,7 @@ fn statistical_warnings(r: &RunRecord, timer_resolution_ms: f64) -> Vec<String> 
     if let Some(median) = r.median_ms {
         if median < MIN_TICKS * timer_resolution_ms {
             warnings.push(format!(
-                "the median ({median} ms) is under {MIN_TICKS} ticks of this browser's timer ({timer_resolution_ms} ms): too short to time reliably; give the run more work"
+                "the median ({median} ms) is under {MIN_TICKS} ticks of this browser's timer ({timer_resolution_ms} ms): too short to time reliably; give it more work"
             ));
         }
     }
@@ -397,7 +397,7 @@ mod tests {
         let short = RunRecord::measured(Cell { mode: Mode::Async, workers: 1 }, &[sample(0.5, &[5, 8])], &[Some(5), Some(8)], 0.0);
         let report = Report::new(spec, env, vec![noisy, short]);
         assert_eq!(report.runs[0].warnings.len(), 1, "{:?}", report.runs[0].warnings);
-        assert!(report.runs[0].warnings[0].starts_with("1 of 5 samples are statistical outliers"));
+        assert!(report.runs[0].warnings[0].starts_with("1 of 5 samples are outliers"));
         assert!(report.runs[1].warnings[0].contains("too short to time reliably"), "{:?}", report.runs[1].warnings);
     }
 
