@@ -12,6 +12,8 @@ pub struct Capabilities {
     pub shared_memory: bool,
     pub timer_resolution_ms: f64,
     pub user_agent: String,
+    /// Inside another page's iframe.
+    pub embedded: bool,
 }
 
 impl Capabilities {
@@ -26,6 +28,7 @@ impl Capabilities {
             shared_memory: flag("SharedArrayBuffer"),
             timer_resolution_ms: timer_resolution_ms(),
             user_agent: navigator.user_agent().unwrap_or_default(),
+            embedded: window.top().ok().flatten().is_some_and(|top| !js_sys::Object::is(&top, &window)),
         }
     }
 
@@ -35,8 +38,13 @@ impl Capabilities {
     }
 
     pub fn threads_unavailable_reason(&self) -> &'static str {
-        "this page is not cross-origin isolated (no COOP/COEP headers), so the browser allows no \
-         shared memory between workers; serve it with `make serve` or `trunk serve`"
+        if self.embedded {
+            "this page is embedded in one that is not cross-origin isolated, so the browser allows no \
+             shared memory between workers; open the full playground to run threads"
+        } else {
+            "this page is not cross-origin isolated (no COOP/COEP headers), so the browser allows no \
+             shared memory between workers; serve it with `make serve` or `trunk serve`"
+        }
     }
 
     pub fn can_run(&self, mode: Mode) -> bool {

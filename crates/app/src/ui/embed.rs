@@ -26,12 +26,13 @@ pub fn enter(caps: &Capabilities, spec: &Spec, title: &str) {
     post_height_on_resize();
 }
 
-/// Posts the document's height to the parent whenever it changes.
+/// Posts the content's height to the parent whenever it changes. The root element's box, not its
+/// scroll height, which never drops below the iframe's own height.
 fn post_height_on_resize() {
-    let Some(root) = document().document_element() else { return };
+    let Some(body) = document().body() else { return };
     let post = Closure::<dyn FnMut()>::new(move || {
         let Some(window) = web_sys::window() else { return };
-        let height = document().document_element().map_or(0, |e| e.scroll_height());
+        let height = document().document_element().map_or(0.0, |e| e.get_bounding_client_rect().height()).ceil();
         let inner = Object::new();
         let _ = Reflect::set(&inner, &"height".into(), &height.into());
         let message = Object::new();
@@ -44,7 +45,7 @@ fn post_height_on_resize() {
         }
     });
     if let Ok(observer) = ResizeObserver::new(post.as_ref().unchecked_ref()) {
-        observer.observe(&root);
+        observer.observe(&body);
         std::mem::forget(observer); // observes for the page's lifetime
     }
     post.forget();
