@@ -9,7 +9,12 @@ const FIB_CHECKPOINT_BELOW: u32 = 20;
 /// Loop iterations between checkpoints in the flat kernels.
 const CHUNK: u64 = 4096;
 
+// Kernels are `#[inline(never)]`: each stays a function of its own, compiled the same way in
+// the plain module and in the threaded one, whatever surrounds its callers there (inlined into
+// different callers, one copy measured 1.7x slower than the other).
+
 /// Recursive fibonacci, as in the articles: exponential on purpose.
+#[inline(never)]
 pub fn fib(n: u32, cp: &mut impl Checkpoint) -> u64 {
     if n <= FIB_CHECKPOINT_BELOW {
         cp.tick();
@@ -18,6 +23,7 @@ pub fn fib(n: u32, cp: &mut impl Checkpoint) -> u64 {
     fib(n - 1, cp) + fib(n - 2, cp)
 }
 
+#[inline(never)]
 fn fib_plain(n: u32) -> u64 {
     if n < 2 {
         u64::from(n)
@@ -36,6 +42,7 @@ pub(crate) fn fib_iterative(n: u32) -> u64 {
 
 /// Sums start..end one integer at a time. `black_box` keeps the compiler from replacing the loop
 /// with n(n+1)/2, which is the point of the workload.
+#[inline(never)]
 pub fn sum_range(start: u64, end: u64, cp: &mut impl Checkpoint) -> u64 {
     let mut acc = 0u64;
     let mut lo = start;
@@ -57,6 +64,7 @@ pub(crate) fn sum_closed_form(start: u64, end: u64) -> u64 {
 }
 
 /// Counts primes in start..end by trial division with odd divisors.
+#[inline(never)]
 pub fn primes_in(start: u64, end: u64, cp: &mut impl Checkpoint) -> u64 {
     let mut count = 0;
     for (i, x) in (start..end).enumerate() {
@@ -150,6 +158,7 @@ fn fold_sample(acc: u64, position: u64, value: u32) -> u64 {
 
 /// Appends n pseudo-random integers to a list that grows as it goes (the articles' list.append),
 /// then checksums the list's contents.
+#[inline(never)]
 pub fn sample_append(n: u32, seed: u64, cp: &mut impl Checkpoint) -> u64 {
     let mut rng = Rng::new(seed);
     let mut list: Vec<u32> = Vec::new();
@@ -173,6 +182,7 @@ pub(crate) fn sample_stream_checksum(n: u32, seed: u64) -> u64 {
 
 /// Escape-time Mandelbrot over the rows of a width x height image of [-2, 1] x [-1.2, 1.2];
 /// the checksum is the total iteration count.
+#[inline(never)]
 pub fn mandelbrot_rows(width: u32, height: u32, max_iter: u32, rows: Range<u32>, cp: &mut impl Checkpoint) -> u64 {
     let mut total = 0u64;
     for row in rows {
@@ -229,6 +239,7 @@ pub(crate) fn mandelbrot_reference(width: u32, height: u32, max_iter: u32, rows:
 }
 
 /// Per-letter numeric processing: sum of (i * code) mod 997 for i in 1..=n.
+#[inline(never)]
 pub fn letter_sum(letter: u8, n: u32, cp: &mut impl Checkpoint) -> u64 {
     let code = u64::from(letter);
     let mut acc = 0u64;

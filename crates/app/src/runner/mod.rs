@@ -30,8 +30,11 @@ thread_local! {
 }
 
 pub struct Progress {
+    /// Timed runs (repetitions of a cell, warm-ups included) done, of `total`.
     pub done: u32,
     pub total: u32,
+    /// Tasks in each run.
+    pub tasks: u32,
     pub cell: PlanCell,
     /// The results so far, after a sample was measured (charts update while a sweep runs).
     pub partial: Option<Report>,
@@ -141,7 +144,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     for (cell, s) in cells.iter().zip(&state) {
         if s.skipped.is_some() {
             done += per_cell;
-            on_progress(Progress { done, total, cell: *cell, partial: None });
+            on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial: None });
         }
     }
 
@@ -174,7 +177,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
                 let so_far = cells.iter().zip(&state).filter(|(_, s)| !s.samples.is_empty() || s.skipped.is_some());
                 Report::new(spec.clone(), caps.env(), so_far.map(|(c, s)| s.record(*c, &expected, spec)).collect())
             });
-            on_progress(Progress { done, total, cell: *cell, partial });
+            on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial });
         }
     }
 

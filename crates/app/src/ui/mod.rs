@@ -168,7 +168,15 @@ pub fn show_progress(p: &Progress) {
     let elapsed = now - started;
     let left = if p.done > 0 && p.done < p.total { elapsed / f64::from(p.done) * f64::from(p.total - p.done) } else { 0.0 };
     let eta = if left >= 1000.0 { format!(", about {:.0} s left", left / 1000.0) } else { String::new() };
-    let text = format!("{} of {} runs{eta}; last: {} with {} worker(s)", p.done, p.total, p.cell.mode.name(), p.cell.workers);
+    let text = format!(
+        "{} of {} tasks ({} of {} runs){eta}; last: {} with {} worker(s)",
+        p.done * p.tasks,
+        p.total * p.tasks,
+        p.done,
+        p.total,
+        p.cell.mode.name(),
+        p.cell.workers
+    );
     by_id("progress-text").set_text_content(Some(&text));
     if let Some(partial) = &p.partial {
         if now - drawn >= REDRAW_EVERY_MS || p.done == p.total {
