@@ -45,11 +45,12 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, Ch
     let (gil, io, failed) = (any(run, |e| &e.gil_waits), any(run, |e| &e.io_waits), run.trace.iter().any(|e| e.error.is_some()));
 
     let title = format!(
-        "{}: {what}, {} on {}, at most {} at once",
+        "{}: {what}, {} on {}, at most {} in progress and {} computing at once",
         spec.workload.kind_name(),
         count(run.trace.len(), "task"),
         count(workers.len(), "lane"),
-        max_overlap(&run.trace)
+        max_overlap(run.trace.iter().map(|e| (e.start_ms, e.end_ms.max(e.start_ms)))),
+        max_overlap(run.trace.iter().flat_map(computing))
     );
     let root_attrs = [("data-mode", run.mode.name().to_string()), ("data-workers", run.workers.to_string())];
     let height = (150 + lane_px * lanes as u32).max(240);
@@ -160,8 +161,9 @@ fn clamp_waits(waits: &[[f64; 2]], e: &TraceEvent) -> Vec<(f64, f64)> {
 }
 
 /// The most tasks running at the same moment (a task ending as another starts does not count).
-fn max_overlap(trace: &[TraceEvent]) -> usize {
-    let mut edges: Vec<(f64, i32)> = trace.iter().flat_map(|e| [(e.start_ms, 1), (e.end_ms.max(e.start_ms), -1)]).collect();
+/// Most intervals overlapping at one moment.
+fn max_overlap(intervals: impl Iterator<Item = (f64, f64)>) -> usize {
+    let mut edges: Vec<(f64, i32)> = intervals.flat_map(|(a, b)| [(a, 1), (b, -1)]).collect();
     edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let (mut now, mut most) = (0i32, 0i32);
     for (_, step) in edges {
@@ -169,6 +171,29 @@ fn max_overlap(trace: &[TraceEvent]) -> usize {
         most = most.max(now);
     }
     most as usize
+}
+
+/// A clock tick's worth (ms) trimmed off both ends of each computing stretch, so a hand-over
+/// of the GIL timed on two threads' clocks does not count as two computing at once.
+const HAND_OVER_MS: f64 = 0.02;
+
+/// The parts of a task spent computing: its span minus its GIL and I/O waits (concurrency is
+/// tasks in progress; parallelism is tasks computing).
+fn computing(e: &TraceEvent) -> Vec<(f64, f64)> {
+    let mut waits: Vec<[f64; 2]> = e.gil_waits.iter().chain(&e.io_waits).copied().collect();
+    waits.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let mut parts = Vec::new();
+    let mut cursor = e.start_ms;
+    for [a, b] in waits {
+        if a > cursor {
+            parts.push((cursor, a.min(e.end_ms)));
+        }
+        cursor = cursor.max(b);
+    }
+    if e.end_ms > cursor {
+        parts.push((cursor, e.end_ms));
+    }
+    parts.into_iter().map(|(a, b)| (a + HAND_OVER_MS, b - HAND_OVER_MS)).filter(|(a, b)| b > a).collect()
 }
 
 fn tooltip(e: &TraceEvent) -> String {
@@ -190,4 +215,36 @@ fn tooltip(e: &TraceEvent) -> String {
         tip += &format!(", failed: {}", clean(error, 300));
     }
     tip
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(worker: u32, start: f64, end: f64, gil: &[[f64; 2]]) -> TraceEvent {
+        TraceEvent {
+            task: 0,
+            worker,
+            start_ms: start,
+            end_ms: end,
+            gil_wait_ms: 0.0,
+            gil_waits: gil.to_vec(),
+            io_wait_ms: 0.0,
+            io_waits: vec![],
+            bytes: 0,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn threads_taking_turns_are_in_progress_together_but_compute_one_at_a_time() {
+        // Two threads, 0..10 ms each, handing the GIL over at 5 ms (timed on both clocks).
+        let trace = [event(1, 0.0, 10.0, &[[5.0, 10.0]]), event(2, 0.0, 10.0, &[[0.0, 5.01]])];
+        let spans = trace.iter().map(|e| (e.start_ms, e.end_ms));
+        assert_eq!(max_overlap(spans), 2);
+        assert_eq!(max_overlap(trace.iter().flat_map(computing)), 1);
+        // Free threads compute together.
+        let free = [event(1, 0.0, 10.0, &[]), event(2, 1.0, 9.0, &[])];
+        assert_eq!(max_overlap(free.iter().flat_map(computing)), 2);
+    }
 }
