@@ -73,6 +73,7 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
         match result {
             Ok(report) => {
                 ui::show_report(&report);
+                ui::keep_in_history(&report);
                 Ok(JSON::parse(&report.to_json()).unwrap_or(JsValue::NULL))
             }
             Err(message) => {

@@ -3,6 +3,7 @@
 //! No wasm dependencies; tested natively.
 
 pub mod export;
+pub mod history;
 pub mod permalink;
 pub mod plan;
 pub mod presets;

@@ -16,6 +16,11 @@ thread_local! {
     static SHOWN: RefCell<Option<Report>> = const { RefCell::new(None) };
 }
 
+/// The report on screen.
+pub fn shown() -> Option<Report> {
+    SHOWN.with(|s| s.borrow().clone())
+}
+
 pub fn remember(report: &Report) {
     SHOWN.with(|s| *s.borrow_mut() = Some(report.clone()));
     by_id("exports").toggle_attribute_with_force("hidden", false).ok();

@@ -6,6 +6,7 @@ mod dom;
 mod embed;
 mod export;
 mod form;
+mod history;
 mod results;
 
 use crate::api;
@@ -17,6 +18,7 @@ use threadlab_lab::{permalink, presets, Spec};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlProgressElement};
 
+pub use history::save as keep_in_history;
 pub use results::show_report;
 
 pub fn start() {
@@ -33,6 +35,7 @@ pub fn start() {
         runner::prestart_threads();
     }
     follow_colour_scheme();
+    history::start();
     load_permalink(caps);
 }
 

@@ -1,0 +1,131 @@
+//! Past reports kept in the browser (the page stores this as JSON in localStorage): newest
+//! first, a bounded number, and entries that no longer parse are dropped, not fatal.
+
+use crate::report::Report;
+use crate::spec::Mode;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Reports kept at most; older ones make way.
+pub const MAX_ENTRIES: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// When the run finished (ms since the epoch); unique enough to name an entry.
+    pub id: u64,
+    pub report: Report,
+}
+
+impl Entry {
+    /// "fib, 10 tasks: threads with 2 workers was fastest ..."
+    pub fn title(&self) -> String {
+        format!("{}, {} tasks: {}", self.report.spec.workload.kind_name(), self.report.spec.tasks, self.report.verdict.summary)
+    }
+}
+
+/// Reads stored history; returns the entries that parse and how many did not.
+pub fn parse(stored: &str) -> (Vec<Entry>, usize) {
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(stored) else {
+        return (vec![], usize::from(!stored.trim().is_empty()));
+    };
+    let total = items.len();
+    let entries: Vec<Entry> = items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect();
+    let bad = total - entries.len();
+    (entries, bad)
+}
+
+pub fn to_json(entries: &[Entry]) -> String {
+    serde_json::to_string(entries).expect("entries serialize")
+}
+
+/// `entries` with `entry` added first, at most [`MAX_ENTRIES`].
+pub fn with(mut entries: Vec<Entry>, entry: Entry) -> Vec<Entry> {
+    entries.retain(|e| e.id != entry.id);
+    entries.insert(0, entry);
+    entries.truncate(MAX_ENTRIES);
+    entries
+}
+
+/// One line of a comparison: the same (mode, workers) in an earlier and a later report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compared {
+    pub mode: Mode,
+    pub workers: u32,
+    pub before_ms: Option<f64>,
+    pub after_ms: Option<f64>,
+}
+
+impl Compared {
+    /// after / before: below 1 the later run was faster.
+    pub fn ratio(&self) -> Option<f64> {
+        match (self.before_ms, self.after_ms) {
+            (Some(b), Some(a)) if b > 0.0 => Some(a / b),
+            _ => None,
+        }
+    }
+}
+
+/// Medians of every (mode, workers) either report measured, `before`'s order first.
+pub fn compare(before: &Report, after: &Report) -> Vec<Compared> {
+    let median = |r: &Report, mode: Mode, workers: u32| r.runs.iter().find(|x| x.mode == mode && x.workers == workers).and_then(|x| x.median_ms);
+    let mut keys: Vec<(Mode, u32)> = Vec::new();
+    for run in before.runs.iter().chain(&after.runs) {
+        if !keys.contains(&(run.mode, run.workers)) {
+            keys.push((run.mode, run.workers));
+        }
+    }
+    keys.into_iter()
+        .map(|(mode, workers)| Compared { mode, workers, before_ms: median(before, mode, workers), after_ms: median(after, mode, workers) })
+        .filter(|c| c.before_ms.is_some() || c.after_ms.is_some())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Cell;
+    use crate::protocol::TaskOutcome;
+    use crate::report::{Env, RunRecord, Sample};
+    use crate::Spec;
+
+    fn report(mode: Mode, ms: f64) -> Report {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "workers": [2]}"#).unwrap();
+        let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "t".into(), timer_resolution_ms: 0.005, version: "t".into() };
+        let outcomes = vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 6765, ..Default::default() }];
+        let run = RunRecord::measured(Cell { mode, workers: 2 }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[Some(6765)], 0.0);
+        Report::new(spec, env, vec![run])
+    }
+
+    #[test]
+    fn entries_round_trip_newest_first_and_bounded() {
+        let mut entries = vec![];
+        for id in 0..(MAX_ENTRIES as u64 + 5) {
+            entries = with(entries, Entry { id, report: report(Mode::Threads, 10.0) });
+        }
+        assert_eq!(entries.len(), MAX_ENTRIES);
+        assert_eq!(entries[0].id, MAX_ENTRIES as u64 + 4);
+        let (back, bad) = parse(&to_json(&entries));
+        assert_eq!((back, bad), (entries.clone(), 0));
+        assert!(entries[0].title().starts_with("fib, 10 tasks: threads with 2 workers was fastest"));
+    }
+
+    #[test]
+    fn damaged_storage_loses_only_what_is_damaged() {
+        let good = to_json(&[Entry { id: 1, report: report(Mode::Threads, 10.0) }]);
+        let mixed = format!("[{}, {{\"id\": 2}}, 7]", &good[1..good.len() - 1]);
+        let (entries, bad) = parse(&mixed);
+        assert_eq!((entries.len(), bad), (1, 2));
+        assert_eq!(parse("not json"), (vec![], 1));
+        assert_eq!(parse(""), (vec![], 0));
+    }
+
+    #[test]
+    fn comparison_pairs_runs_by_mode_and_workers() {
+        let rows = compare(&report(Mode::Threads, 10.0), &report(Mode::Threads, 5.0));
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].ratio(), Some(0.5));
+        let rows = compare(&report(Mode::Threads, 10.0), &report(Mode::Processes, 8.0));
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].after_ms, rows[1].before_ms), (None, None));
+    }
+}

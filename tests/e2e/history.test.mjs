@@ -1,0 +1,83 @@
+// Nothing lost: finished runs are kept in the browser (localStorage), survive a reload, can be
+// shown again, compared with the results on screen and deleted; damaged storage loses only what
+// is damaged and never breaks the page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, mustRun } from './harness.mjs';
+
+const ctx = setup();
+
+const small = (n) => ({ workload: { kind: 'fib', n }, tasks: 4, modes: ['sequential', 'async'], workers: [1], repeat: 1, warmup: 0 });
+
+async function entries(page) {
+  return page.$$eval('#history-list li', (items) => items.map((li) => ({ id: li.dataset.id, text: li.querySelector('.what').textContent })));
+}
+
+test('runs are kept across a reload; show, compare and delete them', async () => {
+  const h = await ctx.open();
+  try {
+    const { page } = h;
+    assert.equal(await page.isVisible('#history'), false, 'no history section before any run');
+    const first = await mustRun(page, small(20));
+    await mustRun(page, small(22));
+    let list = await entries(page);
+    assert.equal(list.length, 2, JSON.stringify(list));
+    assert.match(list[0].text, /^fib, 4 tasks: /, 'newest first, titled by workload and verdict');
+
+    await page.reload();
+    await page.evaluate(() => window.threadlab.ready);
+    list = await entries(page);
+    assert.equal(list.length, 2, 'both runs survive the reload');
+    assert.equal(await page.isVisible('#history'), true);
+
+    // Show the older run: its numbers are on screen again, and exports export it.
+    await page.click(`#history-list li[data-id="${list[1].id}"] button[data-action="show"]`);
+    const median = first.runs.find((r) => r.mode === 'sequential').median_ms;
+    const rowText = await page.textContent('#run-sequential-1');
+    assert.ok(rowText.includes(median >= 100 ? `${median.toFixed(0)} ms` : `${median.toFixed(1)} ms`), `${rowText} shows ${median}`);
+    assert.match(await page.textContent('#history-note'), /Showing the saved run/);
+    assert.equal(await page.isVisible('#chart-bars svg'), true, 'its charts are drawn');
+
+    // Compare the newer run with the one on screen.
+    await page.click(`#history-list li[data-id="${list[0].id}"] button[data-action="compare"]`);
+    const rows = await page.$$eval('#compare-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    assert.deepEqual(rows.map((r) => r[0]), ['sequential', 'async'], JSON.stringify(rows));
+    for (const r of rows) assert.match(r[4], /^\d+\.\d\dx$/, `a ratio per row: ${r}`);
+
+    // Delete one; it stays deleted after a reload.
+    await page.click(`#history-list li[data-id="${list[0].id}"] button[data-action="delete"]`);
+    assert.equal((await entries(page)).length, 1);
+    await page.reload();
+    await page.evaluate(() => window.threadlab.ready);
+    assert.deepEqual((await entries(page)).map((e) => e.id), [list[1].id]);
+    h.assertNoErrors();
+  } finally {
+    await h.close();
+  }
+});
+
+test('damaged stored history: readable entries stay, the rest is dropped with a note, runs still work', async () => {
+  const h = await ctx.open({
+    prepare: async (context) => {
+      // Before the page loads: one valid-looking but wrong entry, and garbage.
+      await context.addInitScript(() => {
+        if (!sessionStorage.getItem('seeded')) {
+          sessionStorage.setItem('seeded', '1');
+          localStorage.setItem('threadlab-history', '[{"id": 1, "report": {"nope": true}}, 42]');
+        }
+      });
+    },
+  });
+  try {
+    const { page } = h;
+    assert.match(await page.textContent('#history-note'), /2 stored run\(s\) could not be read/);
+    assert.equal((await entries(page)).length, 0);
+    await mustRun(page, small(20));
+    assert.equal((await entries(page)).length, 1, 'a new run is kept');
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('threadlab-history')));
+    assert.equal(stored.length, 1, 'the damaged entries are gone from storage too');
+    h.assertNoErrors();
+  } finally {
+    await h.close();
+  }
+});
