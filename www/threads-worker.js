@@ -1,8 +1,13 @@
 // Coordinator of the threads engine: loads the threaded module and starts its rayon pool here,
 // off the page's main thread (the pool blocks with Atomics.wait). Then each message is a run,
 // which resolves while this worker's event loop stays free to do the threads' I/O.
-// Failures are posted back as {error}, so the page never waits on a reply that cannot come.
+// Failures are posted back as {error}, so the page never waits on a reply that cannot come:
+// the page then ends this worker, and every pool thread with it (crates/threads/src/crash.rs).
 let engine;
+const fail = (e) => self.postMessage({ error: String(e) });
+self.addEventListener('error', (e) => { e.preventDefault(); fail(e.error ?? e.message); });
+self.addEventListener('unhandledrejection', (e) => { e.preventDefault(); fail(e.reason); });
+
 self.onmessage = async ({ data }) => {
   try {
     if (engine) {
@@ -15,6 +20,6 @@ self.onmessage = async ({ data }) => {
     engine = glue;
     self.postMessage('ready');
   } catch (e) {
-    self.postMessage({ error: String(e) });
+    fail(e);
   }
 };

@@ -97,6 +97,18 @@ pub fn capabilities_object(caps: &Capabilities) -> Object {
     o
 }
 
+/// What a long session costs, for soak tests and the curious: workers alive (started by this
+/// page and not terminated; the threads engine's pool lives inside its coordinator) and the size
+/// of the page module's memory.
+fn diagnostics_object() -> Object {
+    let o = Object::new();
+    set(&o, "live_workers", &crate::engines::port::live_count().into());
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let bytes = js_sys::ArrayBuffer::from(memory.buffer()).byte_length();
+    set(&o, "wasm_memory_bytes", &bytes.into());
+    o
+}
+
 fn presets_array() -> Array {
     presets::all()
         .iter()
@@ -144,6 +156,10 @@ pub fn install(caps: Rc<Capabilities>) {
     let live = Closure::<dyn Fn() -> usize>::new(crate::engines::port::live_count);
     set(&api, "liveWorkers", live.as_ref());
     live.forget();
+
+    let diagnostics = Closure::<dyn Fn() -> Object>::new(diagnostics_object);
+    set(&api, "diagnostics", diagnostics.as_ref());
+    diagnostics.forget();
 
     set(&js_sys::global(), "threadlab", &api);
 }

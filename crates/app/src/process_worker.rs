@@ -18,12 +18,29 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 /// Kernel warm-up before a spec's first timed run, in ms.
 const WARM_UP_MS: f64 = 150.0;
 
+thread_local! {
+    /// Kernels this worker has warmed up.
+    static WARMED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Globals that www/process-worker.js reads when this worker dies (a trap, or a panic: the
+/// release build aborts on panic, as a crashing process would): the task it was running and
+/// the panic's message. They are plain JS values because after a trap the module's own state
+/// cannot be trusted.
+const CURRENT_TASK_GLOBAL: &str = "threadlabTask";
+const PANIC_GLOBAL: &str = "threadlabPanic";
+
+fn set_global(name: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(&js_sys::global(), &JsValue::from_str(name), value);
+}
+
 /// Called by www/process-worker.js once the module is instantiated.
 ///
 /// Requests are handled strictly one at a time, in arrival order: the page keeps the next chunk
 /// queued here, and a process that waits (sleep) must not start that chunk meanwhile.
 #[wasm_bindgen]
 pub fn process_worker_main() {
+    std::panic::set_hook(Box::new(|info| set_global(PANIC_GLOBAL, &JsValue::from_str(&threadlab_workloads::fault::panic_message(info)))));
     let scope: Rc<DedicatedWorkerGlobalScope> = Rc::new(js_sys::global().unchecked_into());
     let queue: Rc<RefCell<VecDeque<JsValue>>> = Rc::default();
     let busy = Rc::new(Cell::new(false));
@@ -63,7 +80,12 @@ async fn handle(request: WorkerRequest) -> WorkerReply {
             Err(error) => WorkerReply::Failed { error },
         },
         WorkerRequest::WarmUp { workload } => {
-            warm_up(&workload, &mut NoCheckpoint, now_ms, WARM_UP_MS);
+            // Once per kernel: V8 keeps the optimised code for the worker's lifetime.
+            let kind = workload.small().kind_name();
+            if !WARMED.with(|w| w.borrow().contains(&kind)) {
+                warm_up(&workload, &mut NoCheckpoint, now_ms, WARM_UP_MS);
+                WARMED.with(|w| w.borrow_mut().push(kind));
+            }
             WorkerReply::Done { outcomes: vec![] }
         }
         WorkerRequest::Run { workload, tasks, indices, concurrent, worker, endpoint } => {
@@ -93,6 +115,7 @@ impl Batch<'_> {
     }
 
     fn cpu(&self, task: &Task) -> TaskOutcome {
+        set_global(CURRENT_TASK_GLOBAL, &JsValue::from(task.index));
         let start = now_ms();
         let checksum = run_cpu_task(task, &mut NoCheckpoint).expect("CPU task");
         TaskOutcome { task: task.index, worker: self.worker, start, end: now_ms(), checksum, ..Default::default() }

@@ -84,6 +84,14 @@ pub fn all() -> Vec<Preset> {
                          "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
                          "workers": [5], "repeat": 3, "warmup": 1}),
         },
+        Preset {
+            id: "crash-thread-vs-process",
+            title: "One task crashes: threads vs processes",
+            claim: "A crash in one thread brings the whole program down; a crashing worker process takes only its own task with it, and the pool carries on.",
+            spec: json!({"workload": {"kind": "fault", "fault": "panic", "at_task": 3, "n": 30}, "tasks": 10,
+                         "modes": ["sequential", "threads", "processes"],
+                         "workers": [4], "repeat": 1, "warmup": 0, "processes": {"start": "warm"}}),
+        },
     ]
 }
 

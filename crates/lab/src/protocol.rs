@@ -67,6 +67,8 @@ pub struct ThreadsRequest {
 pub enum ThreadsReply {
     Done { outcomes: Vec<TaskOutcome> },
     Failed { error: String },
+    /// A thread died (a panic or a trap): the engine's shared memory is no longer trusted.
+    Crashed { error: String },
 }
 
 /// What one task did. Times are absolute milliseconds (`performance.timeOrigin + now()`), the

@@ -5,12 +5,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 use threadlab_workloads::download::{check_url, Download, ENDPOINT_MAX_BYTES, ENDPOINT_MAX_DELAY_MS};
+use threadlab_workloads::fault::Fault;
 use threadlab_workloads::Workload;
 
 /// The most workers (threads or processes) one run may use. The threads engine keeps a pool of
 /// this many Web Workers.
 pub const MAX_WORKERS: u32 = 16;
-pub const MAX_TASKS: u32 = 256;
+pub const MAX_TASKS: u32 = 1024;
 pub const MAX_REPEAT: u32 = 50;
 pub const MAX_WARMUP: u32 = 10;
 /// Shared memory budget for data the threads keep at once (the module's maximum is 1 GiB).
@@ -21,6 +22,10 @@ pub const MAX_TIMEOUT_MS: u64 = 120_000;
 pub const MAX_URL_LEN: usize = 2048;
 /// Downloaded bodies one run may hold at once (async keeps every task's body in flight).
 pub const DOWNLOAD_MEMORY_BUDGET_MB: u64 = 256;
+/// Default and longest time one run (one repetition of one cell) may take before it is stopped
+/// and its workers terminated: a hung task must not hold the page for ever.
+pub const DEFAULT_TIME_LIMIT_S: u32 = 120;
+pub const MAX_TIME_LIMIT_S: u32 = 3600;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Mode {
@@ -93,6 +98,13 @@ pub struct Spec {
     pub warmup: u32,
     pub gil: GilSettings,
     pub processes: ProcessSettings,
+    /// Longest time one run (a repetition of one mode at one worker count) may take, seconds.
+    #[serde(default = "default_time_limit")]
+    pub time_limit_s: u32,
+}
+
+fn default_time_limit() -> u32 {
+    DEFAULT_TIME_LIMIT_S
 }
 
 /// A rejected spec: which field, and what is allowed.
@@ -150,8 +162,8 @@ fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, SpecEr
     v.as_object().ok_or_else(|| err(path, format!("must be an object (got {})", describe(v))))
 }
 
-pub const WORKLOAD_KINDS: [&str; 9] =
-    ["fib", "sum", "primes", "sample_append", "mandelbrot", "letters", "sleep", "fetch", "fetch_write"];
+pub const WORKLOAD_KINDS: [&str; 10] =
+    ["fib", "sum", "primes", "sample_append", "mandelbrot", "letters", "sleep", "fetch", "fetch_write", "fault"];
 
 /// `fetch` / `fetch_write` parameters: a user URL (http(s) only), or the built-in endpoint's
 /// delay and size; a timeout for either.
@@ -233,6 +245,20 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
         }
         "fetch" => Workload::Fetch(parse_download(obj)?),
         "fetch_write" => Workload::FetchWrite(parse_download(obj)?),
+        "fault" => {
+            keys(&["fault", "at_task", "n"])?;
+            let names = || Fault::ALL.map(Fault::name).join(", ");
+            let fault = match obj.get("fault") {
+                Some(Value::String(f)) => Fault::from_name(f).ok_or_else(|| err("workload.fault", format!("unknown fault {}; one of {}", describe(&Value::String(f.clone())), names())))?,
+                Some(other) => return Err(err("workload.fault", format!("must be one of {} (got {})", names(), describe(other)))),
+                None => return Err(err("workload.fault", format!("is required; one of {}", names()))),
+            };
+            Workload::Fault {
+                fault,
+                at_task: int_field(obj, "at_task", "workload.at_task", 0, u64::from(MAX_TASKS - 1), Some(0))? as u32,
+                n: int_field(obj, "n", "workload.n", 1, 40, Some(FAULT_DEFAULT_N))? as u32,
+            }
+        }
         other => {
             return Err(err(
                 "workload.kind",
@@ -242,6 +268,9 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
     };
     Ok(w)
 }
+
+/// fib(n) of the tasks that do not fail in a `fault` workload: a few ms each.
+pub const FAULT_DEFAULT_N: u64 = 27;
 
 impl Spec {
     /// Parses spec JSON text.
@@ -253,11 +282,18 @@ impl Spec {
     /// Validates a JSON value and fills in defaults.
     pub fn from_value(value: &Value) -> Result<Spec, SpecError> {
         let obj = object(value, "spec")?;
-        check_keys(obj, "", &["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes"])?;
+        check_keys(obj, "", &["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes", "time_limit_s"])?;
         let workload = parse_workload(obj.get("workload").ok_or_else(|| err("workload", "is required, e.g. {\"kind\": \"fib\", \"n\": 35}"))?)?;
         let tasks = int_field(obj, "tasks", "tasks", 1, u64::from(MAX_TASKS), Some(10))? as u32;
         let repeat = int_field(obj, "repeat", "repeat", 1, u64::from(MAX_REPEAT), Some(3))? as u32;
         let warmup = int_field(obj, "warmup", "warmup", 0, u64::from(MAX_WARMUP), Some(1))? as u32;
+        let time_limit_s =
+            int_field(obj, "time_limit_s", "time_limit_s", 1, u64::from(MAX_TIME_LIMIT_S), Some(u64::from(DEFAULT_TIME_LIMIT_S)))? as u32;
+        if let Workload::Fault { at_task, .. } = workload {
+            if at_task >= tasks {
+                return Err(err("workload.at_task", format!("must be a task of this run: from 0 to {} (got {at_task})", tasks - 1)));
+            }
+        }
 
         let modes = match obj.get("modes") {
             None => Mode::ALL.to_vec(),
@@ -332,7 +368,7 @@ impl Spec {
             }
         };
 
-        let spec = Spec { workload, tasks, modes, workers, repeat, warmup, gil, processes };
+        let spec = Spec { workload, tasks, modes, workers, repeat, warmup, gil, processes, time_limit_s };
         spec.check_memory()?;
         Ok(spec)
     }
@@ -426,7 +462,13 @@ mod tests {
             (r#"{"workload": {"kind": "fib", "n": 99}}"#, "workload.n", "from 1 to 40"),
             (r#"{"workload": {"kind": "fib"}}"#, "workload.n", "required"),
             (r#"{"workload": {"kind": "fibonacci"}}"#, "workload.kind", "one of fib"),
-            (r#"{"workload": {"kind": "fib", "n": 30}, "tasks": 0}"#, "tasks", "from 1 to 256"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "tasks": 0}"#, "tasks", "from 1 to 1024"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "time_limit_s": 0}"#, "time_limit_s", "from 1 to 3600"),
+            (r#"{"workload": {"kind": "fault"}}"#, "workload.fault", "required; one of panic, trap, oom, hang"),
+            (r#"{"workload": {"kind": "fault", "fault": "segv"}}"#, "workload.fault", "unknown fault"),
+            (r#"{"workload": {"kind": "fault", "fault": 1}}"#, "workload.fault", "one of panic"),
+            (r#"{"workload": {"kind": "fault", "fault": "hang", "at_task": 10}, "tasks": 10}"#, "workload.at_task", "from 0 to 9"),
+            (r#"{"workload": {"kind": "fault", "fault": "trap", "n": 41}}"#, "workload.n", "from 1 to 40"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "workers": [1, 17]}"#, "workers[1]", "from 1 to 16"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "workers": []}"#, "workers", "1 to 16 entries"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "modes": ["threadz"]}"#, "modes[0]", "threads-gil"),
@@ -511,6 +553,15 @@ mod tests {
         assert_eq!(parse(&user.to_json()).unwrap(), user);
         // An empty URL field (a cleared form input) means the built-in endpoint.
         assert_eq!(parse(r#"{"workload": {"kind": "fetch", "url": ""}}"#).unwrap().workload, Workload::Fetch(Download::default()));
+    }
+
+    #[test]
+    fn fault_parameters_default_and_round_trip() {
+        let spec = parse(r#"{"workload": {"kind": "fault", "fault": "oom"}, "time_limit_s": 5}"#).unwrap();
+        assert_eq!(spec.workload, Workload::Fault { fault: Fault::Oom, at_task: 0, n: 27 });
+        assert_eq!(spec.time_limit_s, 5);
+        assert_eq!(parse(&spec.to_json()).unwrap(), spec);
+        assert_eq!(parse(r#"{"workload": {"kind": "letters"}}"#).unwrap().time_limit_s, DEFAULT_TIME_LIMIT_S);
     }
 
     #[test]

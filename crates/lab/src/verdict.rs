@@ -3,6 +3,8 @@
 use crate::report::{Env, RunRecord};
 use crate::spec::{Mode, ProcessStart, Spec};
 use serde::{Deserialize, Serialize};
+use threadlab_workloads::fault::Fault;
+use threadlab_workloads::Workload;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
@@ -38,8 +40,52 @@ fn best(runs: &[RunRecord], mode: Mode) -> Option<&RunRecord> {
         .min_by(|a, b| a.median_ms.unwrap().total_cmp(&b.median_ms.unwrap()))
 }
 
+/// A fault workload is about what survives a crash, not about speed: per run, how many tasks
+/// finished, and the lesson when processes and threads tell it apart.
+fn fault_verdict(spec: &Spec, fault: Fault, at_task: u32, runs: &[RunRecord]) -> Verdict {
+    let what = match fault {
+        Fault::Panic => "panicked",
+        Fault::Trap => "hit a WebAssembly trap",
+        Fault::Oom => "ran out of memory",
+        Fault::Hang => "never ended",
+    };
+    let mut details = Vec::new();
+    let mut kept_most = Vec::new();
+    let mut lost_all = Vec::new();
+    for r in runs.iter().filter(|r| r.skipped.is_none()) {
+        // A run that failed outright has no samples: nothing of it survived.
+        let stopped = r.samples_ms.is_empty();
+        let finished = if stopped { 0 } else { r.trace.iter().filter(|e| e.error.is_none()).count() };
+        let why = r.errors.first().map(|e| format!(": {e}")).unwrap_or_default();
+        details.push(format!("{}: {finished} of {} tasks finished{why}", label(r), spec.tasks));
+        if finished + 1 >= spec.tasks as usize && !stopped {
+            kept_most.push(label(r));
+        } else if finished == 0 {
+            lost_all.push(label(r));
+        }
+    }
+    let summary = match (kept_most.is_empty(), lost_all.is_empty()) {
+        (false, false) => format!(
+            "Task {at_task} {what}: {} lost only that task, {} lost everything. A crashing process takes only itself down; a crashing thread takes its siblings with it.",
+            kept_most.join(", "),
+            lost_all.join(", ")
+        ),
+        (true, false) if fault == Fault::Hang => format!(
+            "Task {at_task} {what}: every mode was stopped at the time limit of {} s. A stuck task cannot be interrupted from inside; only ending its worker stops it.",
+            spec.time_limit_s
+        ),
+        (true, false) => format!("Task {at_task} {what}, and every mode lost its whole run."),
+        (false, true) => format!("Task {at_task} {what}; {} lost only that task.", kept_most.join(", ")),
+        (true, true) => format!("Task {at_task} {what}; see what each mode kept."),
+    };
+    Verdict { summary, details }
+}
+
 impl Verdict {
     pub fn from_runs(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Verdict {
+        if let Workload::Fault { fault, at_task, .. } = spec.workload {
+            return fault_verdict(spec, fault, at_task, runs);
+        }
         let mut details = Vec::new();
         // Only results that passed verification can win.
         let measured: Vec<&RunRecord> = runs.iter().filter(|r| r.median_ms.is_some() && r.verified).collect();
@@ -336,6 +382,21 @@ mod tests {
         let runs = vec![measured(Mode::ThreadsGil, 1, 100.0), measured(Mode::Threads, 1, 99.0), measured(Mode::Processes, 1, 101.0)];
         let v = Verdict::from_runs(&spec, &env(), &runs);
         assert!(!v.details.iter().any(|d| d.contains("with the GIL")), "{:?}", v.details);
+    }
+
+    #[test]
+    fn a_fault_run_tells_what_survived_in_each_mode() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fault", "fault": "panic", "at_task": 1}, "tasks": 2, "modes": ["threads", "processes"], "workers": [2]}"#).unwrap();
+        let ok = TaskOutcome { task: 0, worker: 1, start: 0.0, end: 5.0, checksum: 196_418, ..Default::default() };
+        let crashed = TaskOutcome { task: 1, worker: 2, start: 3.0, end: 3.0, error: Some("the process running it crashed (panicked: x)".into()), ..Default::default() };
+        let sample = Sample { wall_ms: 9.0, run_start: 0.0, outcomes: vec![ok, crashed], startup_ms: None };
+        let procs = RunRecord::measured(Cell { mode: Mode::Processes, workers: 2 }, &[sample], &[Some(196_418), None], 0.0);
+        let mut threads = RunRecord::measured(Cell { mode: Mode::Threads, workers: 2 }, &[], &[Some(196_418), None], 0.0);
+        threads.errors.insert(0, "thread 2, in task 1: panicked: x. Threads share one memory".into());
+        let v = Verdict::from_runs(&spec, &env(), &[threads, procs]);
+        assert!(v.summary.starts_with("Task 1 panicked: processes with 2 workers lost only that task, threads with 2 workers lost everything."), "{}", v.summary);
+        assert!(v.details.iter().any(|d| d.starts_with("processes with 2 workers: 1 of 2 tasks finished: the process running it crashed")), "{:?}", v.details);
+        assert!(v.details.iter().any(|d| d.starts_with("threads with 2 workers: 0 of 2 tasks finished: thread 2, in task 1")), "{:?}", v.details);
     }
 
     #[test]

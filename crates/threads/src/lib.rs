@@ -3,9 +3,11 @@
 //! pool blocks with `Atomics.wait`. The pool's threads are Web Workers sharing this module's
 //! memory (wasm-bindgen-rayon).
 
+mod crash;
 mod io_service;
 mod run;
 
+use futures::future::Either;
 use threadlab_lab::protocol::{ThreadsCommand, ThreadsReply};
 use wasm_bindgen::prelude::*;
 
@@ -34,13 +36,18 @@ pub async fn run_threads(command: String) -> String {
             error: format!("{} workers requested but the pool has {}", req.workers, rayon::current_num_threads()),
         },
         Ok(ThreadsCommand::Run(req)) => {
+            let crashed = crash::watch();
             let (done, outcomes) = futures::channel::oneshot::channel();
             rayon::spawn(move || {
                 let _ = done.send(run::run(&req, threadlab_clock::now_ms));
             });
-            match outcomes.await {
-                Ok(outcomes) => ThreadsReply::Done { outcomes },
-                Err(_) => ThreadsReply::Failed { error: "a thread of the pool stopped before the run ended".into() },
+            // A dead thread never finishes its job: its crash report ends the wait instead.
+            match futures::future::select(outcomes, crashed).await {
+                Either::Left((Ok(outcomes), _)) => ThreadsReply::Done { outcomes },
+                Either::Right((Ok(error), _)) => ThreadsReply::Crashed { error },
+                Either::Left((Err(_), _)) | Either::Right((Err(_), _)) => {
+                    ThreadsReply::Crashed { error: "a thread of the pool stopped before the run ended".into() }
+                }
             }
         }
         Err(e) => ThreadsReply::Failed { error: format!("bad request: {e}") },

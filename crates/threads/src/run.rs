@@ -28,6 +28,7 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
     rayon::scope(|s| {
         for _ in 0..k {
             s.spawn(|_| {
+                crate::crash::listen_on_this_thread();
                 let slot = arrivals.fetch_add(1, Ordering::Relaxed);
                 start_line.wait();
                 let worker = rayon::current_thread_index().map_or(0, |i| i as u32 + 1);
@@ -35,6 +36,7 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
                 let mut holder: Option<GilThread> = None;
                 let mut i = slot;
                 while let Some(task) = tasks.get(i) {
+                    crate::crash::set_current_task(Some(task.index));
                     let start = now();
                     let mut outcome = match &gil {
                         None => run_task(task, req, &mut NoCheckpoint, now),
@@ -49,6 +51,7 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
                     outcomes.lock().unwrap().push(outcome);
                     i = next.fetch_add(1, Ordering::Relaxed);
                 }
+                crate::crash::set_current_task(None);
             });
         }
     });

@@ -9,6 +9,7 @@
 //! emulated GIL; [`NoCheckpoint`] compiles to nothing.
 
 pub mod download;
+pub mod fault;
 mod kernels;
 mod workload;
 
@@ -48,6 +49,7 @@ pub fn run_cpu_task(task: &Task, checkpoint: &mut impl Checkpoint) -> Option<u64
             mandelbrot_rows(width, height, max_iter, row_start..row_end, checkpoint)
         }
         TaskKind::Letter { letter, n } => letter_sum(letter, n, checkpoint),
+        TaskKind::Fault { fault } => fault::inject(fault, task.index, checkpoint, None),
         TaskKind::Sleep { .. } | TaskKind::Fetch { .. } => return None,
     })
 }
@@ -84,6 +86,8 @@ pub fn expected_checksum(workload: &Workload, task: &Task) -> Option<u64> {
         TaskKind::Letter { letter, n } => kernels::letter_sum_periodic(letter, n),
         TaskKind::Sleep { ms } => sleep_checksum(ms),
         TaskKind::Fetch { .. } => return workload.download()?.0.expected_checksum(task.index),
+        // It never returns: there is nothing to expect.
+        TaskKind::Fault { .. } => return None,
     })
 }
 

@@ -1,6 +1,7 @@
 //! What to compute, and how it splits into tasks.
 
 use crate::download::Download;
+use crate::fault::Fault;
 use serde::{Deserialize, Serialize};
 
 /// A workload as written in a spec (`{"kind": "fib", "n": 35}`). Parameters are validated by
@@ -27,6 +28,8 @@ pub enum Workload {
     /// As `fetch`, then writes the body to `{letter}.txt` in the Origin Private File System and
     /// reads it back.
     FetchWrite(Download),
+    /// Task `at_task` fails on purpose (`crate::fault`); every other task computes fib(n).
+    Fault { fault: Fault, at_task: u32, n: u32 },
 }
 
 /// Operations per letter task: ~10 ms of work in Wasm.
@@ -51,6 +54,8 @@ pub enum TaskKind {
     Sleep { ms: u32 },
     /// A download (`write`: then a file write); its request comes from `Workload::download_task`.
     Fetch { write: bool },
+    /// The injected fault of a `fault` workload.
+    Fault { fault: Fault },
 }
 
 impl Workload {
@@ -65,6 +70,7 @@ impl Workload {
             Workload::Sleep { .. } => "sleep",
             Workload::Fetch(_) => "fetch",
             Workload::FetchWrite(_) => "fetch_write",
+            Workload::Fault { .. } => "fault",
         }
     }
 
@@ -127,6 +133,8 @@ impl Workload {
             Workload::Sleep { ms } => TaskKind::Sleep { ms },
             Workload::Fetch(_) => TaskKind::Fetch { write: false },
             Workload::FetchWrite(_) => TaskKind::Fetch { write: true },
+            Workload::Fault { fault, at_task, .. } if at_task == index => TaskKind::Fault { fault },
+            Workload::Fault { n, .. } => TaskKind::Fib { n },
         };
         Task { index, kind }
     }
@@ -140,6 +148,8 @@ impl Workload {
             Workload::SampleAppend { n } => Workload::SampleAppend { n: n.min(50_000) },
             Workload::Mandelbrot { max_iter, .. } => Workload::Mandelbrot { width: 32, height: 24, max_iter: max_iter.min(200) },
             Workload::Letters {} => Workload::Letters {},
+            // The fault itself is never warmed up: only the kernel of the other tasks.
+            Workload::Fault { n, .. } => Workload::Fib { n: n.min(22) },
             waiting @ (Workload::Sleep { .. } | Workload::Fetch(_) | Workload::FetchWrite(_)) => waiting,
         }
     }
@@ -202,6 +212,17 @@ mod tests {
         assert_eq!(fetch, Workload::FetchWrite(Download { delay_ms: Some(50), ..Default::default() }));
         assert_eq!(serde_json::to_string(&fetch).unwrap(), r#"{"kind":"fetch_write","delay_ms":50}"#);
         assert_eq!(fetch.min_task_ms(), 50.0);
+    }
+
+    #[test]
+    fn a_fault_workload_fails_one_task_and_computes_fib_in_the_others() {
+        let w: Workload = serde_json::from_str(r#"{"kind":"fault","fault":"hang","at_task":2,"n":20}"#).unwrap();
+        assert_eq!(w, Workload::Fault { fault: Fault::Hang, at_task: 2, n: 20 });
+        let kinds: Vec<TaskKind> = w.tasks(4).into_iter().map(|t| t.kind).collect();
+        assert_eq!(kinds[2], TaskKind::Fault { fault: Fault::Hang });
+        assert!([0, 1, 3].iter().all(|&i| kinds[i] == TaskKind::Fib { n: 20 }));
+        assert_eq!(w.small(), Workload::Fib { n: 20 });
+        assert!(!w.is_waiting());
     }
 
     #[test]

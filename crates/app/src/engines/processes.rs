@@ -10,6 +10,41 @@ use wasm_bindgen::JsValue;
 
 const SCRIPT: &str = "www/process-worker.js";
 
+/// Why a process worker did not answer.
+#[derive(Debug, Clone)]
+pub struct WorkerError {
+    pub message: String,
+    /// Set when the worker crashed (a trap or a panic) while running tasks: the task it was
+    /// running, when it knew.
+    pub crash: Option<Crash>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Crash {
+    pub task: Option<u32>,
+    pub cause: String,
+}
+
+impl From<String> for WorkerError {
+    fn from(message: String) -> WorkerError {
+        WorkerError { message, crash: None }
+    }
+}
+
+impl From<WorkerError> for String {
+    fn from(e: WorkerError) -> String {
+        e.message
+    }
+}
+
+/// The `{crashed: {task, error}}` message www/process-worker.js posts as the worker dies.
+fn crash_of(message: &JsValue) -> Option<Crash> {
+    let crashed = Reflect::get(message, &"crashed".into()).ok().filter(JsValue::is_object)?;
+    let task = Reflect::get(&crashed, &"task".into()).ok().and_then(|t| t.as_f64()).map(|t| t as u32);
+    let cause = Reflect::get(&crashed, &"error".into()).ok().and_then(|e| e.as_string()).unwrap_or_else(|| "no reason given".into());
+    Some(Crash { task, cause })
+}
+
 /// A started process worker.
 #[derive(Clone)]
 pub struct ProcessWorker {
@@ -65,37 +100,43 @@ impl ProcessWorker {
         self.port.post(&JsValue::from_str(&json))
     }
 
-    /// The reply to the oldest request sent.
-    async fn reply(&self) -> Result<WorkerReply, String> {
+    /// The reply to the oldest request sent. A crashed worker is stopped, never reused.
+    async fn reply(&self) -> Result<WorkerReply, WorkerError> {
         let reply = self.port.next().await?;
-        let text = reply.as_string().ok_or("a process worker sent a non-text reply")?;
+        if let Some(crash) = crash_of(&reply) {
+            let during = crash.task.map(|t| format!(" in task {t}")).unwrap_or_default();
+            let message = format!("a process worker crashed{during}: {}", crash.cause);
+            self.port.terminate(&message);
+            return Err(WorkerError { message, crash: Some(crash) });
+        }
+        let text = reply.as_string().ok_or("a process worker sent a non-text reply".to_string())?;
         match serde_json::from_str(&text).map_err(|e| format!("a process worker sent a bad reply: {e}"))? {
-            WorkerReply::Failed { error } => Err(error),
+            WorkerReply::Failed { error } => Err(error.into()),
             reply => Ok(reply),
         }
     }
 
     /// The outcomes of the oldest run request sent.
-    pub async fn receive(&self) -> Result<Vec<TaskOutcome>, String> {
+    pub async fn receive(&self) -> Result<Vec<TaskOutcome>, WorkerError> {
         match self.reply().await? {
             WorkerReply::Done { outcomes } => Ok(outcomes),
-            _ => Err("a process worker answered the wrong question".into()),
+            _ => Err("a process worker answered the wrong question".to_string().into()),
         }
     }
 
-    pub async fn run(&self, request: &WorkerRequest) -> Result<Vec<TaskOutcome>, String> {
+    pub async fn run(&self, request: &WorkerRequest) -> Result<Vec<TaskOutcome>, WorkerError> {
         self.send(request)?;
         self.receive().await
     }
 
     /// Gets the workload's kernel optimised in this worker before anything is timed.
     pub async fn warm_up(&self, workload: &threadlab_workloads::Workload) -> Result<(), String> {
-        self.run(&WorkerRequest::WarmUp { workload: workload.clone() }).await.map(drop)
+        Ok(self.run(&WorkerRequest::WarmUp { workload: workload.clone() }).await.map(drop)?)
     }
 
     /// Whether this worker reaches the built-in endpoint at `url` (see `kept::reach_endpoint`).
     pub async fn ping(&self, url: &str) -> Result<(), String> {
-        self.run(&WorkerRequest::Ping { url: url.to_string() }).await.map(drop)
+        Ok(self.run(&WorkerRequest::Ping { url: url.to_string() }).await.map(drop)?)
     }
 
     pub async fn expected(&self, request: &WorkerRequest) -> Result<Vec<Option<u64>>, String> {

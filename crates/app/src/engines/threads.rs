@@ -61,6 +61,13 @@ impl ThreadsEngine {
         match serde_json::from_str(&text).map_err(|e| format!("the threads engine sent a bad reply: {e}"))? {
             ThreadsReply::Done { outcomes } => Ok(outcomes),
             ThreadsReply::Failed { error } => Err(error),
+            ThreadsReply::Crashed { error } => {
+                self.port.terminate("the threads engine crashed");
+                Err(format!(
+                    "{error}. Threads share one memory and one fate: a crashing thread takes the whole engine down, \
+                     so no task of this run survived. A new engine is started for the next run"
+                ))
+            }
         }
     }
 

@@ -84,31 +84,29 @@ pub async fn helper() -> Result<ProcessWorker, String> {
     Ok(h)
 }
 
-/// Before a run's timing: a warm pool of at least `k` workers, every one warmed up for
-/// `workload` (workers kept from an earlier run were warmed for that run's workload).
-pub async fn prepare_warm_pool(k: usize, workload: &Workload) -> Result<(), String> {
-    let kept = ENGINES.with(|e| e.borrow().pool.iter().filter(|w| w.is_alive()).count());
-    let pool = warm_pool(k, workload).await?;
-    // `warm_pool` keeps the surviving workers first and warms only the ones it starts.
-    for result in join_all(pool.iter().take(kept).map(|w| w.warm_up(workload))).await {
-        result?;
-    }
-    Ok(())
+/// Puts a worker that replaced a crashed one into the warm pool (the dead one leaves it on
+/// next use).
+pub fn adopt(worker: ProcessWorker) {
+    ENGINES.with(|e| {
+        let mut e = e.borrow_mut();
+        e.pool.retain(ProcessWorker::is_alive);
+        e.pool.push(worker);
+    });
 }
 
-/// At least `k` started process workers, new ones warmed up for `workload`.
+/// At least `k` started process workers, the first `k` warmed up for `workload` (a no-op for
+/// a worker that already was: workers kept from an earlier run, or adopted after a crash, may
+/// not have been).
 pub async fn warm_pool(k: usize, workload: &Workload) -> Result<Vec<ProcessWorker>, String> {
     let mut pool: Vec<ProcessWorker> = ENGINES.with(|e| e.borrow().pool.clone());
     pool.retain(ProcessWorker::is_alive);
     let missing = k.saturating_sub(pool.len());
-    let started = join_all((0..missing).map(|_| async {
-        let w = ProcessWorker::start().await?;
-        w.warm_up(workload).await?;
-        Ok::<_, String>(w)
-    }))
-    .await;
-    let failure = started.iter().find_map(|w| w.as_ref().err().cloned());
+    let started = join_all((0..missing).map(|_| ProcessWorker::start())).await;
+    let mut failure = started.iter().find_map(|w| w.as_ref().err().cloned());
     pool.extend(started.into_iter().flatten());
+    if failure.is_none() {
+        failure = join_all(pool.iter().take(k).map(|w| w.warm_up(workload))).await.into_iter().find_map(Result::err);
+    }
     if let Some(e) = failure {
         // Not kept half-made: stop what did start.
         pool.iter().for_each(ProcessWorker::stop);

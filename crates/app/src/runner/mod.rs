@@ -125,7 +125,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
     helper.warm_up(&spec.workload).await?;
     if spec.modes.contains(&Mode::Processes) && spec.processes.start == ProcessStart::Warm {
-        kept::prepare_warm_pool(spec.max_workers() as usize, &spec.workload).await?;
+        kept::warm_pool(spec.max_workers() as usize, &spec.workload).await?;
     }
     still_wanted(generation)?;
     let cells = plan::cells(spec);

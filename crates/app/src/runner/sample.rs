@@ -1,12 +1,16 @@
 //! One timed repetition of a cell on its engine: wall time on the page's clock, from handing
 //! the work over until the last result is back.
 
-use super::kept::{helper, threads_engine, warm_pool};
-use crate::engines::processes::{ProcessWorker, Starting};
+use super::kept::{self, helper, threads_engine, warm_pool};
+use crate::engines::port::terminate_all;
+use crate::engines::processes::{ProcessWorker, Starting, WorkerError};
 use crate::service_worker::endpoint;
-use futures::future::join_all;
+use futures::future::{join_all, select, Either};
+use futures::FutureExt;
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use threadlab_clock::now_ms;
 use threadlab_lab::plan::Cell as PlanCell;
 use threadlab_lab::protocol::{TaskOutcome, ThreadsRequest, WorkerRequest};
@@ -14,7 +18,57 @@ use threadlab_lab::report::Sample;
 use threadlab_lab::spec::ProcessStart;
 use threadlab_lab::{Mode, Spec};
 
+/// One timed run of `cell`, stopped at the spec's time limit: a hung task cannot be
+/// interrupted from inside its worker, only by terminating it, so every worker goes (the
+/// engines start afresh on next use) and the run reports why.
 pub async fn sample(spec: &Spec, cell: PlanCell) -> Result<Sample, String> {
+    let limit_ms = f64::from(spec.time_limit_s) * 1000.0;
+    let timer = Timer::start(limit_ms);
+    match select(run_on_engine(spec, cell).boxed_local(), timer.fired()).await {
+        Either::Left((result, _)) => result,
+        Either::Right(_) => {
+            terminate_all("stopped at the time limit");
+            kept::reset();
+            Err(format!(
+                "a run did not finish within the time limit of {} s (time_limit_s), so it was stopped and its workers \
+                 terminated: a task stuck in a loop cannot be interrupted from inside, only by ending its worker",
+                spec.time_limit_s
+            ))
+        }
+    }
+}
+
+/// A page timer that is cleared when dropped.
+struct Timer {
+    promise: js_sys::Promise,
+    handle: i32,
+}
+
+impl Timer {
+    fn start(ms: f64) -> Timer {
+        let mut handle = 0;
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            handle = web_sys::window()
+                .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), ms.min(f64::from(i32::MAX)) as i32).ok())
+                .unwrap_or(0);
+        });
+        Timer { promise, handle }
+    }
+
+    fn fired(&self) -> wasm_bindgen_futures::JsFuture {
+        wasm_bindgen_futures::JsFuture::from(self.promise.clone())
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            w.clear_timeout_with_handle(self.handle);
+        }
+    }
+}
+
+async fn run_on_engine(spec: &Spec, cell: PlanCell) -> Result<Sample, String> {
     match cell.mode {
         Mode::Sequential => single_worker(spec, false).await,
         Mode::Async => single_worker(spec, true).await,
@@ -26,6 +80,8 @@ pub async fn sample(spec: &Spec, cell: PlanCell) -> Result<Sample, String> {
 
 async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> {
     let worker = helper().await?;
+    // A no-op unless the worker is new (replaced after a crash or a time limit).
+    worker.warm_up(&spec.workload).await?;
     let request = WorkerRequest::Run {
         workload: spec.workload.clone(),
         tasks: spec.tasks,
@@ -35,7 +91,14 @@ async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> 
         endpoint: endpoint(),
     };
     let start = now_ms();
-    let outcomes = worker.run(&request).await?;
+    let outcomes = worker.run(&request).await.map_err(|e| match e.crash {
+        Some(_) => format!(
+            "{}. One worker runs every task here, so its crash ended the run: the tasks after it never ran \
+             (a new worker is started for the next run)",
+            e.message
+        ),
+        None => e.message,
+    })?;
     Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })
 }
 
@@ -57,34 +120,80 @@ fn dispatch(spec: &Spec, k: u32) -> (u32, u32) {
     }
 }
 
-async fn drain(worker: &ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Vec<TaskOutcome>, String> {
+/// What one worker slot of a processes run did: its outcomes, and the worker it ended with (a
+/// replacement, when the first one crashed).
+struct Drained {
+    outcomes: Vec<TaskOutcome>,
+    worker: ProcessWorker,
+    replaced: bool,
+}
+
+/// Feeds worker `id` chunks until none is left (see [`dispatch`]). When the worker crashes, as
+/// a process pool does: the task it was running fails with the cause, a new worker takes its
+/// place (started inside the timed run, as `multiprocessing` starts one), and the tasks it had
+/// not answered go to the new one, one at a time. Only that worker's tasks are touched: the
+/// other workers never notice.
+async fn drain(worker: ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Drained, String> {
+    let mut worker = worker;
+    let mut replaced = false;
+    match feed(&mut worker, &mut replaced, id, spec, next, k).await {
+        Ok(outcomes) => Ok(Drained { outcomes, worker, replaced }),
+        Err(e) => {
+            worker.stop(); // not trusted again, and never left running
+            Err(e)
+        }
+    }
+}
+
+async fn feed(worker: &mut ProcessWorker, replaced: &mut bool, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Vec<TaskOutcome>, String> {
     // Chunks of `size` tasks; a worker may have `queued` chunks sent and unanswered.
     let (size, queued) = dispatch(spec, k);
     let mut outcomes = Vec::new();
     let mut seed = Some(id - 1);
-    let mut in_flight = 0;
+    let mut sent: VecDeque<Vec<u32>> = VecDeque::new();
+    let mut retry: VecDeque<u32> = VecDeque::new();
     loop {
-        while in_flight < queued {
-            // A chunk is claimed only when it is sent, so no worker holds one it cannot start.
-            let chunk = seed.take().unwrap_or_else(|| {
-                let c = next.get();
-                next.set(c + 1);
-                c
-            });
-            let first = chunk * size;
-            if first >= spec.tasks {
-                break;
-            }
-            let indices = (first..(first + size).min(spec.tasks)).collect();
+        while sent.len() < queued as usize {
+            let indices: Vec<u32> = match retry.pop_front() {
+                Some(task) => vec![task],
+                None => {
+                    // A chunk is claimed only when it is sent, so no worker holds one it cannot start.
+                    let chunk = seed.take().unwrap_or_else(|| {
+                        let c = next.get();
+                        next.set(c + 1);
+                        c
+                    });
+                    let first = chunk * size;
+                    if first >= spec.tasks {
+                        break;
+                    }
+                    (first..(first + size).min(spec.tasks)).collect()
+                }
+            };
             let endpoint = endpoint();
-            worker.send(&WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices, concurrent: false, worker: id, endpoint })?;
-            in_flight += 1;
+            worker.send(&WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices: indices.clone(), concurrent: false, worker: id, endpoint })?;
+            sent.push_back(indices);
         }
-        if in_flight == 0 {
+        if sent.is_empty() {
             return Ok(outcomes);
         }
-        outcomes.extend(worker.receive().await?);
-        in_flight -= 1;
+        match worker.receive().await {
+            Ok(done) => {
+                sent.pop_front();
+                outcomes.extend(done);
+            }
+            Err(WorkerError { crash: Some(crash), .. }) => {
+                let lost: Vec<u32> = sent.drain(..).flatten().collect();
+                let culprit = crash.task.filter(|t| lost.contains(t)).unwrap_or(lost[0]);
+                let at = now_ms();
+                let error = format!("the process running it crashed ({}); the pool replaced it", crash.cause);
+                outcomes.push(TaskOutcome { task: culprit, worker: id, start: at, end: at, error: Some(error), ..Default::default() });
+                retry.extend(lost.into_iter().filter(|&t| t != culprit));
+                *worker = ProcessWorker::start().await?;
+                *replaced = true;
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 
@@ -96,7 +205,13 @@ async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, S
             let run_start = now_ms();
             let results = join_all(pool.iter().take(k as usize).zip(1..).map(|(w, id)| {
                 let next = next.clone();
-                async move { drain(w, id, spec, &next, k).await.map(|o| (o, None)) }
+                async move {
+                    let drained = drain(w.clone(), id, spec, &next, k).await?;
+                    if drained.replaced {
+                        kept::adopt(drained.worker); // the crashed one leaves the pool
+                    }
+                    Ok::<_, String>((drained.outcomes, None))
+                }
             }))
             .await;
             (run_start, results)
@@ -108,9 +223,10 @@ async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, S
                 let next = next.clone();
                 async move {
                     let worker = s.ready().await?; // a failed start terminates its worker
-                    let outcome = drain(&worker, id, spec, &next, k).await;
-                    worker.stop();
-                    outcome.map(|o| (o, Some(worker.startup_ms)))
+                    let startup_ms = worker.startup_ms;
+                    let drained = drain(worker, id, spec, &next, k).await?;
+                    drained.worker.stop();
+                    Ok::<_, String>((drained.outcomes, Some(startup_ms)))
                 }
             }))
             .await;
@@ -131,6 +247,8 @@ async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, S
 
 async fn threads(spec: &Spec, k: u32, gil_switch_interval_ms: Option<f64>) -> Result<Sample, String> {
     let engine = threads_engine().await?;
+    // A no-op unless the engine is new (rebuilt after a crash or a time limit).
+    engine.warm_up(&spec.workload).await?;
     let request = ThreadsRequest { workload: spec.workload.clone(), tasks: spec.tasks, workers: k, gil_switch_interval_ms, endpoint: endpoint() };
     let start = now_ms();
     let outcomes = engine.run(&request).await?;

@@ -19,6 +19,7 @@ fn params_of(kind: &str) -> &'static [&'static str] {
         "mandelbrot" => &["width", "height", "max_iter"],
         "sleep" => &["ms"],
         "fetch" | "fetch_write" => &["url", "delay_ms", "bytes", "timeout_ms"],
+        "fault" => &["fault", "at_task", "n"],
         _ => &[],
     }
 }
@@ -26,6 +27,19 @@ fn params_of(kind: &str) -> &'static [&'static str] {
 /// Parameters that may be left empty (their defaults apply), and those that are text.
 fn optional(param: &str) -> bool {
     matches!(param, "url" | "delay_ms" | "bytes" | "timeout_ms")
+}
+
+fn textual(param: &str) -> bool {
+    matches!(param, "url" | "fault")
+}
+
+/// The value of an input or a select (`param-fault` is a select).
+fn field_value(id: &str) -> String {
+    js_sys::Reflect::get(&by_id(id), &"value".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+fn set_field_value(id: &str, value: &str) {
+    let _ = js_sys::Reflect::set(&by_id(id), &"value".into(), &value.into());
 }
 
 fn input(id: &str) -> HtmlInputElement {
@@ -58,10 +72,10 @@ pub fn read_form() -> Value {
     let mut workload = Map::new();
     workload.insert("kind".into(), Value::String(kind.clone()));
     for p in params_of(&kind) {
-        let text = input(&format!("param-{p}")).value();
+        let text = field_value(&format!("param-{p}"));
         let value = match *p {
             _ if optional(p) && text.trim().is_empty() => continue,
-            "url" => Value::String(text.trim().to_string()),
+            _ if textual(p) => Value::String(text.trim().to_string()),
             _ => number(&text),
         };
         workload.insert((*p).into(), value);
@@ -78,6 +92,7 @@ pub fn read_form() -> Value {
         "warmup": number(&input("warmup").value()),
         "gil": {"switch_interval_ms": number(&input("switch-interval").value())},
         "processes": {"start": select("process-start").value()},
+        "time_limit_s": number(&input("time-limit").value()),
     })
 }
 
@@ -91,7 +106,7 @@ pub fn write_form(spec: &Spec) {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        input(&format!("param-{p}")).set_value(&text);
+        set_field_value(&format!("param-{p}"), &text);
     }
     show_params(&kind);
     input("tasks").set_value(&spec.tasks.to_string());
@@ -103,6 +118,7 @@ pub fn write_form(spec: &Spec) {
     input("repeat").set_value(&spec.repeat.to_string());
     input("warmup").set_value(&spec.warmup.to_string());
     input("switch-interval").set_value(&spec.gil.switch_interval_ms.to_string());
+    input("time-limit").set_value(&spec.time_limit_s.to_string());
     select("process-start").set_value(serde_json::to_value(spec.processes.start).ok().and_then(|v| v.as_str().map(String::from)).as_deref().unwrap_or("cold"));
 }
 
@@ -156,9 +172,14 @@ pub fn bind(caps: Rc<Capabilities>) {
             by_id("preset-claim").set_text_content(None);
         }
     });
+    let c = caps.clone();
     on("spec-form", "submit", move |e| {
         e.prevent_default();
-        let spec = JsValue::from_str(&read_form().to_string());
+        let form = read_form();
+        if !super::agrees_to_long_run(&form, &c) {
+            return;
+        }
+        let spec = JsValue::from_str(&form.to_string());
         // Errors and results are shown on the page by run_spec; the promise is for scripts,
         // so its rejection is consumed here rather than reported as unhandled.
         let done = wasm_bindgen_futures::JsFuture::from(api::run_spec(spec, None, caps.clone()));

@@ -1,0 +1,150 @@
+// Fault injection (workload `fault`): a task that panics, traps, runs out of memory or hangs,
+// in every mode. The lesson of the articles: a crashing process takes only itself down (its
+// task fails, the pool replaces it, the other tasks complete); a crashing thread takes the whole
+// shared-memory engine down (the run is lost, the engine is rebuilt for the next run). Hangs are
+// stopped by the per-run time limit or by a cancel. After each, no worker is left over and the
+// next run is verified.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeRun, fib, mustRun, poll, runOf, runSpec, setup } from './harness.mjs';
+import { countWorkers, noStrayWorkers } from './workers.mjs';
+
+const ctx = setup();
+const ALL_MODES = ['sequential', 'threads', 'threads-gil', 'processes', 'async'];
+const AT = 2;
+const N = 22;
+const TASKS = 6;
+const faultSpec = (fault, extra = {}) => ({
+  workload: { kind: 'fault', fault, at_task: AT, n: N }, tasks: TASKS, modes: ALL_MODES, workers: [2],
+  repeat: 2, warmup: 0, ...extra,
+});
+// What each fault's cause says in the report.
+const CAUSE = {
+  panic: new RegExp(`panicked: injected fault: panic in task ${AT}`),
+  trap: /trap|unreachable/i,
+  oom: new RegExp(`out of memory in task ${AT}|trap|unreachable`, 'i'),
+};
+const SMALL = { workload: { kind: 'fib', n: 20 }, tasks: 4, modes: ALL_MODES, workers: [2], repeat: 1, warmup: 0 };
+
+/** The next run verifies in every mode: engines that died were replaced. */
+async function assertNextRunWorks(page) {
+  const report = await mustRun(page, SMALL);
+  for (const r of report.runs) {
+    assert.equal(r.verified, true, `after the fault, ${r.mode}: ${describeRun(r)}`);
+    assert.equal(r.checksum, String(4 * fib(20)));
+  }
+}
+
+/** Processes: only the crashed task failed, with its cause; every other task completed. */
+function assertOnlyTheTaskFailed(run, cause) {
+  const what = `${run.mode}/${run.workers}: ${describeRun(run)}`;
+  assert.equal(run.verified, false, what);
+  assert.equal(run.samples_ms.length, 2, `every repetition completed: ${what}`);
+  assert.equal(run.errors.length, 1, `one cause, nothing else wrong: ${what}`);
+  assert.match(run.errors[0], /the process running it crashed/, what);
+  assert.match(run.errors[0], cause, what);
+  assert.match(run.errors[0], new RegExp(`task ${AT} of every repetition`), what);
+  assert.deepEqual(run.trace.map((e) => e.task).sort((a, b) => a - b), [...Array(TASKS).keys()], what);
+  const failed = run.trace.filter((e) => e.error);
+  assert.deepEqual(failed.map((e) => e.task), [AT], what);
+  assert.equal(run.trace.filter((e) => !e.error).length, TASKS - 1);
+}
+
+/** Threads: the whole engine went down; the report says so in plain words. */
+function assertEngineWentDown(run, cause) {
+  const what = describeRun(run);
+  assert.equal(run.verified, false, what);
+  assert.deepEqual(run.samples_ms, [], `no result of the run survives: ${what}`);
+  assert.match(run.errors[0], /Threads share one memory and one fate: a crashing thread takes the whole engine down/, what);
+  assert.match(run.errors[0], cause, what);
+  assert.match(run.errors[0], new RegExp(`in task ${AT}`), what);
+}
+
+for (const fault of ['panic', 'trap', 'oom']) {
+  test(`fault ${fault}: one process dies and is replaced, threads lose the engine, one worker loses the run`, { timeout: 180_000 }, async () => {
+    await ctx.withPage({ allowErrors: [] }, async ({ page }) => {
+      for (const start of ['cold', 'warm']) {
+        // Warm: only processes again (the other modes do not depend on it).
+        const only = start === 'warm' ? { modes: ['processes'] } : {};
+        const { report, error } = await runSpec(page, faultSpec(fault, { processes: { start }, ...only }));
+        assert.equal(error, undefined, `the run rejected: ${error}`);
+        assertOnlyTheTaskFailed(runOf(report, 'processes', 2), CAUSE[fault]);
+        if (start === 'warm') continue;
+        for (const mode of ['threads', 'threads-gil']) assertEngineWentDown(runOf(report, mode, 2), CAUSE[fault]);
+        for (const mode of ['sequential', 'async']) {
+          const run = runOf(report, mode, 1);
+          assert.deepEqual(run.samples_ms, [], describeRun(run));
+          assert.match(run.errors[0], /One worker runs every task here, so its crash ended the run/, describeRun(run));
+          assert.match(run.errors[0], CAUSE[fault], describeRun(run));
+        }
+        assert.match(report.verdict.summary, new RegExp(`Task ${AT} .*processes with 2 workers lost only that task.*threads with 2 workers.*lost everything`),
+          report.verdict.summary);
+        // The page shows the lesson, as text.
+        assert.equal(await page.textContent('#verdict'), report.verdict.summary);
+      }
+      // Dead workers were ended, not left behind: only the kept engines remain (the threads
+      // engine, the helper, the warm pool of 2).
+      assert.equal(await noStrayWorkers(page), true);
+      const c = countWorkers(page);
+      assert.ok(c.coordinator <= 1 && c.processes <= 3, JSON.stringify(c));
+      await assertNextRunWorks(page);
+    });
+  });
+}
+
+test('fault hang: the time limit stops every mode, ends its workers, and the next run works', { timeout: 180_000 }, async () => {
+  await ctx.withPage({}, async ({ page }) => {
+    const spec = faultSpec('hang', { time_limit_s: 2, repeat: 1 });
+    const t0 = Date.now();
+    const { report, error } = await runSpec(page, spec);
+    const took = Date.now() - t0;
+    assert.equal(error, undefined, `the run rejected: ${error}`);
+    for (const run of report.runs) {
+      assert.equal(run.verified, false);
+      assert.match(run.errors[0] ?? '', /did not finish within the time limit of 2 s \(time_limit_s\)/, describeRun(run));
+    }
+    // Five stopped runs of 2 s, plus engines restarted after each stop.
+    assert.ok(took >= 5 * 2000, `took ${took} ms`);
+    assert.match(report.verdict.summary, /every mode was stopped at the time limit of 2 s/);
+    assert.equal(await noStrayWorkers(page), true, 'workers left after the time limit');
+    await assertNextRunWorks(page);
+  });
+});
+
+test('fault hang: a cancel stops it at once in every mode', { timeout: 180_000 }, async () => {
+  await ctx.withPage({}, async ({ page }) => {
+    for (const mode of ALL_MODES) {
+      const outcome = await page.evaluate(async (spec) => {
+        const run = window.threadlab.run(spec).then(() => 'completed', (e) => e.message);
+        // Wait until the hanging task has been running for a while.
+        await new Promise((ok) => setTimeout(ok, 1500));
+        window.threadlab.cancel();
+        return run;
+      }, faultSpec('hang', { modes: [mode], time_limit_s: 600, repeat: 1 }));
+      assert.equal(outcome, 'the run was cancelled', mode);
+      const gone = await poll(async () => countWorkers(page).total === 0, { timeoutMs: 5_000 });
+      assert.ok(gone, `${mode}: workers left after the cancel: ${JSON.stringify(countWorkers(page))}`);
+    }
+    await assertNextRunWorks(page);
+  });
+});
+
+test('a fault spec is validated like any other, and the preset teaches the lesson', { timeout: 120_000 }, async () => {
+  await ctx.withPage({}, async ({ page }) => {
+    const bad = await runSpec(page, { workload: { kind: 'fault', fault: 'segfault' } });
+    assert.match(bad.error, /workload\.fault: unknown fault "segfault"; one of panic, trap, oom, hang/);
+    const outside = await runSpec(page, { workload: { kind: 'fault', fault: 'panic', at_task: 10 }, tasks: 10 });
+    assert.match(outside.error, /workload\.at_task: must be a task of this run: from 0 to 9/);
+    // The preset, from the form, with a few changes for time.
+    await page.selectOption('#preset', 'crash-thread-vs-process');
+    assert.equal(await page.inputValue('#param-fault'), 'panic');
+    assert.equal(await page.inputValue('#param-at_task'), '3');
+    await page.fill('#param-n', '22');
+    await page.click('#run');
+    await page.waitForFunction(() => !document.getElementById('run').disabled, null, { timeout: 60_000 });
+    const verdict = await page.textContent('#verdict');
+    assert.match(verdict, /Task 3 panicked: processes with 4 workers lost only that task, .*threads with 4 workers lost everything/, verdict);
+    const notes = await page.$$eval('#results-table tbody tr', (trs) => trs.map((tr) => tr.textContent));
+    assert.ok(notes.some((t) => /crashed/.test(t)), notes.join('\n'));
+  });
+});

@@ -1,0 +1,31 @@
+// Counting the Web Workers a page really runs, from the browser's side (Playwright follows
+// nested workers too: the threads engine's rayon pool lives inside its coordinator worker).
+// window.threadlab.liveWorkers() is the page's own count; this one cannot be fooled by it.
+
+/** { total, processes, coordinator, pool } workers alive in `page` right now. */
+export function countWorkers(page) {
+  const urls = page.workers().map((w) => w.url());
+  return {
+    total: urls.length,
+    processes: urls.filter((u) => u.endsWith('process-worker.js')).length,
+    coordinator: urls.filter((u) => u.endsWith('threads-worker.js')).length,
+    // wasm-bindgen-rayon starts its pool threads from a blob: copy of its helper script.
+    pool: urls.filter((u) => u.startsWith('blob:')).length,
+  };
+}
+
+/**
+ * True once every worker alive is one the page accounts for: its own count (liveWorkers) plus
+ * the 16 pool threads of each threads coordinator. Polls for a few seconds (termination is
+ * asynchronous).
+ */
+export async function noStrayWorkers(page, { timeoutMs = 5_000 } = {}) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const c = countWorkers(page);
+    const live = await page.evaluate(() => window.threadlab.liveWorkers());
+    const ok = c.total - c.pool === live && c.pool === 16 * c.coordinator;
+    if (ok || Date.now() > until) return ok ? true : { ...c, live };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
