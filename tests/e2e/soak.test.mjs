@@ -4,15 +4,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fib, setup } from './harness.mjs';
-import { countWorkers } from './workers.mjs';
+import { countWorkers, noStrayWorkers } from './workers.mjs';
 
 const ctx = setup();
 const RUNS = 200;
 const WARM_UP_RUNS = 20;
 const ALL_MODES = ['sequential', 'threads', 'threads-gil', 'processes', 'async'];
 
-/** Page JS heap after a full garbage collection, and the page module's memory. */
+/**
+ * Page JS heap after a full garbage collection, the page module's memory, and the workers
+ * (once those of a cancelled run have finished terminating).
+ */
 async function measure(page, cdp) {
+  assert.equal(await noStrayWorkers(page, { timeoutMs: 10_000 }), true, 'workers the page does not account for');
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   const { wasm_memory_bytes: wasm, live_workers: live } = await page.evaluate(() => window.threadlab.diagnostics());

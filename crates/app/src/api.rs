@@ -70,6 +70,11 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
         if !superseded {
             ui::run_finished();
         }
+        // Every cold process worker adds the fetch of its scripts to the browser's resource
+        // timing buffer; the page never reads it, so it is emptied rather than left to fill.
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            p.clear_resource_timings();
+        }
         match result {
             Ok(report) => {
                 ui::show_report(&report);

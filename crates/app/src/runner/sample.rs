@@ -10,7 +10,6 @@ use futures::FutureExt;
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use threadlab_clock::now_ms;
 use threadlab_lab::plan::Cell as PlanCell;
 use threadlab_lab::protocol::{TaskOutcome, ThreadsRequest, WorkerRequest};
@@ -38,21 +37,24 @@ pub async fn sample(spec: &Spec, cell: PlanCell) -> Result<Sample, String> {
     }
 }
 
-/// A page timer that is cleared when dropped.
+/// A page timer that is cleared when dropped. Its promise is then settled at once: a `JsFuture`
+/// on a promise that never settles keeps its callbacks (and their state) alive for ever, one
+/// small leak per run.
 struct Timer {
     promise: js_sys::Promise,
+    resolve: js_sys::Function,
     handle: i32,
 }
 
 impl Timer {
     fn start(ms: f64) -> Timer {
-        let mut handle = 0;
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            handle = web_sys::window()
-                .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), ms.min(f64::from(i32::MAX)) as i32).ok())
-                .unwrap_or(0);
-        });
-        Timer { promise, handle }
+        let mut settle = None;
+        let promise = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
+        let resolve = settle.expect("the executor runs at once");
+        let handle = web_sys::window()
+            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(f64::from(i32::MAX)) as i32).ok())
+            .unwrap_or(0);
+        Timer { promise, resolve, handle }
     }
 
     fn fired(&self) -> wasm_bindgen_futures::JsFuture {
@@ -65,6 +67,7 @@ impl Drop for Timer {
         if let Some(w) = web_sys::window() {
             w.clear_timeout_with_handle(self.handle);
         }
+        let _ = self.resolve.call0(&wasm_bindgen::JsValue::NULL);
     }
 }
 
