@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fib, poll, setup } from './harness.mjs';
+import { countWorkers } from './workers.mjs';
 
 const ctx = setup();
 const ALL_MODES = ['sequential', 'threads', 'threads-gil', 'processes', 'async'];
@@ -229,5 +230,42 @@ test('cancel() from an onProgress callback stops before the next sample and leav
     assert.ok(out.lag < 500, `the run went on for ${out.lag} ms after the cancel`);
     const live = await poll(async () => (await page.evaluate(() => window.threadlab.liveWorkers())) === 0);
     assert.equal(live, true, 'a worker was started after the cancel');
+  });
+});
+
+// Every mode, cancelled at three moments: while its engines start (right after run()), in the
+// middle of a task, and between the cells of a sweep. Afterwards the browser runs no worker at
+// all (counted from the browser's side, pool threads included) and the next run verifies.
+const CASES = [
+  ['sequential', {}], ['threads', {}], ['threads-gil', {}], ['async', {}],
+  ['processes', { processes: { start: 'cold' } }], ['processes', { processes: { start: 'warm' } }],
+];
+const MOMENTS = ['start-up', 'mid-task', 'mid-sweep'];
+test('cancel in every mode, during start-up, mid-task and mid-sweep, leaves no worker at all', { timeout: 300_000 }, async () => {
+  await ctx.withPage({}, async ({ page }) => {
+    for (const [mode, extra] of CASES) {
+      for (const moment of MOMENTS) {
+        const what = `${mode} ${JSON.stringify(extra)} cancelled ${moment}`;
+        // fib(36) x 8: tens of ms a task, a run of seconds; three worker counts, three rounds.
+        const spec = { workload: { kind: 'fib', n: 36 }, tasks: 8, modes: [mode], workers: [1, 2, 4], repeat: 3, warmup: 0, ...extra };
+        const outcome = await page.evaluate(async ([s, when]) => {
+          const progress = [];
+          const tick = (ms) => new Promise((ok) => setTimeout(ok, ms));
+          // Start-up: the engines kept from before are stopped first, so this run starts its own.
+          if (when === 'start-up') window.threadlab.cancel();
+          const run = window.threadlab.run(s, { onProgress: (p) => progress.push(p) }).then(() => 'completed', (e) => e.message);
+          if (when === 'start-up') await tick(0);
+          if (when === 'mid-task') await tick(400);
+          if (when === 'mid-sweep') while (progress.length < 2) await tick(5);
+          window.threadlab.cancel();
+          return { outcome: await run, progress: progress.length };
+        }, [spec, moment]);
+        assert.equal(outcome.outcome, 'the run was cancelled', what);
+        const gone = await poll(async () => countWorkers(page).total === 0, { timeoutMs: 5_000 });
+        assert.ok(gone, `${what}: workers still running: ${JSON.stringify(countWorkers(page))}`);
+        assert.equal(await page.evaluate(() => window.threadlab.liveWorkers()), 0, what);
+      }
+      await assertSmallRunWorks(page);
+    }
   });
 });

@@ -564,7 +564,7 @@ test('table and bars on a page without isolation: skipped modes noted, too-short
 
 test('permalink: #spec= restores the form without running; the page\'s link and embed code round-trip', { timeout: 120_000 }, async () => {
   const spec = { workload: { kind: 'sum', n: 123456 }, tasks: 6, modes: ['sequential', 'processes'], workers: [1, 3], repeat: 2, warmup: 0,
-    gil: { switch_interval_ms: 7.5 }, processes: { start: 'warm' } };
+    gil: { switch_interval_ms: 7.5 }, processes: { start: 'warm' }, time_limit_s: 45 };
   const expectedForm = { kind: 'sum', n: '123456', nShown: true, url: '', tasks: '6', modes: ['sequential', 'processes'], workers: '1, 3',
     repeat: '2', warmup: '0', switchInterval: '7.5', processStart: 'warm', error: null };
   let permalink;
