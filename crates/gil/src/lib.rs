@@ -29,6 +29,7 @@ pub struct Gil {
     switched: Condvar,
     drop_request: AtomicBool,
     interval: Duration,
+    listed_waits: usize,
 }
 
 #[derive(Default)]
@@ -46,7 +47,15 @@ impl Gil {
             switched: Condvar::new(),
             drop_request: AtomicBool::new(false),
             interval: switch_interval,
+            listed_waits: MAX_LISTED_WAITS,
         }
+    }
+
+    /// Lists at most `n` waits per thread between two `take_waits` (default
+    /// [`MAX_LISTED_WAITS`]).
+    pub fn listing_at_most(mut self, n: usize) -> Self {
+        self.listed_waits = n;
+        self
     }
 
     fn lock_state(&self) -> MutexGuard<'_, State> {
@@ -96,24 +105,39 @@ impl Gil {
 
     /// Takes the lock for the calling thread, returning its handle.
     pub fn enter(&self, clock: Clock) -> GilThread<'_> {
-        let mut thread = GilThread { gil: self, clock, waits: Vec::new() };
+        let mut thread = GilThread { gil: self, clock, waits: Vec::new(), unlisted_ms: 0.0 };
         thread.acquire_timed();
         thread
     }
 }
 
-/// One thread's hold on the GIL. Records every interval it spent waiting for the lock.
+/// Wait intervals a thread lists between two `take_waits`; longer waits beyond them are only
+/// summed. A 0.1 ms switch interval over a long run would otherwise record millions (megabytes
+/// of shared memory, and of report).
+pub const MAX_LISTED_WAITS: usize = 1000;
+
+/// One thread's hold on the GIL. Records the intervals it spent waiting for the lock.
 pub struct GilThread<'a> {
     gil: &'a Gil,
     clock: Clock,
     waits: Vec<(f64, f64)>,
+    unlisted_ms: f64,
 }
 
 impl GilThread<'_> {
     fn acquire_timed(&mut self) {
         let start = (self.clock)();
         if self.gil.acquire() {
-            self.waits.push((start, (self.clock)()));
+            self.record(start);
+        }
+    }
+
+    fn record(&mut self, start: f64) {
+        let end = (self.clock)();
+        if self.waits.len() < self.gil.listed_waits {
+            self.waits.push((start, end));
+        } else {
+            self.unlisted_ms += end - start;
         }
     }
 
@@ -125,9 +149,10 @@ impl GilThread<'_> {
         out
     }
 
-    /// Intervals (start, end) on the injected clock spent waiting for the lock, and clears them.
-    pub fn take_waits(&mut self) -> Vec<(f64, f64)> {
-        std::mem::take(&mut self.waits)
+    /// Intervals (start, end) on the injected clock spent waiting for the lock (at most
+    /// [`MAX_LISTED_WAITS`]), and the total of the waits beyond those; clears both.
+    pub fn take_waits(&mut self) -> (Vec<(f64, f64)>, f64) {
+        (std::mem::take(&mut self.waits), std::mem::take(&mut self.unlisted_ms))
     }
 }
 
@@ -140,7 +165,7 @@ impl Checkpoint for GilThread<'_> {
             let start = (self.clock)();
             self.gil.release(true);
             self.gil.acquire();
-            self.waits.push((start, (self.clock)()));
+            self.record(start);
         }
     }
 }

@@ -44,7 +44,7 @@ fn two_cpu_threads_never_compute_at_once_and_both_wait() {
                     let r = fib(34, &mut cp);
                     inside.fetch_sub(1, Ordering::SeqCst);
                     assert_eq!(r, 5_702_887);
-                    holder.take_waits()
+                    holder.take_waits().0
                 })
             })
             .collect();
@@ -81,7 +81,7 @@ fn a_waiting_thread_gets_the_lock_within_a_few_switch_intervals() {
         let waited = now_ms() - t0;
         // CPython hands over after one interval; allow scheduling noise, but far less than 300 ms.
         assert!(waited < 150.0, "waited {waited} ms for a 5 ms switch interval");
-        assert_eq!(me.take_waits().len(), 1);
+        assert_eq!(me.take_waits().0.len(), 1);
     });
 }
 
@@ -107,5 +107,39 @@ fn a_lone_thread_never_waits() {
     let gil = Gil::new(Duration::from_millis(5));
     let mut holder = gil.enter(now_ms);
     fib(25, &mut holder);
-    assert!(holder.take_waits().is_empty());
+    assert!(holder.take_waits().0.is_empty());
+}
+
+#[test]
+fn waits_beyond_the_listed_ones_are_summed_not_listed() {
+    fn clock() -> f64 {
+        static START: OnceLock<Instant> = OnceLock::new();
+        START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+    }
+    // Two threads hand the lock over every few microseconds for 400 ms: tens of waits at least,
+    // more than the 8 listed.
+    const LISTED: usize = 8;
+    let gil = Gil::new(Duration::from_micros(5)).listing_at_most(LISTED);
+    let results: Vec<(usize, f64, f64)> = thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut me = gil.enter(clock);
+                    let until = clock() + 400.0;
+                    while clock() < until {
+                        std::hint::black_box(fib(12, &mut me));
+                    }
+                    let (listed, unlisted) = me.take_waits();
+                    (listed.len(), listed.iter().map(|(a, b)| b - a).sum::<f64>(), unlisted)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let busy = results.iter().find(|r| r.0 == LISTED).unwrap_or_else(|| panic!("no thread waited more than the list holds: {results:?}"));
+    assert!(busy.2 > 0.0, "the waits beyond the list are summed: {results:?}");
+    for (listed, _, unlisted) in &results {
+        assert!(*listed <= LISTED);
+        assert!(*unlisted == 0.0 || *listed == LISTED);
+    }
 }

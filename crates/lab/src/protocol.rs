@@ -80,9 +80,12 @@ pub struct TaskOutcome {
     pub start: f64,
     pub end: f64,
     pub checksum: u64,
-    /// Intervals spent waiting for the emulated GIL.
+    /// Intervals spent waiting for the emulated GIL (the first `gil::MAX_LISTED_WAITS`)...
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gil_waits: Vec<(f64, f64)>,
+    /// ...and the total of the waits beyond them, ms.
+    #[serde(default, skip_serializing_if = "is_zero_ms")]
+    pub gil_wait_unlisted_ms: f64,
     /// Intervals spent waiting for I/O (network, file system), with the GIL released.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub io_waits: Vec<(f64, f64)>,
@@ -96,4 +99,8 @@ pub struct TaskOutcome {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+fn is_zero_ms(ms: &f64) -> bool {
+    *ms == 0.0
 }

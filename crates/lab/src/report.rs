@@ -24,7 +24,8 @@ pub struct TraceEvent {
     pub start_ms: f64,
     pub end_ms: f64,
     pub gil_wait_ms: f64,
-    /// The GIL waits themselves, [start_ms, end_ms] on the same clock.
+    /// The GIL waits themselves, [start_ms, end_ms] on the same clock (at most a thousand per
+    /// task; `gil_wait_ms` counts them all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gil_waits: Vec<[f64; 2]>,
     /// Time spent waiting for I/O (network, files), GIL released.
@@ -55,7 +56,7 @@ impl TraceEvent {
             worker: o.worker,
             start_ms: rel(o.start),
             end_ms: rel(o.end),
-            gil_wait_ms: total(&o.gil_waits),
+            gil_wait_ms: round3(total(&o.gil_waits) + o.gil_wait_unlisted_ms),
             gil_waits: intervals(&o.gil_waits),
             io_wait_ms: total(&o.io_waits),
             io_waits: intervals(&o.io_waits),
@@ -306,6 +307,13 @@ mod tests {
 
     fn outcome(task: u32, worker: u32, start: f64, end: f64, checksum: u64) -> TaskOutcome {
         TaskOutcome { task, worker, start, end, checksum, gil_waits: vec![(start, start + 1.0)], ..Default::default() }
+    }
+
+    #[test]
+    fn gil_waits_beyond_the_listed_ones_still_count() {
+        let o = TaskOutcome { gil_waits: vec![(1.0, 3.0)], gil_wait_unlisted_ms: 40.5, ..outcome(0, 1, 0.0, 50.0, 1) };
+        let e = TraceEvent::from_outcome(&o, 0.0);
+        assert_eq!((e.gil_wait_ms, e.gil_waits.len()), (42.5, 1));
     }
 
     fn sample(wall: f64, checksums: &[u64]) -> Sample {

@@ -53,7 +53,7 @@ pub fn listen_on_this_thread() {
             .iter()
             .filter_map(|key| js_sys::Reflect::get(&event, &JsValue::from_str(key)).ok())
             .find(|v| !v.is_undefined() && !v.is_null())
-            .map(|v| String::from(js_sys::JsString::from(js_sys::Object::from(v).to_string())))
+            .map(|v| String::from(js_sys::Object::from(v).to_string()))
             .unwrap_or_else(|| "an uncaught error".into());
         report(&format!("stopped by a WebAssembly trap ({reason})"));
     });

@@ -43,7 +43,7 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
                         Some(gil) => {
                             let h = holder.get_or_insert_with(|| gil.enter(now));
                             let mut outcome = run_task(task, req, &mut FreeDuringSleep(h), now);
-                            outcome.gil_waits = h.take_waits();
+                            (outcome.gil_waits, outcome.gil_wait_unlisted_ms) = h.take_waits();
                             outcome
                         }
                     };
