@@ -148,3 +148,36 @@ test('a fault spec is validated like any other, and the preset teaches the lesso
     assert.ok(notes.some((t) => /crashed/.test(t)), notes.join('\n'));
   });
 });
+
+test('the form asks before an experiment estimated over a minute; no starts nothing, yes runs it', { timeout: 120_000 }, async () => {
+  await ctx.withPage({}, async ({ page }) => {
+    // 100 x fib(40), 1 to 16 workers: many minutes.
+    await page.selectOption('#kind', 'fib');
+    await page.fill('#param-n', '40');
+    await page.fill('#tasks', '100');
+    await page.fill('#workers', '1, 2, 4, 8, 16');
+    await page.fill('#time-limit', '30');
+    const questions = [];
+    page.once('dialog', (d) => { questions.push(d.message()); d.dismiss(); });
+    await page.click('#run');
+    await poll(() => questions.length === 1);
+    assert.match(questions[0], /^This experiment will take about \d+ min \(an estimate from its size\)\. Runs of .* would exceed the time limit of 30 s and be stopped\. Run it\?$/, questions[0]);
+    assert.equal(await page.textContent('#progress-text'), 'Not started.');
+    assert.equal(await page.isDisabled('#run'), false);
+    assert.equal(await page.isDisabled('#cancel'), true, 'nothing runs');
+
+    page.once('dialog', (d) => d.accept());
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('run').disabled);
+    await page.click('#cancel');
+    await page.waitForFunction(() => /cancelled/.test(document.getElementById('error').textContent));
+    // A short experiment starts without asking (a dialog would fail the test: none is expected).
+    page.once('dialog', (d) => { questions.push(d.message()); d.dismiss(); });
+    await page.fill('#param-n', '20');
+    await page.fill('#tasks', '4');
+    await page.fill('#workers', '2');
+    await page.click('#run');
+    await page.waitForFunction(() => !document.getElementById('run').disabled && document.querySelectorAll('#results-table tbody tr').length > 0);
+    assert.equal(questions.length, 1, `asked again: ${questions.join(' | ')}`);
+  });
+});
