@@ -6,7 +6,9 @@
 //! last result is back; for cold processes that includes starting the workers.
 
 mod kept;
+mod pool;
 mod sample;
+mod timer;
 
 use crate::engines::port::terminate_all;
 use crate::env::Capabilities;

@@ -1,20 +1,17 @@
 //! One timed repetition of a cell on its engine: wall time on the page's clock, from handing
 //! the work over until the last result is back.
 
-use super::kept::{self, helper, threads_engine, warm_pool};
+use super::kept::{self, helper, threads_engine};
+use super::pool::processes;
+use super::timer::Timer;
 use crate::engines::port::terminate_all;
-use crate::engines::processes::{ProcessWorker, Starting, WorkerError};
 use crate::service_worker::endpoint;
-use futures::future::{join_all, select, Either};
+use futures::future::{select, Either};
 use futures::FutureExt;
-use std::cell::Cell;
-use std::collections::VecDeque;
-use std::rc::Rc;
 use threadlab_clock::now_ms;
 use threadlab_lab::plan::Cell as PlanCell;
-use threadlab_lab::protocol::{TaskOutcome, ThreadsRequest, WorkerRequest};
+use threadlab_lab::protocol::{ThreadsRequest, WorkerRequest};
 use threadlab_lab::report::Sample;
-use threadlab_lab::spec::ProcessStart;
 use threadlab_lab::{Mode, Spec};
 
 /// One timed run of `cell`, stopped at the spec's time limit: a hung task cannot be
@@ -34,40 +31,6 @@ pub async fn sample(spec: &Spec, cell: PlanCell) -> Result<Sample, String> {
                 spec.time_limit_s
             ))
         }
-    }
-}
-
-/// A page timer that is cleared when dropped. Its promise is then settled at once: a `JsFuture`
-/// on a promise that never settles keeps its callbacks (and their state) alive for ever, one
-/// small leak per run.
-struct Timer {
-    promise: js_sys::Promise,
-    resolve: js_sys::Function,
-    handle: i32,
-}
-
-impl Timer {
-    fn start(ms: f64) -> Timer {
-        let mut settle = None;
-        let promise = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
-        let resolve = settle.expect("the executor runs at once");
-        let handle = web_sys::window()
-            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(f64::from(i32::MAX)) as i32).ok())
-            .unwrap_or(0);
-        Timer { promise, resolve, handle }
-    }
-
-    fn fired(&self) -> wasm_bindgen_futures::JsFuture {
-        wasm_bindgen_futures::JsFuture::from(self.promise.clone())
-    }
-}
-
-impl Drop for Timer {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            w.clear_timeout_with_handle(self.handle);
-        }
-        let _ = self.resolve.call0(&wasm_bindgen::JsValue::NULL);
     }
 }
 
@@ -103,149 +66,6 @@ async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> 
         None => e.message,
     })?;
     Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })
-}
-
-/// CPU tasks go to process workers in chunks, as `multiprocessing.Pool.map` sends them: chunks
-/// of ceil(tasks / (4 k)) consecutive tasks, one message each. Worker `id` (1..=k) starts with
-/// chunk id - 1 (so a cold worker that starts late still gets its share); after that each
-/// worker takes the next free chunk. A worker always has its next chunk queued while it
-/// computes the current one (as Pool's task queue does), so it never idles waiting for the
-/// page's main thread, which hands chunks out and competes with the workers for the cores.
-///
-/// Waiting tasks (sleep, downloads) go one at a time, as `ProcessPoolExecutor` sends them: a
-/// message costs a fraction of a millisecond against a wait of many, and chunks of waits
-/// would leave some workers with a whole extra chunk to wait through at the end.
-fn dispatch(spec: &Spec, k: u32) -> (u32, u32) {
-    if spec.workload.is_waiting() {
-        (1, 1)
-    } else {
-        (spec.tasks.div_ceil(4 * k).max(1), 2)
-    }
-}
-
-/// What one worker slot of a processes run did: its outcomes, and the worker it ended with (a
-/// replacement, when the first one crashed).
-struct Drained {
-    outcomes: Vec<TaskOutcome>,
-    worker: ProcessWorker,
-    replaced: bool,
-}
-
-/// Feeds worker `id` chunks until none is left (see [`dispatch`]). When the worker crashes, as
-/// a process pool does: the task it was running fails with the cause, a new worker takes its
-/// place (started inside the timed run, as `multiprocessing` starts one), and the tasks it had
-/// not answered go to the new one, one at a time. Only that worker's tasks are touched: the
-/// other workers never notice.
-async fn drain(worker: ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Drained, String> {
-    let mut worker = worker;
-    let mut replaced = false;
-    match feed(&mut worker, &mut replaced, id, spec, next, k).await {
-        Ok(outcomes) => Ok(Drained { outcomes, worker, replaced }),
-        Err(e) => {
-            worker.stop(); // not trusted again, and never left running
-            Err(e)
-        }
-    }
-}
-
-async fn feed(worker: &mut ProcessWorker, replaced: &mut bool, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Vec<TaskOutcome>, String> {
-    // Chunks of `size` tasks; a worker may have `queued` chunks sent and unanswered.
-    let (size, queued) = dispatch(spec, k);
-    let mut outcomes = Vec::new();
-    let mut seed = Some(id - 1);
-    let mut sent: VecDeque<Vec<u32>> = VecDeque::new();
-    let mut retry: VecDeque<u32> = VecDeque::new();
-    loop {
-        while sent.len() < queued as usize {
-            let indices: Vec<u32> = match retry.pop_front() {
-                Some(task) => vec![task],
-                None => {
-                    // A chunk is claimed only when it is sent, so no worker holds one it cannot start.
-                    let chunk = seed.take().unwrap_or_else(|| {
-                        let c = next.get();
-                        next.set(c + 1);
-                        c
-                    });
-                    let first = chunk * size;
-                    if first >= spec.tasks {
-                        break;
-                    }
-                    (first..(first + size).min(spec.tasks)).collect()
-                }
-            };
-            let endpoint = endpoint();
-            worker.send(&WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices: indices.clone(), concurrent: false, worker: id, endpoint })?;
-            sent.push_back(indices);
-        }
-        if sent.is_empty() {
-            return Ok(outcomes);
-        }
-        match worker.receive().await {
-            Ok(done) => {
-                sent.pop_front();
-                outcomes.extend(done);
-            }
-            Err(WorkerError { crash: Some(crash), .. }) => {
-                let lost: Vec<u32> = sent.drain(..).flatten().collect();
-                let culprit = crash.task.filter(|t| lost.contains(t)).unwrap_or(lost[0]);
-                let at = now_ms();
-                let error = format!("the process running it crashed ({}); the pool replaced it", crash.cause);
-                outcomes.push(TaskOutcome { task: culprit, worker: id, start: at, end: at, error: Some(error), ..Default::default() });
-                retry.extend(lost.into_iter().filter(|&t| t != culprit));
-                *worker = ProcessWorker::start().await?;
-                *replaced = true;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-}
-
-async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sample, String> {
-    let next = Rc::new(Cell::new(k));
-    let (run_start, results) = match start {
-        ProcessStart::Warm => {
-            let pool = warm_pool(k as usize, &spec.workload).await?;
-            let run_start = now_ms();
-            let results = join_all(pool.iter().take(k as usize).zip(1..).map(|(w, id)| {
-                let next = next.clone();
-                async move {
-                    let drained = drain(w.clone(), id, spec, &next, k).await?;
-                    if drained.replaced {
-                        kept::adopt(drained.worker); // the crashed one leaves the pool
-                    }
-                    Ok::<_, String>((drained.outcomes, None))
-                }
-            }))
-            .await;
-            (run_start, results)
-        }
-        ProcessStart::Cold => {
-            let run_start = now_ms();
-            let starting = (0..k).map(|_| Starting::spawn()).collect::<Result<Vec<_>, _>>()?;
-            let results = join_all(starting.into_iter().zip(1..).map(|(s, id)| {
-                let next = next.clone();
-                async move {
-                    let worker = s.ready().await?; // a failed start terminates its worker
-                    let startup_ms = worker.startup_ms;
-                    let drained = drain(worker, id, spec, &next, k).await?;
-                    drained.worker.stop();
-                    Ok::<_, String>((drained.outcomes, Some(startup_ms)))
-                }
-            }))
-            .await;
-            (run_start, results)
-        }
-    };
-    let wall_ms = now_ms() - run_start;
-    let mut outcomes = Vec::new();
-    let mut startups = Vec::new();
-    for r in results {
-        let (o, startup) = r?;
-        outcomes.extend(o);
-        startups.extend(startup);
-    }
-    let startup_ms = (!startups.is_empty()).then(|| startups.iter().sum::<f64>() / startups.len() as f64);
-    Ok(Sample { wall_ms, run_start, outcomes, startup_ms })
 }
 
 async fn threads(spec: &Spec, k: u32, gil_switch_interval_ms: Option<f64>) -> Result<Sample, String> {
