@@ -1,7 +1,12 @@
 // Static file server for the end-to-end tests: serves the built site (dist/) on loopback,
 // cross-origin isolated (COOP/COEP, as trunk serve does) or not, to test both behaviours;
 // over https when given a key and certificate (options.tls, e.g. a self-signed pair).
-//   node tests/server.mjs <dir> <port> [--isolated]
+// Both send the Content-Security-Policy header (CSP) with every response, as www/_headers and
+// trunk serve do; 'bare' sends no header at all, like a static host without header control.
+// Once a test process calls reportCspTo(fn), the servers also send a report-only copy of the CSP
+// whose reports (POST /__csp-report) go to fn: the only way to hear of a violation inside a
+// worker, whose console the browser's CSP messages do not reach the tests from.
+//   node tests/server.mjs <dir> <port> [--isolated|--bare]
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFile, stat } from 'node:fs/promises';
@@ -13,11 +18,35 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain',
 };
 
+/** The site's CSP, as index.html, www/_headers, Trunk.toml and www/sw.js have it. */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' http: https:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+const REPORT_PATH = '/__csp-report';
+let reportTo = null;
+
+/** fn(report) receives every CSP violation report (the JSON's "csp-report" object). */
+export function reportCspTo(fn) {
+  reportTo = fn;
+}
+
 /** options: { tls: { key, cert } } serves https instead of http. */
 export function serve(dir, port, isolated, { tls } = {}) {
   const root = resolve(dir);
   const handler = async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path === REPORT_PATH && req.method === 'POST') {
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      let report;
+      try {
+        report = JSON.parse(Buffer.concat(chunks).toString('utf8'))['csp-report'];
+      } catch {
+        report = { unreadable: Buffer.concat(chunks).toString('utf8') };
+      }
+      reportTo?.(report);
+      res.writeHead(204).end();
+      return;
+    }
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {
@@ -29,6 +58,10 @@ export function serve(dir, port, isolated, { tls } = {}) {
         headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
       } else if (isolated === false) {
         headers['Cross-Origin-Embedder-Policy'] = 'unsafe-none';
+      }
+      if (isolated !== 'bare') {
+        headers['Content-Security-Policy'] = CSP;
+        if (reportTo) headers['Content-Security-Policy-Report-Only'] = `${CSP}; report-uri ${REPORT_PATH}`;
       }
       res.writeHead(200, headers).end(body);
     } catch {

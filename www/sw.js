@@ -6,12 +6,17 @@
 //    this site that arrive with no Cross-Origin-Embedder-Policy get COOP/COEP added (the
 //    coi-serviceworker technique; the page reloads once, see crates/app/src/service_worker.rs).
 //    Responses that carry the header, whatever its value, are the host's choice and pass as is.
+//    Likewise the Content-Security-Policy (CSP below): pages and worker scripts that arrive
+//    without one get it. A worker's CSP comes only from its script's response headers (the
+//    page's <meta> does not reach it), so on a bare host this is how workers get one.
 import init, { endpoint_reply } from './pkg/app.js';
 
 const ready = init({ module_or_path: new URL('./pkg/app_bg.wasm', import.meta.url) });
 const ENDPOINT = new URL('io/delay', self.registration.scope).pathname;
 // The page asks with this header whether the service worker isolates it (after a reload).
 const PROBE = 'x-threadlab-isolation-probe';
+// The same string as index.html's <meta>, www/_headers, Trunk.toml and tests/server.mjs.
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' http: https:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 self.addEventListener('install', (event) => event.waitUntil(ready.then(() => self.skipWaiting())));
 // Take over the open page and the workers it already started, so a first visit needs no reload.
@@ -40,10 +45,15 @@ async function answer(url) {
 
 async function isolate(request) {
   const response = await fetch(request);
-  if (response.type === 'opaqueredirect' || response.headers.has('Cross-Origin-Embedder-Policy')) return response;
+  const coep = response.headers.has('Cross-Origin-Embedder-Policy');
+  const csp = response.headers.has('Content-Security-Policy');
+  if (response.type === 'opaqueredirect' || (coep && csp)) return response;
   const headers = new Headers(response.headers);
-  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
-  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
-  headers.set(PROBE, 'added');
+  if (!coep) {
+    headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+    headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+    headers.set(PROBE, 'added');
+  }
+  if (!csp) headers.set('Content-Security-Policy', CSP);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

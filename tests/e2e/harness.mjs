@@ -1,18 +1,20 @@
 // Shared set-up for the end-to-end tests (node --test tests/e2e/): one Chromium per test file,
 // the built site (dist/, or $THREADLAB_DIST) served twice on free loopback ports, cross-origin
 // isolated (threads available) and not, and pages whose console errors and uncaught exceptions
-// are collected so every test can assert that none happened.
+// are collected so every test can assert that none happened. Content-Security-Policy violations
+// are collected from every page and frame of every browser context a test opens (through open()
+// or ctx.browser.newContext): every test fails on any it did not take (takeCspViolations).
 //
 // Build the site first (`trunk build --release`), then: node --test --test-concurrency=1 tests/e2e/
 // (one file at a time: each runs real CPU-bound work, and timings are compared within a run).
 
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { serve } from '../server.mjs';
+import { reportCspTo, serve } from '../server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = resolve(process.env.THREADLAB_DIST ?? join(ROOT, 'dist'));
@@ -25,6 +27,50 @@ export function fib(n) {
   let [a, b] = [0, 1];
   for (let i = 0; i < n; i++) [a, b] = [b, a + b];
   return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSP violations
+
+/** Every violation seen since the last takeCspViolations(), as a sentence. */
+const cspViolations = [];
+/** What Chromium logs when it refuses something under a CSP, or rejects a policy. */
+const CSP_CONSOLE = /Content[- ]Security[- ]Policy|^Refused to /i;
+const BINDING = '__threadlabCspViolation';
+
+/** Init script (every frame, before the page's own scripts): reports violation events. */
+function reportCspViolations(binding) {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    const at = e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}` : '';
+    const sample = e.sample ? ` (${JSON.stringify(e.sample)})` : '';
+    window[binding]?.(`${e.disposition} ${e.effectiveDirective} refused ${e.blockedURI || 'an inline resource'}${sample}${at}, in ${location.href}`);
+  }, true);
+}
+
+/** Collects the violations of every page, frame and worker of a browser context. */
+async function watchCsp(context) {
+  await context.exposeBinding(BINDING, (_source, text) => { cspViolations.push(`CSP violation: ${text}`); });
+  await context.addInitScript(reportCspViolations, BINDING);
+  // Chromium's own messages about pages and frames. Those about workers never reach the tests
+  // (nor do workers' violation events): the servers' reports below cover workers.
+  context.on('console', (m) => {
+    if (CSP_CONSOLE.test(m.text())) cspViolations.push(`CSP console ${m.type()}: ${m.text()} (${m.location()?.url ?? ''})`);
+  });
+}
+
+// Reports of the test servers' report-only copy of the CSP: violations in workers too.
+reportCspTo((r) => {
+  const at = r['source-file'] ? ` at ${r['source-file']}:${r['line-number']}` : '';
+  const sample = r['script-sample'] ? ` (${JSON.stringify(r['script-sample'])})` : '';
+  cspViolations.push(`CSP report: ${r['effective-directive'] ?? r['violated-directive']} refused ${r['blocked-uri'] || 'an inline resource'}${sample}${at}, in ${r['document-uri']}${r.unreadable ? ` ${r.unreadable}` : ''}`);
+});
+
+/**
+ * Returns and forgets the CSP violations seen so far. A test that provokes one on purpose takes
+ * it; any other fails the test that saw it (afterEach below).
+ */
+export function takeCspViolations() {
+  return cspViolations.splice(0);
 }
 
 /** Listens on a free port (listen(0)); serve() passes the port straight to listen. */
@@ -49,14 +95,30 @@ export function setup() {
     ctx.isolatedUrl = isolated.url;
     ctx.plainUrl = plain.url;
     ctx.browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    // Every context, also those a test file makes itself, watches for CSP violations.
+    const newContext = ctx.browser.newContext.bind(ctx.browser);
+    ctx.browser.newContext = async (options) => {
+      const context = await newContext(options);
+      await watchCsp(context);
+      return context;
+    };
+  });
+
+  // A report is posted by the browser a moment after its violation: give it that moment.
+  const settle = () => new Promise((ok) => setTimeout(ok, 50));
+  afterEach(async () => {
+    await settle();
+    assert.deepEqual(takeCspViolations(), [], 'Content-Security-Policy violations during this test');
   });
 
   after(async () => {
+    await settle();
     await ctx.browser?.close();
     for (const s of ctx.servers) {
       s.closeAllConnections?.();
       await new Promise((ok) => s.close(ok));
     }
+    assert.deepEqual(takeCspViolations(), [], 'Content-Security-Policy violations after the last test');
   });
 
   /**
@@ -67,6 +129,7 @@ export function setup() {
    * browser.newContext, e.g. { ignoreHTTPSErrors: true }), prepare (async (context) => {}, called
    * before the page is opened, e.g. to route requests) }.
    * Returns { page, context, errors, consoleErrors, assertNoErrors(), close() }.
+   * assertNoErrors() also fails on any CSP violation seen so far (allowErrors does not apply).
    */
   ctx.open = async ({ isolated = true, query = '', allowErrors = [], url, contextOptions = {}, prepare } = {}) => {
     const context = await ctx.browser.newContext(contextOptions);
@@ -94,12 +157,15 @@ export function setup() {
       context,
       errors,
       consoleErrors,
-      /** Asserts no uncaught page error and no console error happened so far. */
+      /** Asserts no uncaught page error, no console error and no CSP violation happened so far. */
       assertNoErrors(message = 'page errors') {
         const unexpected = [...errors, ...consoleErrors].filter((e) => !allowErrors.some((re) => re.test(e)));
         assert.deepEqual(unexpected, [], message);
+        assert.deepEqual(cspViolations, [], 'Content-Security-Policy violations');
       },
       async close() {
+        // A round trip to each page first: violations it reported before arrive before it closes.
+        await Promise.all(context.pages().map((p) => p.evaluate(() => 0).catch(() => {})));
         await context.close().catch(() => {});
       },
     };

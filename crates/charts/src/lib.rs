@@ -41,11 +41,13 @@
 //! comparing it.
 //!
 //! # Text and wasm size
-//! No font is embedded: SVG text is laid out by whoever displays the SVG. plotters still
-//! estimates text sizes for its layout: natively with a crude built-in estimate (no ttf
-//! feature, no font-kit), and on `wasm32-unknown-unknown` by measuring a `<span>` in the page's
-//! DOM (plotters then depends on web-sys). So in the browser these functions must be called where
-//! `window.document.body` exists (the page's main thread), not in a Worker.
+//! No font is embedded: SVG text is laid out by whoever displays the SVG. The layout (titles,
+//! legend boxes) needs text sizes, which the charts compute themselves ([`text_size`]: a table
+//! of DejaVu Sans advance widths, an upper bound for the usual `sans-serif` fonts) and hand to
+//! plotters through their own backend, so plotters never measures text. (Left to itself,
+//! plotters measures text on wasm with a `<span style="...">` in the page's DOM, which the page's
+//! Content-Security-Policy refuses.) So the output is the same natively and in the browser, and
+//! these functions need no DOM.
 //!
 //! In a release wasm module (LTO, opt-level 3, then wasm-bindgen and `wasm-opt -O3`) the three
 //! charts add about 200 KB (80 KB gzipped) to one that already reads reports and writes the
@@ -56,11 +58,13 @@ mod data;
 mod legend;
 mod scaling;
 mod svg;
+mod text;
 mod theme;
 mod timeline;
 
 pub use bars::bars;
 pub use scaling::scaling;
+pub use text::size as text_size;
 pub use theme::Theme;
 pub use timeline::timeline;
 

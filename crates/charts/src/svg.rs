@@ -7,13 +7,14 @@
 //! replacement (`<g class=.. data-..><title>..</title>` or `</g>`). Report text never reaches a
 //! marker, and the replacements are escaped here.
 
+use crate::text::Backend;
 use crate::theme::Theme;
 use crate::ChartError;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fmt::Write;
 
-pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub(crate) type Area<'a> = DrawingArea<Backend<'a>, Shift>;
 
 const MARK_FONT: &str = "threadlab-mark";
 
@@ -127,7 +128,7 @@ pub(crate) fn render(
     let mut buf = String::new();
     let mut marks = Marks::default();
     {
-        let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
+        let root = Backend::with_string(&mut buf, size).into_drawing_area();
         root.fill(&theme.palette().background)?;
         draw(&root, &mut marks)?;
         root.present()?;

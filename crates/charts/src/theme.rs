@@ -1,6 +1,7 @@
 //! Light and dark palettes. Mode colours follow Okabe-Ito (safe for colour-blind readers); the
 //! dark variants are lighter so they keep their contrast on a dark background.
 
+use crate::text::Backend;
 use plotters::chart::{ChartContext, MeshStyle};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
@@ -118,11 +119,11 @@ impl Palette {
 
 /// Axes, grid and labels in the theme's colours; the caller adds formatters and draws.
 pub(crate) fn mesh<'a, 'b, X, Y>(
-    chart: &'b mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    chart: &'b mut ChartContext<'a, Backend<'a>, Cartesian2d<X, Y>>,
     p: &Palette,
     x_desc: &str,
     y_desc: &str,
-) -> MeshStyle<'a, 'b, X, Y, SVGBackend<'a>>
+) -> MeshStyle<'a, 'b, X, Y, Backend<'a>>
 where
     X: Ranged + ValueFormatter<X::ValueType>,
     Y: Ranged + ValueFormatter<Y::ValueType>,

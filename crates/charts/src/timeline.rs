@@ -3,6 +3,7 @@
 use crate::data::{clean, count, fmt_num};
 use crate::legend::Legend;
 use crate::svg::{render, Area, Group, Marks};
+use crate::text::Backend;
 use crate::theme::{self, Palette, FONT};
 use crate::{ChartError, Theme};
 use plotters::coord::combinators::WithKeyPoints;
@@ -94,7 +95,7 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, Ch
     })
 }
 
-type Chart<'a> = ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, WithKeyPoints<RangedCoordi32>>>;
+type Chart<'a> = ChartContext<'a, Backend<'a>, Cartesian2d<RangedCoordf64, WithKeyPoints<RangedCoordi32>>>;
 
 /// One task in the lane whose top edge is at `top`: its bar, waits, label and failure mark.
 fn draw_task(root: &Area, marks: &mut Marks, chart: &mut Chart, p: &Palette, e: &TraceEvent, top: i32, room_for_label: bool) -> Result<(), ChartError> {

@@ -1,6 +1,6 @@
-//! The report's charts on the page: drawn by `threadlab-charts` (plotters measures text in the
-//! page's DOM, so this runs on the main thread), placed as parsed SVG (never as HTML text),
-//! redrawn when the colour scheme changes, exportable as SVG and PNG.
+//! The report's charts on the page: drawn by `threadlab-charts` (which measures text itself and
+//! never touches the DOM), placed as parsed SVG (never as HTML text), redrawn when the colour
+//! scheme changes, exportable as SVG and PNG.
 
 use super::dom::{by_id, document, el};
 use super::export::{download, save_blob};
