@@ -103,7 +103,7 @@ for (let s = 0; s < X.SESSIONS; s++) {
 }
 
 log(`I/O: ${X.IO.tasks} x ${X.IO.delay_ms} ms, workers ${X.IO.workers.join(', ')}, ${X.IO.reps} repetitions`);
-results.io = { params: X.IO, page: keep(await lab.run(X.ioSpec())) };
+results.io = { params: X.IO, zero: keep(await lab.run(X.ioZeroSpec())), page: keep(await lab.run(X.ioSpec())) };
 log('I/O: CPython');
 results.io.python = runPython('io.py', { tasks: X.IO.tasks, delay_ms: X.IO.delay_ms, workers: X.IO.python_workers, reps: X.IO.reps });
 

@@ -28,8 +28,10 @@ export async function openPlayground(browser, url) {
 }
 
 // Installed before the page's scripts: notes the moment `threadlab.ready` resolves, on the page's
-// clock (ms since navigation start), whenever the page sets `window.threadlab`.
-const READY_HOOK = `(() => {
+// clock (ms since navigation start), whenever the page sets `window.threadlab`, and says so on
+// the console. Nothing of Playwright's runs in the page until then: its injected scripts take
+// hundreds of milliseconds to parse on this machine, on the page's main thread.
+export const READY_HOOK = `(() => {
   let value;
   Object.defineProperty(window, 'threadlab', {
     configurable: true, enumerable: true,
@@ -38,15 +40,20 @@ const READY_HOOK = `(() => {
       value = v;
       if (v && v.ready && !window.__benchHooked) {
         window.__benchHooked = true;
-        v.ready.then(() => { window.__benchReady = performance.now(); },
-                     (e) => { window.__benchReady = -1; window.__benchError = String(e); });
+        v.ready.then(() => { window.__benchReady = performance.now(); console.debug('bench: ready'); },
+                     (e) => { window.__benchReady = -1; window.__benchError = String(e); console.debug('bench: ready'); });
       }
     },
   });
 })();`;
 
-async function readyTime(page) {
-  await page.waitForFunction(() => window.__benchReady != null, null, { timeout: 30_000 });
+/** Waits for the page's console line `text` without running anything in the page. */
+export const consoleLine = (page, text) => page.waitForEvent('console', { predicate: (m) => m.text() === text, timeout: 30_000 });
+
+async function readyTime(page, navigate) {
+  const said = consoleLine(page, 'bench: ready');
+  await navigate();
+  await said;
   return page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];
     return { ready_ms: window.__benchReady, error: window.__benchError ?? null,
@@ -63,10 +70,8 @@ export async function measureStartup(browser, url, reps) {
     const context = await browser.newContext();
     await context.addInitScript(READY_HOOK);
     const page = await context.newPage();
-    await page.goto(url);
-    first.push(await readyTime(page));
-    await page.reload();
-    reload.push(await readyTime(page));
+    first.push(await readyTime(page, () => page.goto(url, { waitUntil: 'commit' })));
+    reload.push(await readyTime(page, () => page.reload({ waitUntil: 'commit' })));
     await context.close();
   }
   return { first_visit: first, reload };
@@ -79,8 +84,9 @@ export async function measurePool(browser, url, reps) {
   for (let i = 0; i < reps; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${url}__bench/pool.html`);
-    await page.waitForFunction(() => window.pool, null, { timeout: 30_000 });
+    const said = consoleLine(page, 'bench: pool');
+    await page.goto(`${url}__bench/pool.html`, { waitUntil: 'commit' });
+    await said;
     samples.push(await page.evaluate(() => window.pool));
     await context.close();
   }

@@ -53,6 +53,12 @@ export const nativeCpuPlan = (cores) => ({
 export const IO = QUICK
   ? { tasks: 20, delay_ms: 200, workers: [2, 6], target_max_workers: 6, reps: 1, python_workers: 6 }
   : { tasks: 100, delay_ms: 200, workers: [2, 4, 6, 16], target_max_workers: 6, reps: 5, python_workers: 6 };
+// The same requests answered at once (delay 0): what they cost besides waiting. Async's ideal is
+// one delay plus that: its waits overlap, its per-request work (one worker thread, one service
+// worker thread) does not.
+export const ioZeroSpec = () => ({
+  workload: { kind: 'fetch', delay_ms: 0 }, tasks: IO.tasks, repeat: IO.reps, warmup: 1, modes: ['sequential', 'async'],
+});
 export const ioSpec = () => ({
   workload: { kind: 'fetch', delay_ms: IO.delay_ms }, tasks: IO.tasks, repeat: IO.reps, warmup: 0,
   modes: ['sequential', 'threads', 'threads-gil', 'processes', 'async'], workers: IO.workers, processes: { start: 'warm' },
