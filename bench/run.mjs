@@ -81,7 +81,7 @@ results.meta.dispatch_tasks = { wanted: X.DISPATCH_WANTED, used: dispatchTasks, 
 const cpuSpecs = X.cpuSpecs(cores);
 results.sessions = [];
 for (let s = 0; s < X.SESSIONS; s++) {
-  const session = { page: { kernels: {} } };
+  const session = { load: loadavg(), page: { kernels: {} } };
   log(`session ${s + 1}/${X.SESSIONS}: kernels, native then page`);
   session.native = { jobs: [] };
   for (const k of X.KERNELS) {
@@ -91,7 +91,7 @@ for (let s = 0; s < X.SESSIONS; s++) {
   log(`session ${s + 1}/${X.SESSIONS}: native std threads`);
   session.native.jobs.push(...runNative(X.nativeCpuPlan(cores)).jobs);
   log(`session ${s + 1}/${X.SESSIONS}: CPython`);
-  session.python = Object.fromEntries(Object.entries(X.CPU).map(([id, e]) => [id, runPython('cpu.py', { ...e.python, workers: cores, reps: 1 })]));
+  session.python = Object.fromEntries(Object.entries(X.CPU).map(([id, e]) => [id, runPython('cpu.py', { ...e.python, workers: cores, reps: X.PYTHON_REPS })]));
   for (const [id, spec] of Object.entries(cpuSpecs)) {
     log(`session ${s + 1}/${X.SESSIONS}: page, ${id}`);
     session.page[id] = keep(await lab.run(spec));

@@ -26,10 +26,14 @@ export const nativeKernelPlan = (k) => ({ jobs: [{ id: k.id, workload: k.workloa
 
 // The articles' CPU experiments: 20 tasks, k = cores (and 1; 16 for oversubscription).
 export const CPU = {
-  fib: { workload: { kind: 'fib', n: 30 }, tasks: 20, python: { kernel: 'fib', n: 30, tasks: 20 } },
-  sum: { workload: { kind: 'sum', n: 200_000_000 }, tasks: 20, python: { kernel: 'sum', n: 20_000_000, tasks: 20 } },
+  fib: { workload: { kind: 'fib', n: 30 }, tasks: 20, python: { kernel: 'fib', n: 27, tasks: 20, single: 30 } },
+  sum: { workload: { kind: 'sum', n: 200_000_000 }, tasks: 20, python: { kernel: 'sum', n: 6_000_000, tasks: 20 } },
 };
-const cpuBase = (e) => ({ workload: e.workload, tasks: e.tasks, repeat: 5, warmup: 1 });
+/** CPython repetitions per session (each times sequential, threads, warm and cold processes). */
+export const PYTHON_REPS = 3;
+// 11 repetitions a cell: a sample is only ~50-100 ms, and on a shared machine a burst of other
+// work lands on a few of them.
+const cpuBase = (e) => ({ workload: e.workload, tasks: e.tasks, repeat: QUICK ? 3 : 11, warmup: 1 });
 export const cpuSpecs = (cores) => ({
   fib_warm: { ...cpuBase(CPU.fib), modes: ['sequential', 'threads', 'threads-gil', 'processes'], workers: [1, cores, 16], processes: { start: 'warm' } },
   fib_cold: { ...cpuBase(CPU.fib), modes: ['sequential', 'processes'], workers: [cores], processes: { start: 'cold' } },
@@ -52,7 +56,7 @@ export const nativeCpuPlan = (cores) => ({
 // I/O: 100 downloads x 200 ms from the built-in endpoint (the service worker), k workers.
 export const IO = QUICK
   ? { tasks: 20, delay_ms: 200, workers: [2, 6], target_max_workers: 6, reps: 1, python_workers: 6 }
-  : { tasks: 100, delay_ms: 200, workers: [2, 4, 6, 16], target_max_workers: 6, reps: 5, python_workers: 6 };
+  : { tasks: 100, delay_ms: 200, workers: [2, 4, 6], target_max_workers: 6, reps: 5, python_workers: 6 };
 // The same requests answered at once (delay 0): what they cost besides waiting. Async's ideal is
 // one delay plus that: its waits overlap, its per-request work (one worker thread, one service
 // worker thread) does not.

@@ -40,6 +40,32 @@ function kernels(results) {
   return { rows, table };
 }
 
+/** The best efficiency the processes mode can reach with equal tasks, from how it hands them out
+ *  (crates/app/src/runner/sample.rs: chunks of ceil(tasks / 4k), worker j starts with chunk j,
+ *  each keeps its next chunk queued, then takes the next free one): tasks / k over the busiest
+ *  worker's task count. */
+export function processesBound(tasks, k, chunk = (n, w) => Math.ceil(n / (4 * w))) {
+  const size = Math.max(1, chunk(tasks, k));
+  const chunks = Math.ceil(tasks / size);
+  const len = (c) => Math.min(size, tasks - c * size);
+  let next = k;
+  const claim = () => (next < chunks ? next++ : null);
+  // Each worker: its queue of chunks and when its current chunk ends.
+  const workers = Array.from({ length: k }, (_, j) => ({ queue: [j], busy: 0, done: 0 }));
+  for (const w of workers) { const c = claim(); if (c != null) w.queue.push(c); }
+  for (const w of workers) w.end = len(w.queue[0]);
+  for (;;) {
+    const active = workers.filter((w) => w.queue.length);
+    if (!active.length) break;
+    const w = active.reduce((a, b) => (b.end < a.end ? b : a));
+    w.done += len(w.queue.shift());
+    const c = claim();
+    if (c != null) w.queue.push(c);
+    if (w.queue.length) w.end += len(w.queue[0]);
+  }
+  return { size, chunks, busiest: Math.max(...workers.map((w) => w.done)), bound: tasks / k / Math.max(...workers.map((w) => w.done)) };
+}
+
 function efficiency(results, cores) {
   const rows = [];
   const table = [];
@@ -50,8 +76,20 @@ function efficiency(results, cores) {
       const job = nativeJob(s, `cpu_${id}`);
       return nativeTaskMs(job) / median(job.threads_ms[cores]) / cores;
     });
-    const entry = { id, native };
+    const entry = {
+      id, native, bound: processesBound(X.CPU[id].tasks, cores),
+      // The same hand-out with chunks of floor(tasks / 4k) instead of ceil.
+      floorBound: processesBound(X.CPU[id].tasks, cores, (n, w) => Math.floor(n / (4 * w))),
+    };
+    // Where efficiency goes, from the last repetition's trace: how much longer the tasks took
+    // than in the sequential run (two computing at once), and how much of k x the wall time the
+    // workers spent in tasks at all (the rest: start, hand-out, idle ends).
+    const taskSum = (s, mode, k) => sum(find(warm(s), mode, k).trace.map((t) => t.end_ms - t.start_ms));
+    entry.inflation = {};
+    entry.busy = {};
     for (const mode of ['threads', 'processes']) {
+      entry.inflation[mode] = per((s) => taskSum(s, mode, cores) / taskSum(s, 'sequential', 1));
+      entry.busy[mode] = per((s) => taskSum(s, mode, cores) / (cores * find(warm(s), mode, cores).samples_ms.at(-1)));
       const verified = results.sessions.every((s) => find(warm(s), mode, cores).verified && find(warm(s), 'sequential', 1).verified);
       entry[mode] = per((s) => find(warm(s), mode, cores).efficiency);
       rows.push(row('Parallel efficiency', `${id}, ${mode === 'threads' ? 'threads' : 'warm processes'}, ${cores} workers`, entry[mode],
@@ -132,10 +170,11 @@ function gilAndAnchor(results, cores, kernelTable) {
         note: `processes warm ${fmt(a.python_warm.median)}x, cold ${fmt(a.python_cold.median)}x; playground threads-gil ${fmt(a.gil.median)}x, processes warm ${fmt(a.warm.median)}x` }));
     anchor.push(a);
   }
-  // Absolute speed: one fib(30) in the plain module against one fib(30) in CPython.
-  const fibRatio = summary(results.sessions.map((s) =>
-    taskMsMedian(find(s.page.fib_warm, 'sequential', 1)) / (median(s.python.fib.sequential_ms) / s.python.fib.tasks)));
-  rows.push(row('CPython anchor', 'fib(30): Wasm (plain module) time / CPython time', fibRatio, { unit: 'x', digits: 3 }));
+  // Absolute speed: one fib(30) in the plain module (a task of the sequential run) against one
+  // fib(30) in CPython.
+  const fibN = X.CPU.fib.workload.n;
+  const fibRatio = summary(results.sessions.map((s) => taskMsMedian(find(s.page.fib_warm, 'sequential', 1)) / median(s.python.fib.single_ms)));
+  rows.push(row('CPython anchor', `fib(${fibN}): Wasm (plain module) time / CPython time`, fibRatio, { unit: 'x', digits: 4 }));
   return { rows, anchor, fibRatio };
 }
 

@@ -66,13 +66,15 @@ def main():
     p.add_argument("--tasks", type=int, default=20)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--reps", type=int, default=1)
+    p.add_argument("--single", type=int, help="also time one fib(SINGLE) per repetition (single_ms)")
     a = p.parse_args()
     fn, args, expected = experiment(a.kernel, a.n, a.tasks)
     k = a.workers
     out = {"python": sys.version.split()[0], "start_method": multiprocessing.get_start_method(),
            "switch_interval_ms": sys.getswitchinterval() * 1000.0, "kernel": a.kernel, "n": a.n,
            "tasks": a.tasks, "workers": k, "sequential_ms": [], "threads_ms": [],
-           "processes_warm_ms": [], "processes_cold_ms": [], "pool_start_ms": [], "verified": True}
+           "processes_warm_ms": [], "processes_cold_ms": [], "pool_start_ms": [], "single_ms": [],
+           "verified": True}
 
     def check(total):
         out["verified"] &= total == expected
@@ -80,6 +82,10 @@ def main():
     with multiprocessing.Pool(k) as warm:
         warm.map(fn, args[:k], chunksize=1)  # every worker started and has run the function once
         for _ in range(a.reps):
+            if a.single is not None:
+                ms, total = timed(lambda: fib(a.single))
+                out["verified"] &= total == fib_iterative(a.single)
+                out["single_ms"].append(ms)
             ms, total = timed(lambda: sum(fn(x) for x in args))
             check(total)
             out["sequential_ms"].append(ms)
