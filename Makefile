@@ -19,7 +19,7 @@ test: ## every test: native, wasm-bindgen-test in Chromium, end-to-end in Chromi
 	scripts/setup.sh --test
 	scripts/test.sh
 
-bench: ## speedups of 20 x fib(30), and 100 downloads x 200 ms, per mode: BENCHMARKS.md
+bench: ## the benchmark suite (~12 min): release page in Chromium vs native Rust and CPython; BENCHMARKS.md, bench/results.json
 	scripts/setup.sh --test
 	trunk build --release
 	node bench/run.mjs

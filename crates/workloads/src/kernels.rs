@@ -79,9 +79,36 @@ pub fn primes_in(start: u64, end: u64, cp: &mut impl Checkpoint) -> u64 {
 }
 
 fn is_prime(x: u64) -> bool {
+    match u32::try_from(x) {
+        Ok(x) => is_prime_u32(x),
+        Err(_) => is_prime_u64(x),
+    }
+}
+
+/// Trial division on 32-bit integers, for every x below 2^32 (the spec allows n <= 2e7).
+/// Wasm's 64-bit remainder compiles to a full 64-bit `div` in V8, while native x86-64 code tests
+/// the operands and divides in 32 bits when it can: the same u64 kernel ran ~1.3x slower in
+/// Wasm than natively (BENCHMARKS.md, kernel speed). In 32 bits both divide alike.
+fn is_prime_u32(x: u32) -> bool {
     if x < 4 {
         return x >= 2;
     }
+    if x.is_multiple_of(2) {
+        return false;
+    }
+    let mut d: u32 = 3;
+    // d * d in 64 bits: for x near 2^32 it would overflow in 32.
+    while u64::from(d) * u64::from(d) <= u64::from(x) {
+        if x.is_multiple_of(d) {
+            return false;
+        }
+        d += 2;
+    }
+    true
+}
+
+/// For x >= 2^32 (odd or even).
+fn is_prime_u64(x: u64) -> bool {
     if x.is_multiple_of(2) {
         return false;
     }
@@ -162,11 +189,17 @@ fn fold_sample(acc: u64, position: u64, value: u32) -> u64 {
 pub fn sample_append(n: u32, seed: u64, cp: &mut impl Checkpoint) -> u64 {
     let mut rng = Rng::new(seed);
     let mut list: Vec<u32> = Vec::new();
-    for i in 0..n {
-        list.push(rng.next_u32());
-        if i % CHUNK as u32 == 0 {
-            cp.tick();
+    // A checkpoint before each CHUNK of appends, outside the inner loop: a test of the index on
+    // every append made the checkpointed (GIL) build of this tight loop ~1.2-1.3x slower than
+    // the free one with 1 worker (BENCHMARKS.md, GIL emulation).
+    let mut done = 0;
+    while done < n {
+        cp.tick();
+        let end = done.saturating_add(CHUNK as u32).min(n);
+        for _ in done..end {
+            list.push(rng.next_u32());
         }
+        done = end;
     }
     let list = black_box(list);
     list.iter()
@@ -187,22 +220,25 @@ pub fn mandelbrot_rows(width: u32, height: u32, max_iter: u32, rows: Range<u32>,
     let mut total = 0u64;
     for row in rows {
         let ci = pixel_im(row, height);
-        for col in 0..width {
-            let cr = pixel_re(col, width);
-            let (mut zr, mut zi, mut it) = (0.0f64, 0.0f64, 0u32);
-            while it < max_iter && zr * zr + zi * zi <= 4.0 {
-                let next_zr = zr * zr - zi * zi + cr;
-                zi = 2.0 * zr * zi + ci;
-                zr = next_zr;
-                it += 1;
+        // Pixels inside the set cost max_iter each (up to 1e5): a checkpoint after every 16
+        // pixels, between blocks, so the pixel loop itself has no test of its own.
+        let mut col = 0;
+        while col < width {
+            let end = col.saturating_add(16).min(width);
+            for col in col..end {
+                let cr = pixel_re(col, width);
+                let (mut zr, mut zi, mut it) = (0.0f64, 0.0f64, 0u32);
+                while it < max_iter && zr * zr + zi * zi <= 4.0 {
+                    let next_zr = zr * zr - zi * zi + cr;
+                    zi = 2.0 * zr * zi + ci;
+                    zr = next_zr;
+                    it += 1;
+                }
+                total += u64::from(it);
             }
-            total += u64::from(it);
-            // Pixels inside the set cost max_iter each (up to 1e5): tick every 16 pixels.
-            if col % 16 == 15 {
-                cp.tick();
-            }
+            cp.tick();
+            col = end;
         }
-        cp.tick();
     }
     total
 }
@@ -309,6 +345,21 @@ mod tests {
         for (lo, hi) in [(0, 2), (2, 3), (10, 200_000), (99_991, 180_000), (5, 5)] {
             assert_eq!(primes_in(lo, hi, &mut NoCheckpoint), primes_by_sieve(lo, hi), "{lo}..{hi}");
         }
+        // Around 2^32, where the 32-bit path hands over to the 64-bit one.
+        let edge = 1u64 << 32;
+        assert_eq!(primes_in(edge - 300, edge + 300, &mut NoCheckpoint), primes_by_sieve(edge - 300, edge + 300));
+        assert!(is_prime_u32(4_294_967_291) && !is_prime_u32(4_294_967_295)); // largest u32 prime; 3*5*17*257*65537
+        assert!(is_prime_u64(4_294_967_311) && !is_prime_u64(edge + 1)); // smallest prime above 2^32; 641*6700417
+    }
+
+    #[test]
+    fn flat_kernels_checkpoint_once_per_block() {
+        let mut c = Counter(0);
+        sample_append(CHUNK as u32 * 3 + 1, 0, &mut c);
+        assert_eq!(c.0, 4);
+        let mut c = Counter(0);
+        mandelbrot_rows(40, 10, 50, 0..10, &mut c); // blocks of 16, 16 and 8 pixels per row
+        assert_eq!(c.0, 30);
     }
 
     #[test]

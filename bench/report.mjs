@@ -1,0 +1,229 @@
+// Writes BENCHMARKS.md from bench/results.json and prints one PASS/MISS line per target.
+// Measurement is bench/run.mjs's job; this only reads and renders, so a report can be made again
+// from kept raw samples:   node bench/report.mjs [results.json]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { evaluate, fmt } from './lib/targets.mjs';
+import * as X from './lib/experiments.mjs';
+
+const spread = (r, d = r.digits) => (r.min == null || r.n < 2 ? '-' : `${fmt(r.min, d)} … ${fmt(r.max, d)}`);
+const val = (r, d = r.digits) => `${fmt(r.median, d)}${r.unit && !r.unit.startsWith('x') ? ` ${r.unit}` : r.unit ? 'x' : ''}`;
+const cell = (s, d = 2, unit = '') => (s == null || s.median == null ? '-' : `${fmt(s.median, d)}${unit}${s.n > 1 ? ` (${fmt(s.min, d)} … ${fmt(s.max, d)})` : ''}`);
+const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const describe = (w) => Object.entries(w).filter(([k]) => k !== 'kind').map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ');
+
+export function line(r) {
+  const extra = [r.n > 1 ? `range ${spread(r)}` : '', r.verified ? '' : 'UNVERIFIED', r.note].filter(Boolean).join('; ');
+  return `${r.status} ${r.group}: ${r.name}: ${val(r)}${extra ? ` (${extra})` : ''}; target ${r.target}`;
+}
+
+/** Why the missed targets miss: each paragraph from this run's figures. */
+function notes(results, v) {
+  const missed = (g) => v.rows.some((r) => r.group === g && r.status === 'MISS');
+  const rows = (g) => v.rows.filter((r) => r.group === g && r.status === 'MISS');
+  const c = v.cores;
+  const loads = results.sessions.map((s) => s.load[0].toFixed(1)).join(', ');
+  const out = [];
+  const file = (name) => v.size.all.find((f) => f.path.endsWith(name));
+  if (missed('Kernel speed')) {
+    out.push(`**Kernel speed.** ${rows('Kernel speed').map((r) => `${r.name}: ${fmt(r.median)}x (range ${fmt(r.min)} … ${fmt(r.max)})`).join('; ')}. The range over sessions shows how much the machine's other work (load average ${loads} at the sessions' starts) moves a ratio of two runs made seconds apart.`);
+  }
+  if (missed('Parallel efficiency')) {
+    const e = v.efficiency.table;
+    const fib = e.find((r) => r.id === 'fib');
+    const free = e.filter((r) => r.native.median >= 0.9);
+    const busyMachine = e.filter((r) => r.native.median < 0.9);
+    const parts = [];
+    if (busyMachine.length) {
+      parts.push(`Native std threads on the same tasks, in the same sessions, reached ${busyMachine.map((r) => `${fmt(r.native.median)} on ${r.id} (range ${fmt(r.native.min)} … ${fmt(r.native.max)})`).join(' and ')}: there the machine (load average ${loads} at the sessions' starts) did not give ${c} workers ${c} free cores, natively either.`);
+    }
+    if (free.length) {
+      parts.push(`On ${free.map((r) => r.id).join(' and ')} native std threads reached ${free.map((r) => fmt(r.native.median)).join(' and ')} in the same sessions, so the cores were there; the page lost it as the table above shows: its tasks took ${free.map((r) => `${fmt(r.inflation.threads.median)}x (threads) and ${fmt(r.inflation.processes.median)}x (processes)`).join(', ')} their sequential time while ${c} ran at once, and the workers were in tasks ${free.map((r) => `${fmt(r.busy.threads.median)} (threads) and ${fmt(r.busy.processes.median)} (processes)`).join(', ')} of the time. Native code on the same machine at the same time does not slow down that way; the cause in the browser is not established here: \`bench/profile.mjs\` records Chrome's timeline, in which a rayon thread or a busy process worker is one long task, so finding it needs V8's sampling profiler on the workers.`);
+    }
+    parts.push(`Warm processes have a bound of their own: ${X.CPU.fib.tasks} equal tasks in chunks of ceil(${X.CPU.fib.tasks} / 4k) = ${fib.bound.size} (${fib.bound.chunks} chunks, multiprocessing.Pool.map's chunksize) leave the busiest of ${c} workers ${fib.bound.busiest} tasks, so efficiency is at most ${fmt(fib.bound.bound, 3)} even on free cores; CPython's Pool.map has the same bound. Chunks of floor(tasks / 4k) = ${fib.floorBound.size} would balance them (bound ${fmt(fib.floorBound.bound, 3)}): a change in \`dispatch\` in crates/app/src/runner/sample.rs, outside the bench.`);
+    out.push(`**Parallel efficiency.** ${parts.join(' ')}`);
+    const cold = e.find((r) => r.startup);
+    if (cold && rows('Parallel efficiency').some((r) => r.name.includes('start-up'))) {
+      out.push(`**Cold processes.** ${fmt(cold.startup.median, 1)} ms per worker (range ${fmt(cold.startup.min, 1)} … ${fmt(cold.startup.max, 1)}), from \`new Worker\` to its first message. Wasm is not the cost: the worker instantiates the page's compiled module (a trace, \`node bench/profile.mjs spec\` with cold processes, shows a few ms for that), but first it is a new V8 isolate that fetches and compiles www/process-worker.js and pkg/app.js (${file('app.js')?.bytes ?? '?'} bytes of JS, the page's whole glue, downloaded again by every worker since the server sends no-store), ~20-30 ms of CPU per worker in that trace. Getting under 20 ms needs a smaller worker-only glue (or one compiled script shared through a Blob URL) in www/process-worker.js and crates/app, and free cores; the warm mode exists for this.`);
+    }
+  }
+  if (missed('GIL emulation')) {
+    const a = v.gil.anchor;
+    out.push(`**GIL fidelity.** ${a.map((r) => `${r.id}: threads-gil ${fmt(r.gil.median)}x (range ${fmt(r.gil.min)} … ${fmt(r.gil.max)}), CPython threads ${fmt(r.python_threads.median)}x (range ${fmt(r.python_threads.min)} … ${fmt(r.python_threads.max)})`).join('; ')}. Where a side's own range is wider than the ±0.10 window, the session-to-session noise of this machine, not the emulation, decides the verdict; with 1 worker the emulation costs ${v.gil.rows.filter((r) => r.name.startsWith('1 worker')).map((r) => `${fmt(r.median, 2)}x`).join(', ')} (fib, sum, primes, mandelbrot, sample_append).`);
+  }
+  if (missed('Start-up')) {
+    const st = v.startup;
+    const first = rows('Start-up').some((r) => r.name.includes('first visit'));
+    const pool = rows('Start-up').some((r) => r.name.includes('pool'));
+    if (first) {
+      out.push(`**Start-up (first visit).** ${fmt(st.first.median, 0)} ms (range ${fmt(st.first.min, 0)} … ${fmt(st.first.max, 0)}), reload ${fmt(st.reload.median, 0)} ms. On the page's critical path are three requests one after another (index.html, www/boot.js, pkg/app.js), then pkg/app_bg.wasm (${file('app_bg.wasm')?.bytes ?? '?'} bytes, compiled while it streams), then the UI's start, which also starts the threads engine at once: 17 workers competing for the ${c} cores with the page's own start (\`node bench/profile.mjs startup\` records it).`);
+    }
+    if (pool) {
+      out.push(`**16-thread pool.** ${fmt(st.pool.median, 0)} ms (range ${fmt(st.pool.min, 0)} … ${fmt(st.pool.max, 0)}) from \`new Worker\` to ready. Its trace (\`node bench/profile.mjs pool\`) shows the 16 pool workers created one after another (the browser process's main thread, which creates workers, was the busiest thread of the trace), each a new V8 isolate that fetches the rayon helper script as a Blob (wasm-bindgen-rayon's startWorkers fetches it once per worker) and imports pkg/threads.js (${file('threads.js')?.bytes ?? '?'} bytes, sent no-store, so from the server each time) before it instantiates the shared module, which takes a few ms. Shorter needs fewer or cheaper workers, all outside the bench: one Blob URL of each script made once and shared by the pool's workers (www/threads-worker.js, with a copy of the rayon helper), and a pool of navigator.hardwareConcurrency threads first with the rest started when a run asks for more workers (crates/threads, crates/app/src/engines/threads.rs); the page does start the pool in the background at load (\`prestart_threads\`), so a first threads run rarely waits for all of it.`);
+    }
+  }
+  if (missed('Size')) {
+    const load = v.size.load;
+    const kb = (f) => fmt((f?.gzip_best ?? 0) / 1000, 1);
+    const threadsPart = load.filter((f) => /threads|workerHelpers/.test(f.path));
+    out.push(`**Size.** A first visit loads ${fmt(load.reduce((s, f) => s + f.gzip_best, 0) / 1000, 1)} KB (gzip -9): pkg/app_bg.wasm ${kb(file('app_bg.wasm'))} KB alone, more than the whole budget, and the threaded module with its glue ${fmt(threadsPart.reduce((s, f) => s + f.gzip_best, 0) / 1000, 1)} KB, loaded at start although only the threads modes use it. Build flags cannot close a gap of that size: the plain module is the page's UI, charts (plotters), verdicts, exports, serde for every report and message, and the process worker and service worker in one. Within 200 KB needs structure: the threaded module loaded on first use, the charts in a module of their own loaded after the first result, and a size-optimised build of everything but the kernels, in crates/app, crates/charts and scripts/build-wasm.sh.`);
+  }
+  if (missed('I/O')) {
+    out.push(`**I/O.** ${rows('I/O').map((r) => `${r.name}: ${fmt(r.median)}x (range ${fmt(r.min)} … ${fmt(r.max)})`).join('; ')}. Each request costs ${fmt(v.io.alone, 2)} ms made alone; ${v.io.table[0] ? '' : ''}the ${results.io.params.tasks} requests of async together cost ${fmt(v.io.overhead, 1)} ms besides waiting (delay 0), serialized on one worker thread and the service worker's one thread.`);
+  }
+  return out.length ? `## Why targets miss\n\n${out.join('\n\n')}\n` : '';
+}
+
+export function render(results, v) {
+  const m = results.meta;
+  const env = m.env;
+  const misses = v.rows.filter((r) => r.status === 'MISS');
+  const judged = v.rows.filter((r) => r.status !== 'INFO');
+  const minutes = (m.duration_s / 60).toFixed(1);
+  const groups = [...new Set(v.rows.map((r) => r.group))];
+  const summaryRows = groups.flatMap((g) => v.rows.filter((r) => r.group === g)).map((r) => [
+    r.group, r.name, val(r), spread(r), r.target, r.status + (r.verified ? '' : ' (unverified)'), r.note,
+  ]);
+  const k = v.kernels.table;
+  const e = v.efficiency.table;
+  const d = v.dispatch;
+  const a = v.gil.anchor;
+  const io = v.io;
+  const c = v.cores;
+  const P = results.io.params;
+  return `# Benchmarks
+${m.quick ? '\n**BENCH_QUICK=1: a short trial pass (1 session, a smaller I/O line). These are not the suite\'s figures.**\n' : ''}
+Written by \`make bench\` (bench/run.mjs measures, bench/report.mjs writes this page from the raw
+samples in bench/results.json; \`node bench/report.mjs\` writes it again from them). Every figure
+is the median over repetitions, with its range (min … max); every PASS/MISS is computed from them.
+The native and CPython references ran on the same machine in the same run, interleaved with the
+page: ${m.sessions} sessions of {native, CPython, playground}, one after another.
+
+- Command: \`${m.command}\` (${minutes} min, build included: ${fmt(m.duration_s, 0)} s of measuring)
+- Date: ${m.date.slice(0, 16).replace('T', ' ')} UTC
+- Machine: ${c} cores (${m.cpu_model}); load average (1 min) ${m.load_before[0].toFixed(2)} before, ${results.sessions.map((s) => s.load[0].toFixed(2)).join(', ')} at the start of each session, ${m.load_after[0].toFixed(2)} after. Shared with other builds: read ratios, not absolute times.
+- Browser: ${m.chromium}, headless; cross-origin isolated: ${env.cross_origin_isolated}; timer resolution ${env.timer_resolution_ms} ms; threadlab ${env.version}
+- Native reference: crates/bench-native, ${m.rustc}, the workspace's release profile (opt-level 3, LTO, 1 codegen unit), the same kernels with \`NoCheckpoint\`
+- CPython reference: bench/python/*.py, Python ${m.python}, stdlib only (multiprocessing start method: ${results.sessions[0].python.fib.start_method}, switch interval ${results.sessions[0].python.fib.switch_interval_ms} ms)
+
+## Targets
+
+${judged.length - misses.length} of ${judged.length} targets met${misses.length ? `; missed: ${misses.map((r) => `${r.group} (${r.name})`).join('; ')}` : ''}.
+
+${table(['group', 'figure', 'median', 'range', 'target', '', 'note'], summaryRows)}
+
+## Kernel speed
+
+Each kernel as a spec of ${k[0].tasks} tasks with 1 worker, repeat 5 after 1 warm-up, right after
+the same ${k[0].tasks} tasks natively (crates/bench-native, 5 repetitions): \`sequential\` runs the
+plain module, \`threads\` and \`threads-gil\` the threaded one. Per session: Wasm = the cell's median
+wall time (the page hands the tasks over and gets the results back: dispatch included, a run of
+one empty task takes ${fmt(d.table.find((r) => r.mode === 'sequential').fixed.median, 2)} ms, see Dispatch overhead), native = the median of the tasks' summed times. Ratio =
+Wasm / native; the table shows its median and range over the sessions.
+
+${table(['kernel', 'parameters', 'native ms/task', 'plain ms/task', 'plain / native', 'threaded ms/task', 'threaded / native', 'threads-gil / threads'],
+  k.map((r) => [r.id, `${describe(r.workload)}, ${r.tasks} tasks`, cell(r.native_ms, 1), cell(r.plain_ms, 1), cell(r.plain), cell(r.threaded_ms, 1), cell(r.threaded), cell(r.gil, 3)]))}
+
+## Parallel efficiency (k = ${c})
+
+Efficiency = speedup / k, the speedup against \`sequential\` in the same spec (repeat ${results.sessions[0].page.fib_warm.spec.repeat} after
+${results.sessions[0].page.fib_warm.spec.warmup} warm-up, interleaved). Native: the same tasks on ${c} std threads, scheduled as the Wasm threads
+engine schedules them, at the same moment: what this machine allowed then.
+
+${table(['experiment', 'threads', 'warm processes', 'cold processes', 'cold start-up per worker', 'native std threads'],
+  e.map((r) => [`${X.CPU[r.id].tasks} x ${r.id} {${describe(X.CPU[r.id].workload)}}`, cell(r.threads), cell(r.processes), cell(r.cold), r.startup ? cell(r.startup, 1, ' ms') : '-', cell(r.native)]))}
+
+Where it goes, from each session's last repetition (its trace): the tasks' summed time against
+the sequential run's (> 1: tasks ran slower with ${c} computing at once), and the share of ${c} x
+the wall time the workers spent in tasks (the rest: hand-out, start, idle ends). Warm
+processes also have a bound from their hand-out with equal tasks (see below).
+
+${table(['experiment', 'threads: task time vs sequential', 'threads: busy share', 'processes: task time vs sequential', 'processes: busy share', 'processes: bound of the hand-out'],
+  e.map((r) => [r.id, cell(r.inflation.threads), cell(r.busy.threads), cell(r.inflation.processes), cell(r.busy.processes), fmt(r.bound.bound, 3)]))}
+
+Cold processes start their workers inside the timed run; the start-up (\`new Worker\` to its first
+message, the plain module instantiated from the page's compiled \`WebAssembly.Module\`) is the
+report's \`startup_ms\`, the mean over the run's workers.
+
+## Dispatch overhead
+
+${d.tasks} near-empty tasks (each sums one integer: \`sum {n: ${d.tasks}}\`, ${d.tasks} tasks),
+${c} workers, repeat 9 after 2 warm-ups. Per task = the run's median wall time / ${d.tasks}; marginal =
+(that minus the same spec with 1 task) / ${d.tasks - 1}, which leaves out a run's fixed cost.
+${results.meta.dispatch_tasks.used < results.meta.dispatch_tasks.wanted ? `The issue asks for ${results.meta.dispatch_tasks.wanted} tasks; the page refused them ("${results.meta.dispatch_tasks.refusal}"), so the bench uses ${results.meta.dispatch_tasks.used} and will use ${results.meta.dispatch_tasks.wanted} once the limit allows it.\n` : ''}
+How tasks travel: threads take task indices from one shared atomic counter (no message per task;
+the ${c} rayon jobs and their results cross to the page as one message each way). Processes get
+chunks of ceil(tasks / 4k) tasks per message, as \`multiprocessing.Pool.map\` sends them
+(${Math.ceil(d.tasks / (4 * c))} tasks a chunk here), with the next chunk always queued.
+
+${table(['mode', 'per task', 'marginal per task', 'run with 1 task'],
+  d.table.map((r) => [`${r.mode}${r.mode === 'sequential' ? '' : `, ${r.k} workers`}`, cell(r.perTask, 1, ' us'), cell(r.marginal, 1, ' us'), cell(r.fixed, 2, ' ms')]))}
+
+## GIL emulation and the CPython anchor
+
+The same experiments in CPython (bench/python/cpu.py: a loop, \`ThreadPoolExecutor(${c})\`,
+\`multiprocessing.Pool(${c})\` created before timing (warm) or inside it (cold)), ${X.PYTHON_REPS} repetitions
+per session, with n scaled down because CPython is ~100x slower: ${X.CPU.fib.tasks} x fib(${X.CPU.fib.python.n})
+and sum n = ${X.CPU.sum.python.n.toLocaleString('en-US')} in ${X.CPU.sum.tasks} chunks (the page: fib(${X.CPU.fib.workload.n}), n = ${X.CPU.sum.workload.n.toLocaleString('en-US')}).
+Speedups are against each side's own sequential run; each cell is the median over sessions.
+
+${table(['experiment', 'CPython threads', 'playground threads-gil', 'playground threads', 'CPython processes warm', 'playground processes warm', 'CPython processes cold', 'playground processes cold'],
+  a.map((r) => [`${X.CPU[r.id].tasks} x ${r.id}`, cell(r.python_threads), cell(r.gil), cell(r.threads), cell(r.python_warm), cell(r.warm), cell(r.python_cold), cell(r.cold)]))}
+
+One fib(${X.CPU.fib.workload.n}) takes ${fmt(v.gil.fibRatio.median, 4)}x the CPython time in the plain Wasm module (${fmt(1 / v.gil.fibRatio.median, 0)} times faster; CPython
+times one fib(${X.CPU.fib.python.single}) per repetition, Wasm is the median task of the sequential run).
+CPython's pool of ${c} starts in ${cell(a[0].python_pool_start, 1, ' ms')} (fork).
+
+## Start-up and size
+
+First visit: a fresh browser context (empty cache, no service worker), from navigation start to
+\`threadlab.ready\` resolving, on the page's clock; then a reload in that context. The pool:
+bench/pages/pool.html, served beside the build, starts the threads engine as the page does
+(www/threads-worker.js, the threaded module, \`initThreadPool(16)\`) and times \`new Worker\` to its
+"ready", in a fresh context each time.
+
+${table(['', 'median', 'range', 'n'], [
+  ['first visit to ready', `${fmt(v.startup.first.median, 0)} ms`, spread({ ...v.startup.first, digits: 0 }), v.startup.first.n],
+  ['reload to ready', `${fmt(v.startup.reload.median, 0)} ms`, spread({ ...v.startup.reload, digits: 0 }), v.startup.reload.n],
+  ['16-thread pool ready', `${fmt(v.startup.pool.median, 0)} ms`, spread({ ...v.startup.pool, digits: 0 }), v.startup.pool.n],
+])}
+
+Files the server was asked for (page, workers and service worker alike), gzipped: during a
+first visit until the server had no request for a second (the page starts its threads engine at
+once), and in total after that visit also ran every mode and the endpoint (KB = 1000 bytes):
+
+${table(['file', 'bytes', 'gzip -6', 'gzip -9', 'at load'], [
+  ...v.size.all.map((f) => [f.path, f.bytes, f.gzip_default, f.gzip_best, v.size.load.some((g) => g.path === f.path) ? 'yes' : 'no']),
+  ['total at load', ...['bytes', 'gzip_default', 'gzip_best'].map((key) => v.size.load.reduce((s, f) => s + f[key], 0)), ''],
+  ['total', ...['bytes', 'gzip_default', 'gzip_best'].map((key) => v.size.all.reduce((s, f) => s + f[key], 0)), ''],
+])}
+
+## I/O: ${P.tasks} downloads x ${P.delay_ms} ms
+
+The built-in latency endpoint (the service worker answers each request after ${P.delay_ms} ms),
+${P.tasks} tasks, ${P.reps} repetitions, processes warm. Ideal: ceil(${P.tasks} / k) x ${P.delay_ms} ms
+(sequential: k = 1); async: one delay plus what the ${P.tasks} requests cost besides waiting,
+measured in the same run as async with delay 0 (median ${fmt(io.overhead, 1)} ms; one request alone,
+sequential with delay 0: ${fmt(io.alone, 2)} ms). Judged up to ${P.target_max_workers} workers; more is reported.
+Service-worker responses use no connection, so the 6-per-host limit does not apply here.
+
+${table(['mode', 'median ms', 'range ms', 'ideal ms', 'ratio', 'verified'],
+  [...io.table, ...io.pyRows].map((r) => [r.who, fmt(r.ms.median, 0), spread({ ...r.ms, digits: 0 }), fmt(r.ideal, 0), cell(r.ratio), r.verified ? 'yes' : 'NO']))}
+
+CPython rows: bench/python/io.py, \`time.sleep(${P.delay_ms / 1000})\` per task (the articles' stand-in
+for a download) on ${io.pyRows[0].who.split(', ')[1]}, and \`asyncio.gather\` of \`asyncio.sleep\`.
+
+${notes(results, v)}`;
+}
+
+export function writeReport(results, path = 'BENCHMARKS.md') {
+  const v = evaluate(results);
+  writeFileSync(path, render(results, v));
+  for (const r of v.rows) if (r.status !== 'INFO') console.log(line(r));
+  const misses = v.rows.filter((r) => r.status === 'MISS').length;
+  console.log(`wrote ${path}: ${v.rows.filter((r) => r.status === 'PASS').length} PASS, ${misses} MISS`);
+  return v;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  writeReport(JSON.parse(readFileSync(process.argv[2] ?? 'bench/results.json', 'utf8')));
+}
