@@ -16,6 +16,8 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from timing import timed
+
 
 def fib(n):
     return n if n < 2 else fib(n - 1) + fib(n - 2)
@@ -51,12 +53,6 @@ def experiment(kernel, n, tasks):
     if kernel == "sum":
         return sum_range, [share(1, n + 1, i, tasks) for i in range(tasks)], n * (n + 1) // 2
     raise SystemExit(f"unknown kernel {kernel}")
-
-
-def timed(run):
-    start = time.perf_counter()
-    total = run()
-    return (time.perf_counter() - start) * 1000.0, total
 
 
 def main():

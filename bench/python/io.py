@@ -14,6 +14,8 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from timing import timed
+
 DELAY = 0.2
 
 
@@ -24,12 +26,6 @@ def wait(seconds):
 
 async def all_at_once(delays):
     return await asyncio.gather(*(asyncio.sleep(d, result=d) for d in delays))
-
-
-def timed(run):
-    start = time.perf_counter()
-    result = run()
-    return (time.perf_counter() - start) * 1000.0, result
 
 
 def main():

@@ -10,18 +10,13 @@ use std::rc::Rc;
 use threadlab_clock::now_ms;
 use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
 use threadlab_io::run_download_task;
-use threadlab_workloads::{expected_checksum, warm_up, run_cpu_task, sleep_checksum, NoCheckpoint, Task, TaskKind, Workload};
+use threadlab_workloads::{expected_checksum, once_per_kernel, warm_up, run_cpu_task, sleep_checksum, NoCheckpoint, Task, TaskKind, Workload};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 /// Kernel warm-up before a spec's first timed run, in ms.
 const WARM_UP_MS: f64 = 150.0;
-
-thread_local! {
-    /// Kernels this worker has warmed up.
-    static WARMED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
-}
 
 /// Globals that www/process-worker.js reads when this worker dies (a trap, or a panic: the
 /// release build aborts on panic, as a crashing process would): the task it was running and
@@ -80,12 +75,9 @@ async fn handle(request: WorkerRequest) -> WorkerReply {
             Err(error) => WorkerReply::Failed { error },
         },
         WorkerRequest::WarmUp { workload } => {
-            // Once per kernel: V8 keeps the optimised code for the worker's lifetime.
-            let kind = workload.small().kind_name();
-            if !WARMED.with(|w| w.borrow().contains(&kind)) {
+            once_per_kernel(&workload, || {
                 warm_up(&workload, &mut NoCheckpoint, now_ms, WARM_UP_MS);
-                WARMED.with(|w| w.borrow_mut().push(kind));
-            }
+            });
             WorkerReply::Done { outcomes: vec![] }
         }
         WorkerRequest::Run { workload, tasks, indices, concurrent, worker, endpoint } => {

@@ -82,8 +82,9 @@ pub fn run_ms(spec: &Spec, mode: Mode, workers: u32, cores: u32) -> f64 {
 fn uncapped_run_ms(spec: &Spec, mode: Mode, workers: u32, cores: u32) -> f64 {
     let tasks = spec.workload.tasks(spec.tasks);
     let cpu: f64 = tasks.iter().map(cpu_ms).sum();
-    let longest_wait = tasks.iter().map(|t| wait_ms(&spec.workload, t)).fold(0.0, f64::max);
-    let waits: f64 = tasks.iter().map(|t| wait_ms(&spec.workload, t)).sum();
+    let each_wait: Vec<f64> = tasks.iter().map(|t| wait_ms(&spec.workload, t)).collect();
+    let longest_wait = each_wait.iter().copied().fold(0.0, f64::max);
+    let waits: f64 = each_wait.iter().sum();
     let parallel = f64::from(workers.min(cores.max(1)));
     let k = f64::from(workers.max(1));
     let n = f64::from(spec.tasks);

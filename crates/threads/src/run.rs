@@ -61,24 +61,17 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
 /// Kernel warm-up per workload kind, in ms, for each checkpoint flavour.
 const WARM_UP_MS: f64 = 100.0;
 
-thread_local! {
-    static WARMED: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// Gets a workload's kernels optimised before their first timed run (see
 /// `threadlab_workloads::warm_up`), both the free and the GIL flavour, which are separate
 /// functions. The compiled code is shared by every thread of the module.
 pub fn warm_up_once(workload: &threadlab_workloads::Workload) {
-    let kind = workload.kind_name();
-    if WARMED.with(|w| w.borrow().contains(&kind)) {
-        return;
-    }
-    let now = threadlab_clock::now_ms;
-    threadlab_workloads::warm_up(workload, &mut NoCheckpoint, now, WARM_UP_MS);
-    let gil = Gil::new(Duration::from_millis(5));
-    let mut holder = gil.enter(now);
-    threadlab_workloads::warm_up(workload, &mut FreeDuringSleep(&mut holder), now, WARM_UP_MS);
-    WARMED.with(|w| w.borrow_mut().push(kind));
+    threadlab_workloads::once_per_kernel(workload, || {
+        let now = threadlab_clock::now_ms;
+        threadlab_workloads::warm_up(workload, &mut NoCheckpoint, now, WARM_UP_MS);
+        let gil = Gil::new(Duration::from_millis(5));
+        let mut holder = gil.enter(now);
+        threadlab_workloads::warm_up(workload, &mut FreeDuringSleep(&mut holder), now, WARM_UP_MS);
+    });
 }
 
 /// A checkpoint that can also release the lock around a blocking wait.

@@ -72,6 +72,23 @@ pub fn warm_up(workload: &Workload, checkpoint: &mut impl Checkpoint, now: impl 
     runs
 }
 
+thread_local! {
+    /// Kernels this thread has warmed up (see [`once_per_kernel`]).
+    static WARMED: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `warm` (a [`warm_up`] of `workload`) unless this thread already warmed the kernel it
+/// exercises: the engine keeps optimised code for the instance's lifetime, so one warm-up per
+/// kernel is enough, and asking again before every timed run costs nothing.
+pub fn once_per_kernel(workload: &Workload, warm: impl FnOnce()) {
+    let kernel = workload.small().kind_name();
+    if WARMED.with(|w| w.borrow().contains(&kernel)) {
+        return;
+    }
+    warm();
+    WARMED.with(|w| w.borrow_mut().push(kernel));
+}
+
 /// The checksum a correct run of `workload`'s `task` must return, computed independently of the
 /// kernel; `None` when it cannot be known in advance (a download from a user's URL).
 pub fn expected_checksum(workload: &Workload, task: &Task) -> Option<u64> {
@@ -100,4 +117,27 @@ pub fn sleep_checksum(ms: u32) -> u64 {
 /// Sum of task checksums, the run-level checksum shown in reports.
 pub fn combine(checksums: impl IntoIterator<Item = u64>) -> u64 {
     checksums.into_iter().fold(0u64, u64::wrapping_add)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kernel_is_warmed_once_per_thread() {
+        let mut runs = 0;
+        once_per_kernel(&Workload::Fib { n: 30 }, || runs += 1);
+        once_per_kernel(&Workload::Fib { n: 25 }, || runs += 1);
+        // A fault workload's other tasks run fib: the same kernel, already warm.
+        once_per_kernel(&Workload::Fault { fault: fault::Fault::Panic, at_task: 0, n: 20 }, || runs += 1);
+        once_per_kernel(&Workload::Sum { n: 10 }, || runs += 1);
+        assert_eq!(runs, 2);
+        std::thread::spawn(|| {
+            let mut again = 0;
+            once_per_kernel(&Workload::Fib { n: 30 }, || again += 1);
+            assert_eq!(again, 1, "another thread warms its own");
+        })
+        .join()
+        .unwrap();
+    }
 }
