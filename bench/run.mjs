@@ -7,7 +7,7 @@
 // Runs from the repository root on a release build in dist/ (the Makefile builds it).
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { launch, openPlayground, measureStartup, measurePool, chromiumVersion } from './lib/browser.mjs';
+import { launch, openPlayground, measureStartup, measurePool, measureFloor, chromiumVersion } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
 import { loadedFiles } from './lib/size.mjs';
 import { buildNative, runNative, rustcVersion } from './lib/native.mjs';
@@ -39,6 +39,8 @@ log(`start-up: ${X.STARTUP_REPS} first visits (fresh contexts) and reloads`);
 results.startup = await measureStartup(browser, url, X.STARTUP_REPS);
 log(`16-thread pool: ${X.STARTUP_REPS} fresh contexts`);
 results.pool = await measurePool(browser, url, X.STARTUP_REPS);
+log('the browser\'s floor: 2 and 16 bare module workers at once, fresh contexts');
+results.floor = { two: await measureFloor(browser, url, X.STARTUP_REPS, 2), sixteen: await measureFloor(browser, url, X.STARTUP_REPS, 16) };
 
 // Size: what a first visit loads (until the server has had no request for a second: the page,
 // its service worker and the threads engine it starts at once), then what a run of every mode

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds both Wasm modules into <out>/pkg:
-#   app.js + app_bg.wasm          plain module: page UI, orchestration, isolated process workers
+# Builds the three Wasm modules into <out>/pkg:
+#   app.js + app_bg.wasm          the page: UI, orchestration (built for size: no kernel runs here)
+#   worker.js + worker_bg.wasm    plain module of the isolated "process" workers and the service worker
 #   threads.js + threads_bg.wasm  threaded module: shared memory, rayon pool, emulated GIL
 # Called by trunk as a build hook (TRUNK_STAGING_DIR, TRUNK_PROFILE), or by hand:
 #   scripts/build-wasm.sh <out-dir> [release|debug]
@@ -20,16 +21,17 @@ threads_rustflags="-C target-feature=+atomics,+bulk-memory,+mutable-globals \
  -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
  -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
 
-build() { # crate out-name rustflags [cargo args...]
-  local crate=$1 name=$2 flags=$3; shift 3
+build() { # crate out-name cargo-profile rustflags [cargo args...]
+  local crate=$1 name=$2 cargo_profile=$3 flags=$4; shift 4
   local dir="target/wasm-$name"
-  RUSTFLAGS="$flags" cargo build --quiet -p "$crate" --target $target --release --target-dir "$dir" "$@"
-  wasm-bindgen --target web --out-dir "$out" --out-name "$name" "$dir/$target/release/${crate//-/_}.wasm"
+  RUSTFLAGS="$flags" cargo build --quiet -p "$crate" --target $target --profile "$cargo_profile" --target-dir "$dir" "$@"
+  wasm-bindgen --target web --out-dir "$out" --out-name "$name" "$dir/$target/$cargo_profile/${crate//-/_}.wasm"
 }
 
-build threadlab-app app ""
+build threadlab-app app page ""
+build threadlab-worker worker release ""
 # Shared memory needs std rebuilt with atomics (nightly -Zbuild-std).
-build threadlab-threads threads "$threads_rustflags" -Z build-std=panic_abort,std
+build threadlab-threads threads release "$threads_rustflags" -Z build-std=panic_abort,std
 
 # Without this check a toolchain change could silently ship an unshared, non-threaded module.
 node scripts/check-shared-memory.mjs "$out/threads_bg.wasm"
@@ -38,10 +40,12 @@ if [[ "$profile" == release ]]; then
   features="--enable-threads --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue"
   # No inlining by wasm-opt (-aimfs/-fimfs/-ocimfs 0): LLVM already decided it, and the kernels
-  # are #[inline(never)] so both modules run the same kernel code. With binaryen's inlining the
-  # plain module's fib(30) ran 1.7x slower than the threaded module's in V8, with identical
-  # kernel code: a sequential baseline that slow made threads look faster than the cores allow.
-  for name in app threads; do
+  # are #[inline(never)] so the worker and threaded modules run the same kernel code. With
+  # binaryen's inlining the plain module's fib(30) ran 1.7x slower than the threaded module's in
+  # V8, with identical kernel code: a sequential baseline that slow made threads look faster than
+  # the cores allow. The page's module runs no kernel and is optimised for size.
+  for name in worker threads; do
     node_modules/.bin/wasm-opt -O3 -aimfs 0 -fimfs 0 -ocimfs 0 $features "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
   done
+  node_modules/.bin/wasm-opt -Oz $features "$out/app_bg.wasm" -o "$out/app_bg.wasm"
 fi

@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 step "native unit tests (workloads, gil, lab, charts)"
-cargo test --workspace --exclude threadlab-app --exclude threadlab-threads --exclude threadlab-clock --exclude threadlab-io
+cargo test --workspace --exclude threadlab-app --exclude threadlab-worker --exclude threadlab-threads --exclude threadlab-clock --exclude threadlab-io
 
-step "wasm-bindgen-test in headless Chromium (process worker glue)"
-(cd crates/app && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+step "wasm-bindgen-test in headless Chromium (process worker executor)"
+(cd crates/worker && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --target-dir ../../target/wasm-test)
 
 step "release build of the page (trunk build --release)"

@@ -1,9 +1,9 @@
-// An isolated "process": instantiates its own copy of the plain module (compiled by the page,
-// posted here), then hands the message loop to Rust (process_worker_main).
+// An isolated "process": instantiates its own copy of the worker module (crates/worker, compiled
+// once by the page and posted here), then hands the message loop to Rust (process_worker_main).
 //
 // A trap or a panic (the module aborts on panic) kills this process, as a crash kills a real
 // one: the page is told which task it was running and why (globals the Rust side keeps, see
-// process_worker.rs), and the worker closes. The page replaces it (engines/processes.rs).
+// crates/worker/src/process.rs), and the worker closes. The page replaces it (engines/processes.rs).
 function die(reason) {
   self.postMessage({ crashed: { task: self.threadlabTask ?? null, error: self.threadlabPanic ?? String(reason) } });
   self.close();

@@ -1,7 +1,9 @@
 // threadlab's service worker, two jobs:
 // 1. The built-in latency endpoint, io/delay?ms=&bytes=&seed= (ENDPOINT_PATH in
-//    crates/workloads/src/download.rs): answered after the delay with the body the Rust module
-//    computes. Its responses use no network connection.
+//    crates/workloads/src/download.rs): answered after the delay with the body the worker module
+//    (crates/worker) computes. Its responses use no network connection. The module is loaded on
+//    the first endpoint request, not at install: a visit that never uses the endpoint never
+//    downloads it (a run pings the endpoint once before timing, which loads it then).
 // 2. Cross-origin isolation on static hosts that cannot set headers: pages and worker scripts of
 //    this site that arrive with no Cross-Origin-Embedder-Policy get COOP/COEP added (the
 //    coi-serviceworker technique; the page reloads once, see crates/app/src/service_worker.rs).
@@ -9,16 +11,18 @@
 //    Likewise the Content-Security-Policy (CSP below): pages and worker scripts that arrive
 //    without one get it. A worker's CSP comes only from its script's response headers (the
 //    page's <meta> does not reach it), so on a bare host this is how workers get one.
-import init, { endpoint_reply } from './pkg/app.js';
+import init, { endpoint_reply } from './pkg/worker.js';
 
-const ready = init({ module_or_path: new URL('./pkg/app_bg.wasm', import.meta.url) });
+let ready; // a failed load is tried again by the next request
+const loaded = () => (ready ??= init({ module_or_path: new URL('./pkg/worker_bg.wasm', import.meta.url) })
+  .catch((e) => { ready = undefined; throw e; }));
 const ENDPOINT = new URL('io/delay', self.registration.scope).pathname;
 // The page asks with this header whether the service worker isolates it (after a reload).
 const PROBE = 'x-threadlab-isolation-probe';
 // The same string as index.html's <meta>, www/_headers, Trunk.toml and tests/server.mjs.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' http: https:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'";
 
-self.addEventListener('install', (event) => event.waitUntil(ready.then(() => self.skipWaiting())));
+self.addEventListener('install', () => self.skipWaiting());
 // Take over the open page and the workers it already started, so a first visit needs no reload.
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
@@ -34,7 +38,7 @@ self.addEventListener('fetch', (event) => {
 });
 
 async function answer(url) {
-  await ready;
+  await loaded();
   const reply = endpoint_reply(url);
   await new Promise((resolve) => setTimeout(resolve, reply.delay_ms));
   return new Response(reply.body, {

@@ -92,3 +92,19 @@ export async function measurePool(browser, url, reps) {
   }
   return samples;
 }
+
+/** bench/pages/floor.html in a fresh context: `n` bare module Workers started at once, each
+ *  timed from `new Worker` to its one message (what the browser itself costs). */
+export async function measureFloor(browser, url, reps, n) {
+  const samples = [];
+  for (let i = 0; i < reps; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const said = consoleLine(page, 'bench: floor');
+    await page.goto(`${url}__bench/floor.html?n=${n}`, { waitUntil: 'commit' });
+    await said;
+    samples.push(await page.evaluate(() => window.floor));
+    await context.close();
+  }
+  return samples;
+}

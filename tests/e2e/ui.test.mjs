@@ -60,8 +60,9 @@ test('form: fill, run, rows per mode verified', { timeout: 120_000 }, async () =
 
 test('form: invalid workers show an error naming workers[1] and run nothing', { timeout: 60_000 }, async () => {
   await ctx.withPage({}, async ({ page }) => {
-    const live = await page.evaluate(() => window.threadlab.liveWorkers());
     await fillForm(page, { kind: 'fib', params: { n: 27 }, tasks: 4, modes: ['sequential'], workers: '1, 99', repeat: 1, warmup: 0 });
+    // Counted after the form was touched: the first interaction starts the engines (ui::start).
+    const live = await page.evaluate(() => window.threadlab.liveWorkers());
     await page.click('#run');
     await page.waitForSelector('#error:not([hidden])');
     const message = await page.textContent('#error');

@@ -1,20 +1,19 @@
-//! The plain Wasm module (no shared memory needed). The same module plays two roles:
-//! - on the page: the UI, `window.threadlab`, and the orchestration of runs ([`runner`]);
-//! - inside each isolated "process" worker: the task executor ([`process_worker`]);
-//! - inside the service worker: the body of the built-in latency endpoint ([`endpoint_reply`]).
+//! The page's Wasm module (plain, no shared memory needed): the UI, `window.threadlab`, and the
+//! orchestration of runs ([`runner`]). It runs no kernel itself: tasks run in the worker module
+//! (crates/worker, in isolated workers) or the threaded module (crates/threads), so this one is
+//! built for size (scripts/build-wasm.sh).
 
 mod api;
 mod engines;
 mod env;
-mod process_worker;
 mod runner;
 mod service_worker;
 mod ui;
 
 use wasm_bindgen::prelude::*;
 
-/// Runs when the module is instantiated; only the page (a Window) starts the UI. Process workers
-/// and the service worker instantiate the same module and call their entry point instead.
+/// Runs when the module is instantiated; only the page (a Window) starts the UI (the module also
+/// runs in wasm-bindgen-test's runner).
 #[wasm_bindgen(start)]
 pub fn start() {
     if web_sys::window().is_some() {
@@ -22,8 +21,4 @@ pub fn start() {
     }
 }
 
-pub use process_worker::process_worker_main;
-pub use service_worker::{endpoint_reply, isolation_settled};
-
-#[cfg(all(test, target_arch = "wasm32"))]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
+pub use service_worker::isolation_settled;

@@ -4,10 +4,9 @@
 //! visit) and say so plainly when it cannot. On static hosts that send no COOP/COEP headers it
 //! adds them, and the page reloads once to become cross-origin isolated.
 
-use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
 use threadlab_clock::now_ms;
-use threadlab_workloads::download::{endpoint_body, endpoint_url, parse_endpoint_query, DownloadTask, ENDPOINT_HEADER, ENDPOINT_PATH};
+use threadlab_workloads::download::{endpoint_url, DownloadTask, ENDPOINT_PATH};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::RegistrationOptions;
@@ -114,23 +113,4 @@ pub async fn endpoint_ready() -> Result<(), String> {
     // One empty request wakes the service worker (browsers stop idle ones) before any timing.
     let ping = DownloadTask { url: ping_url(), from_endpoint: true, timeout_ms: 10_000, file: None };
     threadlab_io::download(&ping).await.map(drop).map_err(|e| unavailable(&e))
-}
-
-/// Called by www/sw.js for each endpoint request: `{delay_ms, status, body, header}`. A bad
-/// query gets status 400 and says why in the body.
-#[wasm_bindgen]
-pub fn endpoint_reply(url: &str) -> Object {
-    let reply = Object::new();
-    let set = |key: &str, value: JsValue| {
-        let _ = Reflect::set(&reply, &key.into(), &value);
-    };
-    let (delay_ms, status, body) = match parse_endpoint_query(url) {
-        Ok((ms, bytes, seed)) => (ms, 200, endpoint_body(bytes, seed)),
-        Err(e) => (0, 400, format!("bad io/delay request: {e}").into_bytes()),
-    };
-    set("delay_ms", delay_ms.into());
-    set("status", status.into());
-    set("body", Uint8Array::from(&body[..]).into());
-    set("header", ENDPOINT_HEADER.into());
-    reply
 }

@@ -1,14 +1,48 @@
-//! Isolated workers ("processes"): each instantiates its own copy of the plain module, with its
-//! own memory, and exchanges tasks and results only by message.
+//! Isolated workers ("processes"): each instantiates its own copy of the worker module
+//! (crates/worker), with its own memory, and exchanges tasks and results only by message.
 
 use super::port::Port;
 use super::site_url;
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use js_sys::{Object, Reflect};
+use std::cell::RefCell;
 use threadlab_clock::now_ms;
 use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 const SCRIPT: &str = "www/process-worker.js";
+const GLUE: &str = "pkg/worker.js";
+const WASM: &str = "pkg/worker_bg.wasm";
+
+type Compiling = Shared<LocalBoxFuture<'static, Result<JsValue, String>>>;
+
+thread_local! {
+    static MODULE: RefCell<Option<Compiling>> = const { RefCell::new(None) };
+}
+
+/// The worker module, fetched and compiled once for the page (a `WebAssembly.Module`): every
+/// process worker instantiates it instead of compiling its own, as processes share their
+/// program's code but not their memory. A failed load is retried on next use.
+pub async fn worker_module() -> Result<JsValue, String> {
+    let compiling = MODULE.with(|m| m.borrow_mut().get_or_insert_with(|| compile().boxed_local().shared()).clone());
+    let module = compiling.await;
+    if module.is_err() {
+        MODULE.with(|m| *m.borrow_mut() = None);
+    }
+    module
+}
+
+async fn compile() -> Result<JsValue, String> {
+    let failed = |e: JsValue| format!("could not load the worker module ({WASM}): {}", js_sys::Error::from(e).message());
+    let window = web_sys::window().ok_or("no page")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&site_url(WASM))).await.map_err(failed)?.unchecked_into();
+    if !response.ok() {
+        return Err(format!("could not load the worker module ({WASM}): HTTP {}", response.status()));
+    }
+    let bytes = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
+    JsFuture::from(js_sys::WebAssembly::compile(&bytes)).await.map_err(failed)
+}
 
 /// Why a process worker did not answer.
 #[derive(Debug, Clone)]
@@ -60,13 +94,13 @@ pub struct Starting {
 }
 
 impl Starting {
-    pub fn spawn() -> Result<Starting, String> {
+    /// Starts a worker on the compiled worker module (see [`worker_module`]).
+    pub fn spawn(module: &JsValue) -> Result<Starting, String> {
         let since = now_ms();
         let port = Port::spawn(SCRIPT)?;
-        // The worker compiles nothing: it receives this page's compiled module.
         let init = Object::new();
-        let _ = Reflect::set(&init, &"glue".into(), &site_url("pkg/app.js").into());
-        let _ = Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+        let _ = Reflect::set(&init, &"glue".into(), &site_url(GLUE).into());
+        let _ = Reflect::set(&init, &"module".into(), module);
         port.post(&init)?;
         Ok(Starting { port, since })
     }
@@ -89,7 +123,7 @@ fn describe(v: &JsValue) -> String {
 
 impl ProcessWorker {
     pub async fn start() -> Result<ProcessWorker, String> {
-        Starting::spawn()?.ready().await
+        Starting::spawn(&worker_module().await?)?.ready().await
     }
 
     /// Queues a request without waiting: the worker handles requests one at a time, in order,

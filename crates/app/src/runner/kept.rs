@@ -28,11 +28,15 @@ pub fn reset() {
     ENGINES.with(|e| *e.borrow_mut() = Engines::default());
 }
 
-/// Starts the threads engine in the background (it takes a moment to spawn its pool).
-pub fn prestart_threads() {
-    let engine = threads_engine();
+/// Starts in the background what runs need and takes a moment to load: the compiled worker
+/// module and, when shared memory is available, the threads engine with its pool.
+pub fn prestart(threads: bool) {
+    let engine = threads.then(threads_engine);
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = engine.await;
+        let _ = crate::engines::processes::worker_module().await;
+        if let Some(engine) = engine {
+            let _ = engine.await;
+        }
     });
 }
 

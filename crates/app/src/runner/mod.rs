@@ -21,7 +21,7 @@ use threadlab_lab::report::{Report, RunRecord, Sample};
 use threadlab_lab::spec::ProcessStart;
 use threadlab_lab::{Mode, Spec};
 
-pub use kept::prestart_threads;
+pub use kept::prestart;
 
 pub const CANCELLED: &str = "the run was cancelled";
 

@@ -13,6 +13,7 @@ use crate::api;
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
 use dom::{by_id, el};
+use std::cell::Cell;
 use std::rc::Rc;
 use threadlab_lab::{permalink, presets, Spec};
 use wasm_bindgen::prelude::*;
@@ -31,12 +32,25 @@ pub fn start() {
     show_badges(&caps);
     form::bind(caps.clone());
     api::install(caps.clone());
-    if caps.threads_available() {
-        runner::prestart_threads();
-    }
+    prestart_on_first_interaction(caps.threads_available());
     follow_colour_scheme();
     history::start();
     load_permalink(caps);
+}
+
+/// The engines start on the visitor's first touch, key or focus on the page, not at load: a
+/// visit downloads only the page's module until then (and a script's run starts what it needs).
+fn prestart_on_first_interaction(threads: bool) {
+    let started = Cell::new(false);
+    let start = Closure::<dyn FnMut()>::new(move || {
+        if !started.replace(true) {
+            runner::prestart(threads);
+        }
+    });
+    for event in ["pointerdown", "keydown", "focusin"] {
+        let _ = dom::document().add_event_listener_with_callback(event, start.as_ref().unchecked_ref());
+    }
+    start.forget(); // for the page's lifetime
 }
 
 /// Charts are drawn in the theme's colours: redraw them when the scheme changes.
