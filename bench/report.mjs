@@ -39,7 +39,10 @@ function notes(results, v) {
     if (free.length) {
       parts.push(`On ${free.map((r) => r.id).join(' and ')} native std threads reached ${free.map((r) => fmt(r.native.median)).join(' and ')} in the same sessions, so the cores were there; the page lost it as the table above shows: its tasks took ${free.map((r) => `${fmt(r.inflation.threads.median)}x (threads) and ${fmt(r.inflation.processes.median)}x (processes) on ${r.id}`).join(', ')} of their sequential time while ${c} ran at once, and the workers were in tasks for ${free.map((r) => `${fmt(r.busy.threads.median)} (threads) and ${fmt(r.busy.processes.median)} (processes) of the time on ${r.id}`).join(', ')}. Native code on the same machine at the same time does not slow down that way; the cause in the browser is not established here: \`bench/profile.mjs\` records Chrome's timeline, in which a rayon thread or a busy process worker is one long task, so finding it needs V8's sampling profiler on the workers.`);
     }
-    parts.push(`Warm processes have a bound of their own: ${X.CPU.fib.tasks} equal tasks in chunks of ceil(${X.CPU.fib.tasks} / 4k) = ${fib.bound.size} (${fib.bound.chunks} chunks, multiprocessing.Pool.map's chunksize) leave the busiest of ${c} workers ${fib.bound.busiest} tasks, so efficiency is at most ${fmt(fib.bound.bound, 3)} even on free cores; CPython's Pool.map has the same bound. Chunks of floor(tasks / 4k) = ${fib.floorBound.size} would balance them (bound ${fmt(fib.floorBound.bound, 3)}): a change in \`dispatch\` in crates/app/src/runner/sample.rs, outside the bench.`);
+    const b = fib.defaultBound;
+    parts.push(fib.chunksize
+      ? `Warm processes are judged with chunksize ${fib.chunksize} (bound of the hand-out ${fmt(fib.bound.bound, 3)}). Pool.map's default chunks, measured beside them, have a bound of their own: ${X.CPU.fib.tasks} equal tasks in chunks of ceil(${X.CPU.fib.tasks} / 4k) = ${b.size} (${b.chunks} chunks) leave the busiest of ${c} workers ${b.busiest} tasks, so efficiency is at most ${fmt(b.bound, 3)} even on free cores; CPython's Pool.map has the same bound.`
+      : `Warm processes ran with Pool.map's default chunks (these results predate \`processes.chunksize\`): ${X.CPU.fib.tasks} equal tasks in chunks of ceil(${X.CPU.fib.tasks} / 4k) = ${b.size} (${b.chunks} chunks) leave the busiest of ${c} workers ${b.busiest} tasks, so efficiency is at most ${fmt(b.bound, 3)} even on free cores; CPython's Pool.map has the same bound.`);
     out.push(`**Parallel efficiency.** ${parts.join(' ')}`);
     const cold = e.find((r) => r.startup);
     if (cold && rows('Parallel efficiency').some((r) => r.name.includes('start-up'))) {
@@ -129,16 +132,17 @@ Efficiency = speedup / k, the speedup against \`sequential\` in the same spec (r
 ${results.sessions[0].page.fib_warm.spec.warmup} warm-up, interleaved). Native: the same tasks on ${c} std threads, scheduled as the Wasm threads
 engine schedules them, at the same moment: what this machine allowed then.
 
-${table(['experiment', 'threads', 'warm processes', 'cold processes', 'cold start-up per worker', 'native std threads'],
-  e.map((r) => [`${X.CPU[r.id].tasks} x ${r.id} {${describe(X.CPU[r.id].workload)}}`, cell(r.threads), cell(r.processes), cell(r.cold), r.startup ? cell(r.startup, 1, ' ms') : '-', cell(r.native)]))}
+${table(['experiment', 'threads', `warm processes${e[0].chunksize ? ` (chunksize ${e[0].chunksize})` : ''}`, 'warm processes (default chunks)', 'cold processes', 'cold start-up per worker', 'native std threads'],
+  e.map((r) => [`${X.CPU[r.id].tasks} x ${r.id} {${describe(X.CPU[r.id].workload)}}`, cell(r.threads), cell(r.processes), r.byDefault ? cell(r.byDefault) : '-', cell(r.cold), r.startup ? cell(r.startup, 1, ' ms') : '-', cell(r.native)]))}
 
 Where it goes, from each session's last repetition (its trace): the tasks' summed time against
 the sequential run's (> 1: tasks ran slower with ${c} computing at once), and the share of ${c} x
 the wall time the workers spent in tasks (the rest: hand-out, start, idle ends). Warm
-processes also have a bound from their hand-out with equal tasks (see below).
+processes also have a bound from their hand-out with equal tasks: with their chunksize, and with
+Pool.map's default chunks of ceil(tasks / 4k).
 
-${table(['experiment', 'threads: task time vs sequential', 'threads: busy share', 'processes: task time vs sequential', 'processes: busy share', 'processes: bound of the hand-out'],
-  e.map((r) => [r.id, cell(r.inflation.threads), cell(r.busy.threads), cell(r.inflation.processes), cell(r.busy.processes), fmt(r.bound.bound, 3)]))}
+${table(['experiment', 'threads: task time vs sequential', 'threads: busy share', 'processes: task time vs sequential', 'processes: busy share', 'processes: bound of the hand-out', 'bound with default chunks'],
+  e.map((r) => [r.id, cell(r.inflation.threads), cell(r.busy.threads), cell(r.inflation.processes), cell(r.busy.processes), fmt(r.bound.bound, 3), fmt(r.defaultBound.bound, 3)]))}
 
 Cold processes start their workers inside the timed run; the start-up (\`new Worker\` to its first
 message, the plain module instantiated from the page's compiled \`WebAssembly.Module\`) is the
@@ -166,7 +170,7 @@ per session, with n scaled down because CPython is ~100x slower: ${X.CPU.fib.tas
 and sum n = ${X.CPU.sum.python.n.toLocaleString('en-US')} in ${X.CPU.sum.tasks} chunks (the page: fib(${X.CPU.fib.workload.n}), n = ${X.CPU.sum.workload.n.toLocaleString('en-US')}).
 Speedups are against each side's own sequential run; each cell is the median over sessions.
 
-${table(['experiment', 'CPython threads', 'playground threads-gil', 'playground threads', 'CPython processes warm', 'playground processes warm', 'CPython processes cold', 'playground processes cold'],
+${table(['experiment', 'CPython threads', 'playground threads-gil', 'playground threads', 'CPython processes warm', 'playground processes warm (default chunks)', 'CPython processes cold', 'playground processes cold'],
   a.map((r) => [`${X.CPU[r.id].tasks} x ${r.id}`, cell(r.python_threads), cell(r.gil), cell(r.threads), cell(r.python_warm), cell(r.warm), cell(r.python_cold), cell(r.cold)]))}
 
 One fib(${X.CPU.fib.workload.n}) takes ${fmt(v.gil.fibRatio.median, 4)}x the CPython time in the plain Wasm module (${fmt(1 / v.gil.fibRatio.median, 0)} times faster; CPython

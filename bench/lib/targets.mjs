@@ -41,11 +41,11 @@ function kernels(results) {
 }
 
 /** The best efficiency the processes mode can reach with equal tasks, from how it hands them out
- *  (crates/app/src/runner/sample.rs: chunks of ceil(tasks / 4k), worker j starts with chunk j,
- *  each keeps its next chunk queued, then takes the next free one): tasks / k over the busiest
- *  worker's task count. */
-export function processesBound(tasks, k, chunk = (n, w) => Math.ceil(n / (4 * w))) {
-  const size = Math.max(1, chunk(tasks, k));
+ *  (lab::plan::dispatch, crates/app/src/runner/pool.rs: chunks of `chunksize` tasks, absent
+ *  Pool.map's ceil(tasks / 4k); worker j starts with chunk j, each keeps its next chunk queued,
+ *  then takes the next free one): tasks / k over the busiest worker's task count. */
+export function processesBound(tasks, k, chunksize) {
+  const size = Math.max(1, chunksize ?? Math.ceil(tasks / (4 * k)));
   const chunks = Math.ceil(tasks / size);
   const len = (c) => Math.min(size, tasks - c * size);
   let next = k;
@@ -76,10 +76,13 @@ function efficiency(results, cores) {
       const job = nativeJob(s, `cpu_${id}`);
       return nativeTaskMs(job) / median(job.threads_ms[cores]) / cores;
     });
+    // Results from before chunksize existed have no `*_warm_default`: their warm spec had the
+    // default chunks, which its spec says (no chunksize).
+    const chunksize = warm(results.sessions[0]).spec.processes?.chunksize;
+    const byDefault = (s) => s.page[`${id}_warm_default`];
     const entry = {
-      id, native, bound: processesBound(X.CPU[id].tasks, cores),
-      // The same hand-out with chunks of floor(tasks / 4k) instead of ceil.
-      floorBound: processesBound(X.CPU[id].tasks, cores, (n, w) => Math.floor(n / (4 * w))),
+      id, native, chunksize, bound: processesBound(X.CPU[id].tasks, cores, chunksize),
+      defaultBound: processesBound(X.CPU[id].tasks, cores),
     };
     // Where efficiency goes, from the last repetition's trace: how much longer the tasks took
     // than in the sequential run (two computing at once), and how much of k x the wall time the
@@ -92,8 +95,16 @@ function efficiency(results, cores) {
       entry.busy[mode] = per((s) => taskSum(s, mode, cores) / (cores * find(warm(s), mode, cores).samples_ms.at(-1)));
       const verified = results.sessions.every((s) => find(warm(s), mode, cores).verified && find(warm(s), 'sequential', 1).verified);
       entry[mode] = per((s) => find(warm(s), mode, cores).efficiency);
-      rows.push(row('Parallel efficiency', `${id}, ${mode === 'threads' ? 'threads' : 'warm processes'}, ${cores} workers`, entry[mode],
+      const who = mode === 'threads' ? 'threads' : `warm processes${chunksize ? ` (chunksize ${chunksize})` : ''}`;
+      rows.push(row('Parallel efficiency', `${id}, ${who}, ${cores} workers`, entry[mode],
         { target: '>= 0.90', ok: (x) => x >= 0.9, verified, note: `native std threads at the same time: ${fmt(native.median)}` }));
+    }
+    if (byDefault(results.sessions[0])) {
+      const b = entry.defaultBound;
+      entry.byDefault = per((s) => find(byDefault(s), 'processes', cores).efficiency);
+      const verified = results.sessions.every((s) => find(byDefault(s), 'processes', cores).verified && find(byDefault(s), 'sequential', 1).verified);
+      rows.push(row('Parallel efficiency', `${id}, warm processes, ${cores} workers, default chunks ceil(${X.CPU[id].tasks}/4k)=${b.size}: capped at ${fmt(b.bound, 3)}`,
+        entry.byDefault, { verified, note: 'Pool.map\'s default chunksize; CPython has the same cap' }));
     }
     if (results.sessions[0].page[`${id}_cold`]) {
       const cold = (s) => find(s.page[`${id}_cold`], 'processes', cores);
@@ -160,7 +171,8 @@ function gilAndAnchor(results, cores, kernelTable) {
       python_pool_start: per((s) => median(py(s).pool_start_ms)),
       gil: per((s) => find(warm(s), 'threads-gil', cores).speedup),
       threads: per((s) => find(warm(s), 'threads', cores).speedup),
-      warm: per((s) => find(warm(s), 'processes', cores).speedup),
+      // Like for like: CPython's Pool.map uses its default chunks.
+      warm: per((s) => find(s.page[`${id}_warm_default`] ?? warm(s), 'processes', cores).speedup),
       cold: results.sessions[0].page[`${id}_cold`] ? per((s) => find(cold(s), 'processes', cores).speedup) : null,
       gil1: per((s) => find(warm(s), 'threads-gil', 1).median_ms / find(warm(s), 'threads', 1).median_ms),
       python_verified: results.sessions.every((s) => py(s).verified),

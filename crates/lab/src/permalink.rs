@@ -72,6 +72,8 @@ mod tests {
         assert!(link.run && !link.embed);
         let link = parse("?run=1&embed=1", &format!("#{}", fragment(&spec))).unwrap();
         assert!(link.run && link.embed);
+        let chunked = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"start": "warm", "chunksize": 2}}"#).unwrap();
+        assert_eq!(parse("", &fragment(&chunked)).unwrap().spec.unwrap().processes.chunksize, Some(2));
     }
 
     #[test]
@@ -90,6 +92,8 @@ mod tests {
         assert_eq!(parse("", &format!("#spec={not_json}")).unwrap_err().field, "spec");
         let invalid = URL_SAFE_NO_PAD.encode(r#"{"workload": {"kind": "fib", "n": 99}}"#);
         assert_eq!(parse("", &format!("#spec={invalid}")).unwrap_err().field, "workload.n");
+        let zero = URL_SAFE_NO_PAD.encode(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"chunksize": 0}}"#);
+        assert_eq!(parse("", &format!("#spec={zero}")).unwrap_err().field, "processes.chunksize");
         let bad_utf8 = URL_SAFE_NO_PAD.encode([0xff, 0xfe]);
         assert!(parse("", &format!("#spec={bad_utf8}")).unwrap_err().message.contains("text"));
     }

@@ -25,6 +25,38 @@ pub fn runs_per_cell(spec: &Spec) -> u32 {
     spec.warmup + spec.repeat
 }
 
+/// How a processes run hands out its tasks: `size` consecutive tasks a message, and at most
+/// `queued` messages sent and unanswered per worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dispatch {
+    pub size: u32,
+    pub queued: u32,
+}
+
+/// `multiprocessing.Pool.map`'s default chunksize for `tasks` on `k` workers: ceil(tasks / 4k).
+/// With equal tasks it can leave one worker a chunk more than the others (20 tasks, k = 2:
+/// chunks of 3, the busiest worker runs 11, efficiency at most 10/11), in CPython too.
+pub fn default_chunksize(tasks: u32, k: u32) -> u32 {
+    tasks.div_ceil(k.max(1).saturating_mul(4)).max(1)
+}
+
+/// CPU tasks go to process workers in chunks, as `Pool.map` sends them: the spec's
+/// `processes.chunksize`, else Pool.map's default. A worker always has its next chunk queued
+/// while it computes the current one (as Pool's task queue does), so it never idles waiting for
+/// the page's main thread, which hands chunks out and competes with the workers for the cores.
+///
+/// Waiting tasks (sleep, downloads) go one at a time whatever the chunksize, as
+/// `ProcessPoolExecutor` sends them: a message costs a fraction of a millisecond against a wait
+/// of many, chunks of waits would leave some workers a whole extra chunk to wait through at the
+/// end, and a worker handles its messages one at a time, so a queued one would wait too.
+pub fn dispatch(spec: &Spec, k: u32) -> Dispatch {
+    if spec.workload.is_waiting() {
+        Dispatch { size: 1, queued: 1 }
+    } else {
+        Dispatch { size: spec.processes.chunksize.unwrap_or_else(|| default_chunksize(spec.tasks, k)), queued: 2 }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +72,34 @@ mod tests {
         assert_eq!(count(Mode::Processes), 3);
         assert_eq!(cells.len(), 11);
         assert_eq!(runs_per_cell(&spec), 4);
+    }
+
+    fn spec(extra: &str) -> Spec {
+        Spec::parse(&format!(r#"{{"workload": {{"kind": "fib", "n": 20}}, "tasks": 20{extra}}}"#)).unwrap()
+    }
+
+    #[test]
+    fn chunks_are_pool_maps_default_unless_the_spec_sets_them() {
+        assert_eq!(default_chunksize(20, 2), 3);
+        assert_eq!(default_chunksize(20, 16), 1);
+        assert_eq!(default_chunksize(1, 1), 1);
+        assert_eq!(default_chunksize(1024, 1), 256);
+        // A report read back may name any worker count: no overflow.
+        assert_eq!(default_chunksize(1024, u32::MAX), 1);
+        assert_eq!(dispatch(&spec(""), 2), Dispatch { size: 3, queued: 2 });
+        assert_eq!(dispatch(&spec(""), 1), Dispatch { size: 5, queued: 2 });
+        let one = spec(r#", "processes": {"start": "warm", "chunksize": 1}"#);
+        assert_eq!(dispatch(&one, 2), Dispatch { size: 1, queued: 2 });
+        assert_eq!(dispatch(&one, 16), Dispatch { size: 1, queued: 2 });
+        // Larger than the run: one chunk.
+        assert_eq!(dispatch(&spec(r#", "processes": {"chunksize": 50}"#), 2).size, 50);
+    }
+
+    #[test]
+    fn waiting_tasks_go_one_per_message_whatever_the_chunksize() {
+        for chunksize in ["", r#", "chunksize": 4"#] {
+            let sleep = Spec::parse(&format!(r#"{{"workload": {{"kind": "sleep", "ms": 1}}, "tasks": 20, "processes": {{"start": "cold"{chunksize}}}}}"#)).unwrap();
+            assert_eq!(dispatch(&sleep, 2), Dispatch { size: 1, queued: 1 });
+        }
     }
 }

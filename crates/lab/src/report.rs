@@ -93,6 +93,10 @@ pub struct RunRecord {
     /// Mean time from creating a process worker to its first task (cold processes only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_ms: Option<f64>,
+    /// Tasks per message a processes run sent its workers (`plan::dispatch`: the spec's
+    /// chunksize or Pool.map's default for CPU work, 1 for waiting work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunksize: Option<u32>,
     /// Per-task problems (a wrong checksum...), in plain words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
@@ -133,6 +137,7 @@ impl RunRecord {
             verified: false,
             checksum: String::new(),
             startup_ms: None,
+            chunksize: None,
             errors: vec![],
             warnings: vec![],
             trace: vec![],
@@ -291,6 +296,9 @@ impl Report {
         }
         for r in &mut runs {
             r.warnings = statistical_warnings(r, env.timer_resolution_ms);
+            if r.mode == Mode::Processes && r.skipped.is_none() {
+                r.chunksize = Some(crate::plan::dispatch(&spec, r.workers).size);
+            }
         }
         let verdict = Verdict::from_runs(&spec, &env, &runs);
         Report { spec, env, runs, verdict }
@@ -386,8 +394,15 @@ mod tests {
         let report = Report::new(spec.clone(), env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 50.0)]);
         assert_eq!(report.runs[1].speedup, Some(2.0));
         assert_eq!(report.runs[1].efficiency, Some(1.0));
-        let report = Report::new(spec, env, vec![rec(Mode::Processes, 1, 90.0), rec(Mode::Processes, 2, 60.0)]);
+        let report = Report::new(spec, env.clone(), vec![rec(Mode::Processes, 1, 90.0), rec(Mode::Processes, 2, 60.0)]);
         assert_eq!(report.runs[1].speedup, Some(1.5));
+        // Processes runs say how many tasks went in a message: Pool.map's default for 10 tasks
+        // is ceil(10 / 4k), or the spec's chunksize.
+        assert_eq!(report.runs.iter().map(|r| r.chunksize).collect::<Vec<_>>(), [Some(3), Some(2)]);
+        let one = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"chunksize": 1}}"#).unwrap();
+        let skipped = RunRecord::skipped(Cell { mode: Mode::Processes, workers: 4 }, "cancelled");
+        let with_one = Report::new(one, env, vec![rec(Mode::Processes, 2, 60.0), rec(Mode::Threads, 2, 60.0), skipped]);
+        assert_eq!(with_one.runs.iter().map(|r| r.chunksize).collect::<Vec<_>>(), [Some(1), None, None]);
         let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(json["runs"][0]["mode"], "processes");
         assert!(json["runs"][0]["samples_ms"].is_array());

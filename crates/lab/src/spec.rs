@@ -86,6 +86,10 @@ pub struct GilSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessSettings {
     pub start: ProcessStart,
+    /// CPU tasks per message, as `Pool.map(f, it, chunksize=N)`; `None`: Pool.map's default
+    /// (`plan::default_chunksize`). Waiting tasks go one per message whatever this says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunksize: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -354,17 +358,21 @@ impl Spec {
         };
 
         let processes = match obj.get("processes") {
-            None => ProcessSettings { start: ProcessStart::Cold },
+            None => ProcessSettings { start: ProcessStart::Cold, chunksize: None },
             Some(v) => {
                 let p = object(v, "processes")?;
-                check_keys(p, "processes", &["start"])?;
+                check_keys(p, "processes", &["start", "chunksize"])?;
                 let start = match p.get("start") {
                     None => ProcessStart::Cold,
                     Some(Value::String(s)) if s == "cold" => ProcessStart::Cold,
                     Some(Value::String(s)) if s == "warm" => ProcessStart::Warm,
                     Some(x) => return Err(err("processes.start", format!("must be \"cold\" or \"warm\" (got {})", describe(x)))),
                 };
-                ProcessSettings { start }
+                let chunksize = match p.get("chunksize") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(int_field(p, "chunksize", "processes.chunksize", 1, u64::from(MAX_TASKS), None)? as u32),
+                };
+                ProcessSettings { start, chunksize }
             }
         };
 
@@ -452,6 +460,7 @@ mod tests {
         assert_eq!(spec.modes, Mode::ALL.to_vec());
         assert_eq!(spec.gil.switch_interval_ms, 5.0);
         assert_eq!(spec.processes.start, ProcessStart::Cold);
+        assert_eq!(spec.processes.chunksize, None);
         // Round trip: the serialized spec parses to itself.
         assert_eq!(parse(&spec.to_json()).unwrap(), spec);
     }
@@ -475,6 +484,12 @@ mod tests {
             (r#"{"workload": {"kind": "fib", "n": 30}, "repeat": 2.5}"#, "repeat", "integer"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "gil": {"switch_interval_ms": 0}}"#, "gil.switch_interval_ms", "0.1 to 1000"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"start": "hot"}}"#, "processes.start", "cold"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": 0}}"#, "processes.chunksize", "from 1 to 1024 (got 0)"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": -2}}"#, "processes.chunksize", "(got -2)"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": 1.5}}"#, "processes.chunksize", "integer"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": "3"}}"#, "processes.chunksize", "integer"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": 1025}}"#, "processes.chunksize", "from 1 to 1024"),
+            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunk": 2}}"#, "processes.chunk", "allowed here: start, chunksize"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "task": 3}"#, "task", "unknown field"),
             (r#"{"workload": {"kind": "fib", "n": 30, "m": 1}}"#, "workload.m", "unknown field"),
             (r#"{"tasks": 3}"#, "workload", "required"),
@@ -507,7 +522,7 @@ mod tests {
             json!({}), json!({"kind": "fib"}), json!(true), json!("fib"), json!([0]), json!([17]),
         ];
         let fields = ["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes"];
-        let inner = ["n", "ms", "width", "height", "max_iter", "kind", "switch_interval_ms", "start"];
+        let inner = ["n", "ms", "width", "height", "max_iter", "kind", "switch_interval_ms", "start", "chunksize"];
         let mut state = 0x2545_F491_4F6C_DD1Du64;
         let mut next = |m: usize| {
             state ^= state << 13;
@@ -540,6 +555,24 @@ mod tests {
             }
         }
         assert!(accepted > 0, "some mutations are valid specs");
+    }
+
+    #[test]
+    fn chunksize_is_optional_and_round_trips() {
+        let absent = parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"start": "warm"}}"#).unwrap();
+        assert_eq!(absent.processes.chunksize, None);
+        assert!(!absent.to_json().contains("chunksize"), "absent stays absent: {}", absent.to_json());
+        let null = parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"chunksize": null}}"#).unwrap();
+        assert_eq!(null.processes.chunksize, None);
+        for n in [1, 7, MAX_TASKS] {
+            let spec = parse(&format!(r#"{{"workload": {{"kind": "fib", "n": 20}}, "processes": {{"chunksize": {n}}}}}"#)).unwrap();
+            assert_eq!(spec.processes, ProcessSettings { start: ProcessStart::Cold, chunksize: Some(n) });
+            assert_eq!(parse(&spec.to_json()).unwrap(), spec);
+        }
+        // 2.0 is the integer 2, as for every other integer field.
+        assert_eq!(parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"chunksize": 2.0}}"#).unwrap().processes.chunksize, Some(2));
+        // Accepted for waiting work too (where it does not apply: plan::dispatch).
+        assert!(parse(r#"{"workload": {"kind": "sleep", "ms": 1}, "processes": {"chunksize": 4}}"#).is_ok());
     }
 
     #[test]

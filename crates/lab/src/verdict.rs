@@ -174,6 +174,11 @@ impl Verdict {
                 details.push(format!("Starting a process worker took {startup:.1} ms on average, {how}."));
             }
         }
+        if let (true, Some(n), Some(_)) = (waiting, spec.processes.chunksize, best(runs, Mode::Processes)) {
+            // Accepted (a form keeps it across workloads) but not used: say so rather than let
+            // the number look as if it had shaped the run (plan::dispatch).
+            details.push(format!("The chunksize {n} did not apply: waiting tasks went to the processes one per message."));
+        }
         if let Some(asyn) = best(runs, Mode::Async) {
             if !waiting {
                 if let Some(s) = asyn.speedup {
@@ -331,6 +336,18 @@ mod tests {
         assert!(v.details[0].contains("failed verification: threads with 2 workers"), "{:?}", v.details);
         assert!(v.details.iter().any(|d| d.contains("waiting releases the GIL")), "{:?}", v.details);
         assert!(!v.details.iter().any(|d| d.contains("cores")), "{:?}", v.details);
+    }
+
+    #[test]
+    fn a_chunksize_given_for_waiting_work_is_said_not_to_apply() {
+        let note = |spec: &str| {
+            let spec = Spec::parse(spec).unwrap();
+            Verdict::from_runs(&spec, &env(), &[measured(Mode::Processes, 2, 100.0)]).details.join("\n")
+        };
+        let sleep = r#"{"workload": {"kind": "sleep", "ms": 100}, "workers": [2], "processes": {"chunksize": 4}}"#;
+        assert!(note(sleep).contains("The chunksize 4 did not apply"), "{}", note(sleep));
+        assert!(!note(&sleep.replace("sleep\", \"ms\": 100", "fib\", \"n\": 20")).contains("chunksize"));
+        assert!(!note(r#"{"workload": {"kind": "sleep", "ms": 100}, "workers": [2]}"#).contains("chunksize"));
     }
 
     #[test]

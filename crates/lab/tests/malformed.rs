@@ -53,7 +53,7 @@ fn any_json() -> impl Strategy<Value = Value> {
 /// A plausible spec with some fields replaced by arbitrary JSON: reaches the deep checks.
 fn mutated_spec() -> impl Strategy<Value = Value> {
     let kinds = prop::sample::select(vec!["fib", "sum", "primes", "sample_append", "mandelbrot", "letters", "sleep", "fetch", "fetch_write", "fault"]);
-    let keys = prop::sample::select(vec!["n", "ms", "width", "height", "max_iter", "url", "delay_ms", "bytes", "timeout_ms", "kind", "fault", "at_task"]);
+    let keys = prop::sample::select(vec!["n", "ms", "width", "height", "max_iter", "url", "delay_ms", "bytes", "timeout_ms", "kind", "fault", "at_task", "start", "chunksize"]);
     let mutation = (prop::sample::select(FIELDS.to_vec()), keys, any_json(), any::<bool>());
     (kinds, prop::collection::vec(mutation, 0..4)).prop_map(|(kind, mutations)| {
         let mut spec = json!({"workload": {"kind": kind}, "gil": {}, "processes": {}});

@@ -9,28 +9,11 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use threadlab_clock::now_ms;
+use threadlab_lab::plan::{self, Dispatch};
 use threadlab_lab::protocol::{TaskOutcome, WorkerRequest};
 use threadlab_lab::report::Sample;
 use threadlab_lab::spec::ProcessStart;
 use threadlab_lab::Spec;
-
-/// CPU tasks go to process workers in chunks, as `multiprocessing.Pool.map` sends them: chunks
-/// of ceil(tasks / (4 k)) consecutive tasks, one message each. Worker `id` (1..=k) starts with
-/// chunk id - 1 (so a cold worker that starts late still gets its share); after that each
-/// worker takes the next free chunk. A worker always has its next chunk queued while it
-/// computes the current one (as Pool's task queue does), so it never idles waiting for the
-/// page's main thread, which hands chunks out and competes with the workers for the cores.
-///
-/// Waiting tasks (sleep, downloads) go one at a time, as `ProcessPoolExecutor` sends them: a
-/// message costs a fraction of a millisecond against a wait of many, and chunks of waits
-/// would leave some workers with a whole extra chunk to wait through at the end.
-fn dispatch(spec: &Spec, k: u32) -> (u32, u32) {
-    if spec.workload.is_waiting() {
-        (1, 1)
-    } else {
-        (spec.tasks.div_ceil(4 * k).max(1), 2)
-    }
-}
 
 /// What one worker slot of a processes run did: its outcomes, and the worker it ended with (a
 /// replacement, when the first one crashed).
@@ -40,11 +23,12 @@ struct Drained {
     replaced: bool,
 }
 
-/// Feeds worker `id` chunks until none is left (see [`dispatch`]). When the worker crashes, as
-/// a process pool does: the task it was running fails with the cause, a new worker takes its
-/// place (started inside the timed run, as `multiprocessing` starts one), and the tasks it had
-/// not answered go to the new one, one at a time. Only that worker's tasks are touched: the
-/// other workers never notice.
+/// Feeds worker `id` chunks until none is left, sized and queued as [`plan::dispatch`] says:
+/// worker `id` (1..=k) starts with chunk id - 1 (so a cold worker that starts late still gets
+/// its share), then takes the next free chunk. When the worker crashes, as a process pool does:
+/// the task it was running fails with the cause, a new worker takes its place (started inside
+/// the timed run, as `multiprocessing` starts one), and the tasks it had not answered go to the
+/// new one, one at a time. Only that worker's tasks are touched: the other workers never notice.
 async fn drain(worker: ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Drained, String> {
     let mut worker = worker;
     let mut replaced = false;
@@ -58,8 +42,7 @@ async fn drain(worker: ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k:
 }
 
 async fn feed(worker: &mut ProcessWorker, replaced: &mut bool, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Vec<TaskOutcome>, String> {
-    // Chunks of `size` tasks; a worker may have `queued` chunks sent and unanswered.
-    let (size, queued) = dispatch(spec, k);
+    let Dispatch { size, queued } = plan::dispatch(spec, k);
     let mut outcomes = Vec::new();
     let mut seed = Some(id - 1);
     let mut sent: VecDeque<Vec<u32>> = VecDeque::new();

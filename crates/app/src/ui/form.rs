@@ -83,6 +83,12 @@ pub fn read_form() -> Value {
     let modes: Vec<Value> = mode_boxes().iter().filter(|b| b.checked()).map(|b| Value::String(b.value())).collect();
     let workers: Vec<Value> =
         input("workers").value().split([',', ' ']).filter(|s| !s.trim().is_empty()).map(number).collect();
+    let mut processes = json!({"start": select("process-start").value()});
+    // Empty: Pool.map's default chunksize.
+    let chunksize = input("chunksize").value();
+    if !chunksize.trim().is_empty() {
+        processes["chunksize"] = number(&chunksize);
+    }
     json!({
         "workload": workload,
         "tasks": number(&input("tasks").value()),
@@ -91,7 +97,7 @@ pub fn read_form() -> Value {
         "repeat": number(&input("repeat").value()),
         "warmup": number(&input("warmup").value()),
         "gil": {"switch_interval_ms": number(&input("switch-interval").value())},
-        "processes": {"start": select("process-start").value()},
+        "processes": processes,
         "time_limit_s": number(&input("time-limit").value()),
     })
 }
@@ -120,6 +126,7 @@ pub fn write_form(spec: &Spec) {
     input("switch-interval").set_value(&spec.gil.switch_interval_ms.to_string());
     input("time-limit").set_value(&spec.time_limit_s.to_string());
     select("process-start").set_value(serde_json::to_value(spec.processes.start).ok().and_then(|v| v.as_str().map(String::from)).as_deref().unwrap_or("cold"));
+    input("chunksize").set_value(&spec.processes.chunksize.map(|n| n.to_string()).unwrap_or_default());
 }
 
 fn show_params(kind: &str) {

@@ -33,6 +33,9 @@ fn cells(r: &RunRecord) -> Vec<String> {
     if let Some(s) = r.startup_ms {
         notes.push(format!("start-up {s:.1} ms per worker"));
     }
+    if let Some(c) = r.chunksize {
+        notes.push(format!("{c} task{} per message", if c == 1 { "" } else { "s" }));
+    }
     let gil: f64 = r.trace.iter().map(|e| e.gil_wait_ms).sum();
     if gil > 0.0 {
         notes.push(format!("GIL wait {gil:.1} ms (last run)"));
