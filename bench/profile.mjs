@@ -25,7 +25,8 @@ let wall;
 if (scenario === 'spec') {
   await page.goto(url);
   await page.evaluate(() => window.threadlab.ready);
-  await new Promise((ok) => setTimeout(ok, 2000)); // let the threads engine finish starting
+  // Engines start on first use: a tiny run of every mode first, so the trace holds the spec only.
+  await page.evaluate(() => window.threadlab.run({ workload: { kind: 'fib', n: 5 }, tasks: 2, modes: ['sequential', 'threads', 'processes'], workers: [2], repeat: 1, warmup: 0 }));
   await browser.startTracing(page, { path, categories: CATEGORIES });
   wall = await page.evaluate(async (s) => { const t = performance.now(); await window.threadlab.run(JSON.parse(s)); return performance.now() - t; }, specText);
 } else {

@@ -42,9 +42,9 @@ results.pool = await measurePool(browser, url, X.STARTUP_REPS);
 log('the browser\'s floor: 2 and 16 bare module workers at once, fresh contexts');
 results.floor = { two: await measureFloor(browser, url, X.STARTUP_REPS, 2), sixteen: await measureFloor(browser, url, X.STARTUP_REPS, 16) };
 
-// Size: what a first visit loads (until the server has had no request for a second: the page,
-// its service worker and the threads engine it starts at once), then what a run of every mode
-// and of the endpoint adds.
+// Size: what a first visit loads before any interaction (until the server has had no request
+// for a second: the page and its service worker; a touch, key or focus would start the worker
+// module and the threads engine), then what a run of every mode and of the endpoint adds.
 log('size: files requested by a first visit, then by runs of every mode');
 {
   const from = requests.length;

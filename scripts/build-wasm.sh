@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds the three Wasm modules into <out>/pkg:
+# Builds the four Wasm modules into <out>/pkg:
 #   app.js + app_bg.wasm          the page: UI, orchestration (built for size: no kernel runs here)
+#   figures.js + figures_bg.wasm  the page's charts, loaded with the first result (built for size)
 #   worker.js + worker_bg.wasm    plain module of the isolated "process" workers and the service worker
 #   threads.js + threads_bg.wasm  threaded module: shared memory, rayon pool, emulated GIL
 # Called by trunk as a build hook (TRUNK_STAGING_DIR, TRUNK_PROFILE), or by hand:
 #   scripts/build-wasm.sh <out-dir> [release|debug]
-# Rust is always compiled with the release profile: timings from a debug build would mislead.
+# Rust is always compiled optimised (the release profile; the page's two modules its size
+# variant, `page`): timings from a debug build would mislead.
 # "debug" only skips wasm-opt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +31,7 @@ build() { # crate out-name cargo-profile rustflags [cargo args...]
 }
 
 build threadlab-app app page ""
+build threadlab-figures figures page ""
 build threadlab-worker worker release ""
 # Shared memory needs std rebuilt with atomics (nightly -Zbuild-std).
 build threadlab-threads threads release "$threads_rustflags" -Z build-std=panic_abort,std
@@ -43,9 +46,11 @@ if [[ "$profile" == release ]]; then
   # are #[inline(never)] so the worker and threaded modules run the same kernel code. With
   # binaryen's inlining the plain module's fib(30) ran 1.7x slower than the threaded module's in
   # V8, with identical kernel code: a sequential baseline that slow made threads look faster than
-  # the cores allow. The page's module runs no kernel and is optimised for size.
+  # the cores allow. The page's two modules run no kernel and are optimised for size.
   for name in worker threads; do
     node_modules/.bin/wasm-opt -O3 -aimfs 0 -fimfs 0 -ocimfs 0 $features "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
   done
-  node_modules/.bin/wasm-opt -Oz $features "$out/app_bg.wasm" -o "$out/app_bg.wasm"
+  for name in app figures; do
+    node_modules/.bin/wasm-opt -Oz $features "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  done
 fi

@@ -38,7 +38,11 @@ self.addEventListener('fetch', (event) => {
 });
 
 async function answer(url) {
-  await loaded();
+  try {
+    await loaded();
+  } catch (e) {
+    return new Response(`the service worker could not load pkg/worker_bg.wasm: ${e}`, { status: 503 });
+  }
   const reply = endpoint_reply(url);
   await new Promise((resolve) => setTimeout(resolve, reply.delay_ms));
   return new Response(reply.body, {

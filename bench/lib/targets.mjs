@@ -231,7 +231,7 @@ function size(results) {
   const { at_load: load, after_runs: all } = results.size;
   return {
     rows: [
-      row('Size', `Wasm + JS a first visit loads (${load.length} files), gzip -9`, figure(load),
+      row('Size', `Wasm + JS a first visit loads before any interaction (${load.length} files), gzip -9`, figure(load),
         { unit: 'KB', digits: 1, target: '<= 200 KB', ok: (x) => x <= 200, verified: load.length > 0, note: note(load) }),
       row('Size', `Wasm + JS after runs of every mode (${all.length} files), gzip -9`, figure(all),
         { unit: 'KB', digits: 1, verified: all.length > 0, note: note(all) }),

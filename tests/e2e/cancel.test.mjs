@@ -150,7 +150,7 @@ test('a cancel while the run waits for its engines to start stops the run', {
     // engine is starting.
     for (const liveWorkers of [1, 2]) {
       const r = await page.evaluate(async ([spec, want]) => {
-        // Idle cancel: stops the engine the page started on load, so the run starts its own.
+        // Idle cancel: stops any engine already started, so the run starts its own.
         window.threadlab.cancel();
         const progress = [];
         const run = window.threadlab.run(spec, { onProgress: (p) => progress.push(p) }).then(() => 'completed', (e) => e.message);

@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CSP, serve } from '../server.mjs';
@@ -144,7 +144,9 @@ test('one policy, the same in every place that delivers it, without unsafe-inlin
   assert.match(await readFile(join(ROOT, 'Trunk.toml'), 'utf8'), /\nno_autoreload = true\n/);
   // Nothing in the built site writes HTML from strings: no script has such a call, and the Wasm
   // modules, which reach the DOM only through their glue (pkg/*.js), do not even hold the names.
-  for (const file of ['pkg/app.js', 'pkg/threads.js', 'pkg/app_bg.wasm', 'pkg/threads_bg.wasm', 'www/boot.js', 'www/process-worker.js', 'www/threads-worker.js', 'www/embed.js', 'sw.js']) {
+  const built = (await readdir(join(DIST, 'pkg'), { recursive: true })).filter((f) => /\.(js|wasm)$/.test(f)).map((f) => `pkg/${f}`);
+  assert.ok(['app', 'figures', 'worker', 'threads'].every((m) => built.includes(`pkg/${m}.js`) && built.includes(`pkg/${m}_bg.wasm`)), built.join());
+  for (const file of [...built, 'www/boot.js', 'www/process-worker.js', 'www/threads-worker.js', 'www/embed.js', 'sw.js']) {
     const text = await readFile(join(DIST, file), 'latin1');
     assert.doesNotMatch(text, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|srcdoc/, file);
     if (file.endsWith('.js')) assert.doesNotMatch(text, /\beval\(|new Function\b/, file);

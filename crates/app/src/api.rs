@@ -52,8 +52,11 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
     };
     ui::run_started(&spec);
     future_to_promise(async move {
+        // The charts' module is loaded before anything is timed: drawing partial results must
+        // not wait for it in the middle of a sample.
+        ui::charts_ready().await;
         let progress = move |p: Progress| {
-            ui::show_progress(&p);
+            let redrew = ui::show_progress(&p);
             if let Some(f) = &on_progress {
                 let o = Object::new();
                 set(&o, "done", &p.done.into());
@@ -63,6 +66,7 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
                 // A throwing callback must not break the run.
                 let _ = f.call1(&JsValue::NULL, &o);
             }
+            redrew
         };
         let result = runner::run(slot, spec, &caps, &progress).await;
         // A run cancelled and already followed by a new one leaves the page to the new one.
@@ -77,7 +81,7 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
         }
         match result {
             Ok(report) => {
-                ui::show_report(&report);
+                ui::show_report(&report).await;
                 ui::keep_in_history(&report);
                 Ok(JSON::parse(&report.to_json()).unwrap_or(JsValue::NULL))
             }

@@ -6,14 +6,14 @@
 mod api;
 mod engines;
 mod env;
+mod load_once;
 mod runner;
 mod service_worker;
 mod ui;
 
 use wasm_bindgen::prelude::*;
 
-/// Runs when the module is instantiated; only the page (a Window) starts the UI (the module also
-/// runs in wasm-bindgen-test's runner).
+/// Runs when the module is instantiated, on the page.
 #[wasm_bindgen(start)]
 pub fn start() {
     if web_sys::window().is_some() {

@@ -40,6 +40,16 @@ fn best(runs: &[RunRecord], mode: Mode) -> Option<&RunRecord> {
         .min_by(|a, b| a.median_ms.unwrap().total_cmp(&b.median_ms.unwrap()))
 }
 
+/// Tasks of the run's last repetition that finished without error. A run that failed outright
+/// has no samples: nothing of it survived.
+fn finished_tasks(r: &RunRecord) -> usize {
+    if r.samples_ms.is_empty() {
+        0
+    } else {
+        r.trace.iter().filter(|e| e.error.is_none()).count()
+    }
+}
+
 /// A fault workload is about what survives a crash, not about speed: per run, how many tasks
 /// finished, and the lesson when processes and threads tell it apart.
 fn fault_verdict(spec: &Spec, fault: Fault, at_task: u32, runs: &[RunRecord]) -> Verdict {
@@ -53,9 +63,8 @@ fn fault_verdict(spec: &Spec, fault: Fault, at_task: u32, runs: &[RunRecord]) ->
     let mut kept_most = Vec::new();
     let mut lost_all = Vec::new();
     for r in runs.iter().filter(|r| r.skipped.is_none()) {
-        // A run that failed outright has no samples: nothing of it survived.
         let stopped = r.samples_ms.is_empty();
-        let finished = if stopped { 0 } else { r.trace.iter().filter(|e| e.error.is_none()).count() };
+        let finished = finished_tasks(r);
         let why = r.errors.first().map(|e| format!(": {e}")).unwrap_or_default();
         details.push(format!("{}: {finished} of {} tasks finished{why}", label(r), spec.tasks));
         if finished + 1 >= spec.tasks as usize && !stopped {
@@ -225,7 +234,18 @@ pub fn when_to_use(spec: &Spec, runs: &[RunRecord]) -> Vec<Advice> {
         evidence: r.map(|r| (r.mode, r.workers)),
     };
     let waiting = spec.workload.is_waiting();
-    let mut lines = vec![
+    let mut lines = Vec::new();
+    if matches!(spec.workload, Workload::Fault { .. }) {
+        let survivor = best(runs, Mode::Processes);
+        lines.push(Advice {
+            text: format!(
+                "Work that may crash (native extensions, untrusted input, memory-hungry tasks): processes; a crash ends one process and the pool carries on, while a crashing thread takes every thread of its program with it.{}",
+                survivor.map(|r| format!(" Here: {} finished {} of {} tasks.", label(r), finished_tasks(r), spec.tasks)).unwrap_or_default()
+            ),
+            evidence: survivor.map(|r| (r.mode, r.workers)),
+        });
+    }
+    lines.extend([
         advice(
             "CPU-bound work in a language with a GIL (CPython): processes, one per core; threads take turns on the lock.",
             measured(if waiting { Mode::ThreadsGil } else { Mode::Processes }).filter(|_| !waiting),
@@ -235,7 +255,7 @@ pub fn when_to_use(spec: &Spec, runs: &[RunRecord]) -> Vec<Advice> {
             "Waiting (network, disk, sleep): threads or async; waiting releases the GIL, so they overlap as well as processes, without the start-up.",
             measured(if waiting { Mode::Async } else { Mode::ThreadsGil }).filter(|_| waiting),
         ),
-    ];
+    ]);
     if let Some(procs) = best(runs, Mode::Processes).filter(|r| r.startup_ms.is_some()) {
         lines.push(Advice {
             text: format!(
@@ -410,10 +430,15 @@ mod tests {
         let procs = RunRecord::measured(Cell { mode: Mode::Processes, workers: 2 }, &[sample], &[Some(196_418), None], 0.0);
         let mut threads = RunRecord::measured(Cell { mode: Mode::Threads, workers: 2 }, &[], &[Some(196_418), None], 0.0);
         threads.errors.insert(0, "thread 2, in task 1: panicked: x. Threads share one memory".into());
-        let v = Verdict::from_runs(&spec, &env(), &[threads, procs]);
+        let runs = [threads, procs];
+        let v = Verdict::from_runs(&spec, &env(), &runs);
         assert!(v.summary.starts_with("Task 1 panicked: processes with 2 workers lost only that task, threads with 2 workers lost everything."), "{}", v.summary);
         assert!(v.details.iter().any(|d| d.starts_with("processes with 2 workers: 1 of 2 tasks finished: the process running it crashed")), "{:?}", v.details);
         assert!(v.details.iter().any(|d| d.starts_with("threads with 2 workers: 0 of 2 tasks finished: thread 2, in task 1")), "{:?}", v.details);
+        let advice = when_to_use(&spec, &runs);
+        assert!(advice[0].text.starts_with("Work that may crash"), "{:?}", advice[0]);
+        assert!(advice[0].text.ends_with("Here: processes with 2 workers finished 1 of 2 tasks."), "{:?}", advice[0]);
+        assert_eq!(advice[0].evidence, Some((Mode::Processes, 2)));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Page-side handles on the workers that execute tasks.
 //! - [`port`]: a Worker with awaitable replies, tracked so a cancel can stop every one of them;
-//! - [`processes`]: isolated workers running the plain module (sequential, async, processes);
+//! - [`processes`]: isolated workers running the worker module (sequential, async, processes);
 //! - [`threads`]: the coordinator worker of the threaded module (threads, threads-gil).
 
 pub mod port;

@@ -3,9 +3,9 @@
 
 use super::port::Port;
 use super::site_url;
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use crate::load_once::{self, LoadOnce};
+use futures::future::FutureExt;
 use js_sys::{Object, Reflect};
-use std::cell::RefCell;
 use threadlab_clock::now_ms;
 use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
 use wasm_bindgen::{JsCast, JsValue};
@@ -15,22 +15,15 @@ const SCRIPT: &str = "www/process-worker.js";
 const GLUE: &str = "pkg/worker.js";
 const WASM: &str = "pkg/worker_bg.wasm";
 
-type Compiling = Shared<LocalBoxFuture<'static, Result<JsValue, String>>>;
-
 thread_local! {
-    static MODULE: RefCell<Option<Compiling>> = const { RefCell::new(None) };
+    static MODULE: LoadOnce<JsValue> = const { LoadOnce::new() };
 }
 
 /// The worker module, fetched and compiled once for the page (a `WebAssembly.Module`): every
 /// process worker instantiates it instead of compiling its own, as processes share their
 /// program's code but not their memory. A failed load is retried on next use.
 pub async fn worker_module() -> Result<JsValue, String> {
-    let compiling = MODULE.with(|m| m.borrow_mut().get_or_insert_with(|| compile().boxed_local().shared()).clone());
-    let module = compiling.await;
-    if module.is_err() {
-        MODULE.with(|m| *m.borrow_mut() = None);
-    }
-    module
+    load_once::get(&MODULE, || compile().boxed_local()).await
 }
 
 async fn compile() -> Result<JsValue, String> {

@@ -29,14 +29,20 @@ pub fn reset() {
 }
 
 /// Starts in the background what runs need and takes a moment to load: the compiled worker
-/// module and, when shared memory is available, the threads engine with its pool.
+/// module and, when shared memory is available, the threads engine with its pool, at once. Not
+/// while a run goes on: it starts what it needs itself, and nothing may start while it times.
 pub fn prestart(threads: bool) {
-    let engine = threads.then(threads_engine);
+    if super::is_running() {
+        return;
+    }
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = crate::engines::processes::worker_module().await;
-        if let Some(engine) = engine {
-            let _ = engine.await;
-        }
+        // The engine is looked up when first polled, so it is the one the kept engines hold.
+        let engine = async {
+            if threads {
+                let _ = threads_engine().await;
+            }
+        };
+        let _ = futures::join!(crate::engines::processes::worker_module(), engine);
     });
 }
 

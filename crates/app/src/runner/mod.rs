@@ -93,7 +93,9 @@ pub fn cancel() {
 
 /// Runs `spec` to completion. `Err` only for a cancelled run or when nothing can run at all;
 /// a cell that fails keeps its error in the report and the run goes on.
-pub async fn run(slot: RunSlot, spec: Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress)) -> Result<Report, String> {
+/// `on_progress` returns true when it redrew the page: the next sample then waits for the
+/// browser to paint it, so drawing never shares the cores with a timed sample.
+pub async fn run(slot: RunSlot, spec: Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress) -> bool) -> Result<Report, String> {
     let result = run_cells(&spec, caps, on_progress, slot.0).await;
     if still_wanted(slot.0).is_err() {
         return Err(CANCELLED.into());
@@ -102,7 +104,7 @@ pub async fn run(slot: RunSlot, spec: Spec, caps: &Capabilities, on_progress: &d
     result.map(|runs| Report::new(spec, caps.env(), runs))
 }
 
-async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress), generation: u64) -> Result<Vec<RunRecord>, String> {
+async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress) -> bool, generation: u64) -> Result<Vec<RunRecord>, String> {
     // Before anything is timed: every engine this run uses is started and its kernels warmed,
     // and no engine is still starting in the background (that would steal CPU from a sample).
     still_wanted(generation)?;
@@ -123,9 +125,16 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
             engine.warm_up(&spec.workload).await?;
         }
     }
+    // The worker module is compiled once per page (the first run waits for it): a cancel that
+    // came meanwhile must not be followed by a worker starting.
+    crate::engines::processes::worker_module().await?;
+    still_wanted(generation)?;
     let helper = helper().await?;
+    still_wanted(generation)?;
     let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
+    still_wanted(generation)?;
     helper.warm_up(&spec.workload).await?;
+    still_wanted(generation)?;
     if spec.modes.contains(&Mode::Processes) && spec.processes.start == ProcessStart::Warm {
         kept::warm_pool(spec.max_workers() as usize, &spec.workload).await?;
     }
@@ -146,7 +155,7 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     for (cell, s) in cells.iter().zip(&state) {
         if s.skipped.is_some() {
             done += per_cell;
-            on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial: None });
+            let _ = on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial: None });
         }
     }
 
@@ -179,7 +188,9 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
                 let so_far = cells.iter().zip(&state).filter(|(_, s)| !s.samples.is_empty() || s.skipped.is_some());
                 Report::new(spec.clone(), caps.env(), so_far.map(|(c, s)| s.record(*c, &expected, spec)).collect())
             });
-            on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial });
+            if on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial }) {
+                timer::after_next_paint().await;
+            }
         }
     }
 

@@ -1,4 +1,5 @@
-//! A page timer for `runner::sample`'s time limit.
+//! Page timers: `runner::sample`'s time limit, and the pause that lets the browser paint
+//! between samples.
 
 /// A page timer that is cleared when dropped. Its promise is then settled at once: a `JsFuture`
 /// on a promise that never settles keeps its callbacks (and their state) alive for ever, one
@@ -32,4 +33,19 @@ impl Drop for Timer {
         }
         let _ = self.resolve.call0(&wasm_bindgen::JsValue::NULL);
     }
+}
+
+/// Resolves once the browser has had a frame to lay out and paint what the page just changed
+/// (an animation frame, then one more task), or after 50 ms, since no frame comes while the
+/// tab is hidden: the next sample then does not share the cores with drawing the last one's
+/// results.
+pub async fn after_next_paint() {
+    let Some(window) = web_sys::window() else { return };
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.request_animation_frame(&resolve);
+    });
+    let cap = Timer::start(50.0);
+    let _ = futures::future::select(wasm_bindgen_futures::JsFuture::from(frame), cap.fired()).await;
+    let after = Timer::start(0.0);
+    let _ = after.fired().await;
 }

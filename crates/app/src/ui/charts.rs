@@ -1,12 +1,14 @@
-//! The report's charts on the page: drawn by `threadlab-charts` (which measures text itself and
-//! never touches the DOM), placed as parsed SVG (never as HTML text), redrawn when the colour
-//! scheme changes, exportable as SVG and PNG.
+//! The report's charts on the page: drawn by the figures module (crates/figures, which uses
+//! `threadlab-charts`), loaded with the first result; placed as parsed SVG (never as HTML text),
+//! redrawn when the colour scheme changes, exportable as SVG and PNG.
 
 use super::dom::{by_id, document, el};
 use super::export::{download, save_blob};
+use crate::engines::site_url;
+use crate::load_once::{self, LoadOnce};
+use futures::future::FutureExt;
 use js_sys::{Array, Promise};
-use std::cell::RefCell;
-use threadlab_charts::{bars, scaling, timeline, ChartError, Theme};
+use std::cell::{Cell, RefCell};
 use threadlab_lab::report::{Report, RunRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -15,41 +17,90 @@ use web_sys::{Blob, BlobPropertyBag, CanvasRenderingContext2d, DomParser, HtmlCa
 /// The three figures in index.html: (id, file name stem).
 const FIGURES: [&str; 3] = ["chart-bars", "chart-scaling", "chart-timeline"];
 
+#[wasm_bindgen(module = "/src/ui/figures.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = loadFigures)]
+    fn load_figures(glue: &str, wasm: &str) -> Promise;
+
+    /// The figures module's exports (crates/figures/src/lib.rs).
+    #[derive(Clone)]
+    type Figures;
+    #[wasm_bindgen(method, catch)]
+    fn set_report(this: &Figures, json: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn bars(this: &Figures, dark: bool) -> Result<String, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn scaling(this: &Figures, dark: bool) -> Result<String, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn timeline(this: &Figures, run: usize, dark: bool) -> Result<String, JsValue>;
+}
+
 thread_local! {
     static SHOWN: RefCell<Option<Report>> = const { RefCell::new(None) };
     /// The SVG text each figure shows, for export.
     static SVGS: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+    static MODULE: LoadOnce<Figures> = const { LoadOnce::new() };
+    /// Counts `show` calls: only the newest one draws once the module is there.
+    static SHOWS: Cell<u64> = const { Cell::new(0) };
 }
 
-fn theme() -> Theme {
-    let dark = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches());
-    if dark {
-        Theme::Dark
-    } else {
-        Theme::Light
-    }
+/// The figures module, loaded once; a failed load is tried again next time.
+async fn module() -> Result<Figures, String> {
+    load_once::get(&MODULE, || {
+        let promise = load_figures(&site_url("pkg/figures.js"), &site_url("pkg/figures_bg.wasm"));
+        async move { JsFuture::from(promise).await.map(JsCast::unchecked_into).map_err(|e| format!("the charts could not be loaded: {}", describe(&e))) }.boxed_local()
+    })
+    .await
 }
 
-/// Shows `report`'s charts. The timeline shows the run picked in its selector, if it still
-/// exists, else the most telling one (see `default_timeline`).
-pub fn show(report: &Report) {
+/// Loads the figures module ahead of the first chart (a failure shows where the charts go).
+pub async fn preload() {
+    let _ = module().await;
+}
+
+fn describe(e: &JsValue) -> String {
+    e.as_string().unwrap_or_else(|| js_sys::Error::from(e.clone()).message().into())
+}
+
+fn dark() -> bool {
+    web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches())
+}
+
+/// Shows `report`'s charts, resolving once they are drawn (or a newer `show` took over). The
+/// timeline shows the run picked in its selector, if it still exists, else the most telling
+/// one (see `default_timeline`).
+pub async fn show(report: &Report, json: &str) {
+    let this = SHOWS.with(|n| n.get() + 1);
+    SHOWS.with(|n| n.set(this));
     SHOWN.with(|s| *s.borrow_mut() = Some(report.clone()));
     by_id("charts").toggle_attribute_with_force("hidden", false).ok();
-    let theme = theme();
-    place("chart-bars", bars(report, theme));
     let sweep = report.spec.workers.len() > 1;
     by_id("chart-scaling").toggle_attribute_with_force("hidden", !sweep).ok();
-    if sweep {
-        place("chart-scaling", scaling(report, theme));
-    }
     fill_timeline_choices(report);
-    show_timeline();
+    let module = module().await;
+    if SHOWS.with(Cell::get) != this {
+        return; // a newer report is being shown
+    }
+    let figures = match module.and_then(|f| f.set_report(json).map(|()| f).map_err(|e| describe(&e))) {
+        Ok(f) => f,
+        Err(why) => return FIGURES.iter().for_each(|f| place(f, Err(why.clone()))),
+    };
+    let dark = dark();
+    place("chart-bars", figures.bars(dark).map_err(|e| describe(&e)));
+    if sweep {
+        place("chart-scaling", figures.scaling(dark).map_err(|e| describe(&e)));
+    }
+    draw_timeline(&figures, dark);
 }
 
 /// The user picked a run for the timeline.
 pub fn timeline_picked() {
     select().set_attribute("data-picked", "").ok();
-    show_timeline();
+    wasm_bindgen_futures::spawn_local(async {
+        if let Ok(figures) = module().await {
+            draw_timeline(&figures, dark());
+        }
+    });
 }
 
 /// A new run starts: the timeline follows the results again.
@@ -57,22 +108,20 @@ pub fn forget_pick() {
     select().remove_attribute("data-picked").ok();
 }
 
-/// The timeline of the run chosen in `#timeline-run`.
-pub fn show_timeline() {
-    SHOWN.with(|s| {
-        let Some(report) = s.borrow().clone() else { return };
-        let index = select().value().parse::<usize>().ok();
-        match index.and_then(|i| report.runs.get(i)) {
-            Some(run) => place("chart-timeline", timeline(run, &report.spec, theme())),
-            None => place("chart-timeline", Err(ChartError::NoData("no run has a timeline".into()))),
-        }
-    });
+/// The timeline of the run chosen in `#timeline-run` (the module holds the shown report).
+fn draw_timeline(figures: &Figures, dark: bool) {
+    let chosen = select().value().parse::<usize>().ok();
+    let exists = |i: &usize| SHOWN.with(|s| s.borrow().as_ref().is_some_and(|r| *i < r.runs.len()));
+    match chosen.filter(exists) {
+        Some(i) => place("chart-timeline", figures.timeline(i, dark).map_err(|e| describe(&e))),
+        None => place("chart-timeline", Err("nothing to chart: no run has a timeline".into())),
+    }
 }
 
 /// Redraws everything, e.g. after the colour scheme changed.
 pub fn redraw() {
     if let Some(report) = SHOWN.with(|s| s.borrow().clone()) {
-        show(&report);
+        wasm_bindgen_futures::spawn_local(async move { show(&report, &report.to_json()).await });
     }
 }
 
@@ -125,10 +174,10 @@ fn fill_timeline_choices(report: &Report) {
 }
 
 /// Puts an SVG document into a figure's `.chart` box, or the reason there is none.
-fn place(figure: &str, svg: Result<String, ChartError>) {
+fn place(figure: &str, svg: Result<String, String>) {
     let Some(slot) = by_id(figure).query_selector(".chart").ok().flatten() else { return };
     slot.set_text_content(None);
-    let parsed = svg.as_ref().map_err(ToString::to_string).and_then(|text| {
+    let parsed = svg.as_ref().map_err(Clone::clone).and_then(|text| {
         let doc = DomParser::new().and_then(|p| p.parse_from_string(text, SupportedType::ImageSvgXml)).map_err(|_| "the chart could not be parsed".to_string())?;
         let root = doc.document_element().ok_or("empty chart")?;
         document().import_node_with_deep(&root, true).map_err(|_| "the chart could not be placed".to_string())

@@ -86,7 +86,8 @@ fn on_click(event: Event) {
     let Some(entry) = entries.iter().find(|e| Some(e.id) == id).cloned() else { return };
     match action.as_str() {
         "show" => {
-            super::results::show_report(&entry.report);
+            let report = entry.report.clone();
+            wasm_bindgen_futures::spawn_local(async move { super::results::show_report(&report).await });
             by_id("history-note").set_text_content(Some(&format!("Showing the saved run: {}", entry.title())));
         }
         "compare" => show_comparison(&entry),

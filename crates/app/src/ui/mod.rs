@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlProgressElement};
 
 pub use history::save as keep_in_history;
+pub use charts::preload as charts_ready;
 pub use results::show_report;
 
 pub fn start() {
@@ -45,6 +46,7 @@ fn prestart_on_first_interaction(threads: bool) {
     let start = Closure::<dyn FnMut()>::new(move || {
         if !started.replace(true) {
             runner::prestart(threads);
+            wasm_bindgen_futures::spawn_local(charts::preload());
         }
     });
     for event in ["pointerdown", "keydown", "focusin"] {
@@ -193,7 +195,9 @@ thread_local! {
 /// Partial results are redrawn at most this often: drawing charts takes the page's time.
 const REDRAW_EVERY_MS: f64 = 400.0;
 
-pub fn show_progress(p: &Progress) {
+/// Shows a run's progress; true when it redrew the results (the runner then lets the browser
+/// paint before the next sample).
+pub fn show_progress(p: &Progress) -> bool {
     let progress: HtmlProgressElement = by_id("progress").unchecked_into();
     progress.set_max(f64::from(p.total.max(1)));
     progress.set_value(f64::from(p.done));
@@ -216,8 +220,10 @@ pub fn show_progress(p: &Progress) {
         if now - drawn >= REDRAW_EVERY_MS || p.done == p.total {
             results::show_results(partial);
             RUN_CLOCK.with(|c| c.set((started, threadlab_clock::now_ms())));
+            return true;
         }
     }
+    false
 }
 
 pub fn run_finished() {

@@ -63,10 +63,12 @@ fn cells(r: &RunRecord) -> Vec<String> {
     ]
 }
 
-/// Shows a finished run's report: verdict, charts, table, exports.
-pub fn show_report(report: &Report) {
+/// Shows a finished run's report: verdict, charts, table, exports. Resolves once the charts
+/// are drawn (the first report loads the figures module).
+pub async fn show_report(report: &Report) {
     super::export::remember(report);
-    show_results(report);
+    show_text(report);
+    super::charts::show(report, &report.to_json()).await;
 }
 
 fn row_id(mode: Mode, workers: u32) -> String {
@@ -90,9 +92,16 @@ fn show_advice(report: &Report) {
     by_id("when-to-use").toggle_attribute_with_force("hidden", false).ok();
 }
 
-/// Verdict, charts and table; also for the partial results of a run in progress.
+/// Verdict, charts and table of the partial results of a run in progress (the charts follow
+/// as soon as they are drawn).
 pub fn show_results(report: &Report) {
-    super::charts::show(report);
+    show_text(report);
+    let report = report.clone();
+    wasm_bindgen_futures::spawn_local(async move { super::charts::show(&report, &report.to_json()).await });
+}
+
+/// Verdict, advice and table.
+fn show_text(report: &Report) {
     show_advice(report);
     by_id("verdict").set_text_content(Some(&report.verdict.summary));
     let details = by_id("verdict-details");
