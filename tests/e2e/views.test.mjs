@@ -437,7 +437,7 @@ test('exports: CSV, JSON report, Chrome trace, and SVG + PNG of each chart downl
     const csv = await download(page, '#export-csv');
     assert.equal(csv.name, `${stem}.csv`);
     const rows = parseCsv(csv.bytes.toString('utf8'));
-    const header = 'mode,workers,skipped,samples,median_ms,mean_ms,stddev_ms,min_ms,max_ms,speedup,efficiency,verified,checksum,startup_ms,errors,warnings'.split(',');
+    const header = 'mode,workers,skipped,samples,median_ms,mean_ms,stddev_ms,min_ms,max_ms,speedup,efficiency,verified,checksum,startup_ms,errors,warnings,chunksize'.split(',');
     assert.deepEqual(rows[0], header);
     assert.equal(rows.length, 1 + report.runs.length, 'one row per run');
     for (const [i, r] of report.runs.entries()) {
@@ -453,6 +453,7 @@ test('exports: CSV, JSON report, Chrome trace, and SVG + PNG of each chart downl
       assert.equal(row.checksum, r.checksum);
       assert.equal(row.warnings, (r.warnings ?? []).join('; '));
       if (r.startup_ms !== undefined) assert.ok(close(Number(row.startup_ms), r.startup_ms));
+      assert.equal(row.chunksize, r.chunksize === undefined || r.chunksize === null ? '' : String(r.chunksize));
     }
 
     // JSON: the report itself, as run() returned it.
@@ -934,6 +935,9 @@ test('phone width (390 px): Run is reachable and usable by keyboard; no sideways
     assert.equal(await page.getAttribute('#verdict', 'aria-live'), 'polite', 'the verdict is announced when results arrive');
     await screenshot(page, 'views-phone.png');
 
+    // Every chart fits the screen whole: its legend and last bars are not scrolled out of view.
+    const charts = await page.$$eval('.chart svg', (svgs) => svgs.filter((s) => s.getClientRects().length).map((s) => Math.round(s.getBoundingClientRect().right)));
+    assert.ok(charts.length >= 2 && charts.every((right) => right <= 390), `charts end within 390 px: ${charts}`);
     const after = await overflow();
     const problems = [['before a run', before], ['after a run', after]].filter(([, o]) => o.scrollWidth > o.innerWidth + 1)
       .map(([when, o]) => `${when}: the page is ${o.scrollWidth} px wide in a ${o.innerWidth} px viewport; sticking out: ${o.wider.join(', ')}`);

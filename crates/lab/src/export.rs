@@ -4,9 +4,10 @@
 use crate::report::{Report, RunRecord};
 use serde_json::{json, Value};
 
-const CSV_COLUMNS: [&str; 16] = [
+/// New columns go at the end, so a script that reads columns by position keeps working.
+const CSV_COLUMNS: [&str; 17] = [
     "mode", "workers", "skipped", "samples", "median_ms", "mean_ms", "stddev_ms", "min_ms", "max_ms", "speedup",
-    "efficiency", "verified", "checksum", "startup_ms", "errors", "warnings",
+    "efficiency", "verified", "checksum", "startup_ms", "errors", "warnings", "chunksize",
 ];
 
 /// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
@@ -41,6 +42,7 @@ fn row(r: &RunRecord) -> Vec<String> {
         number(r.startup_ms),
         r.errors.join("; "),
         r.warnings.join("; "),
+        r.chunksize.map(|c| c.to_string()).unwrap_or_default(),
     ]
 }
 
@@ -138,6 +140,7 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(lines.len(), 4);
         assert_eq!(lines[0].split(',').count(), CSV_COLUMNS.len());
+        assert!(lines[0].ends_with(",errors,warnings,chunksize"), "new columns go last: {}", lines[0]);
         assert!(lines[1].starts_with("threads-gil,2,,20,20,20,0,20,20,"), "{}", lines[1]);
         assert!(lines[2].contains(r#""timed out, ""twice""""#), "{}", lines[2]);
         assert!(lines[3].starts_with("processes,2,\"not today, thanks\",,"), "{}", lines[3]);

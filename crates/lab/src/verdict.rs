@@ -20,6 +20,15 @@ fn label(r: &RunRecord) -> String {
     }
 }
 
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 fn times(x: f64) -> String {
     if x >= 10.0 {
         format!("{x:.0}x")
@@ -76,15 +85,15 @@ fn fault_verdict(spec: &Spec, fault: Fault, at_task: u32, runs: &[RunRecord]) ->
     let summary = match (kept_most.is_empty(), lost_all.is_empty()) {
         (false, false) => format!(
             "Task {at_task} {what}: {} lost only that task, {} lost everything. A crashing process takes only itself down; a crashing thread takes its siblings with it.",
-            kept_most.join(", "),
-            lost_all.join(", ")
+            and_list(&kept_most),
+            and_list(&lost_all)
         ),
         (true, false) if fault == Fault::Hang => format!(
             "Task {at_task} {what}: every mode was stopped at the time limit of {} s. A stuck task cannot be interrupted from inside; only ending its worker stops it.",
             spec.time_limit_s
         ),
         (true, false) => format!("Task {at_task} {what}, and every mode lost its whole run."),
-        (false, true) => format!("Task {at_task} {what}; {} lost only that task.", kept_most.join(", ")),
+        (false, true) => format!("Task {at_task} {what}; {} lost only that task.", and_list(&kept_most)),
         (true, true) => format!("Task {at_task} {what}; see what each mode kept."),
     };
     Verdict { summary, details }
@@ -228,7 +237,18 @@ pub struct Advice {
 /// General advice, each line with this report's own number for it where one was measured.
 pub fn when_to_use(spec: &Spec, runs: &[RunRecord]) -> Vec<Advice> {
     let measured = |mode: Mode| best(runs, mode).filter(|r| r.verified && r.speedup.is_some());
-    let here = |r: Option<&RunRecord>| r.map(|r| format!(" Here: {} at {} sequential speed.", label(r), times(r.speedup.unwrap_or(1.0))));
+    // The measurement backs the advice only when the mode beat sequential; otherwise it says why
+    // it did not here, rather than citing a number that contradicts the line.
+    let here = |r: Option<&RunRecord>| {
+        r.map(|r| {
+            let speed = r.speedup.unwrap_or(1.0);
+            if speed > 1.0 {
+                format!(" Here: {} at {} sequential speed.", label(r), times(speed))
+            } else {
+                format!(" Not here: {} ran at {} sequential speed; these tasks were too short for what it costs to start and hand out work.", label(r), times(speed))
+            }
+        })
+    };
     let advice = |text: &str, r: Option<&RunRecord>| Advice {
         text: format!("{text}{}", here(r).unwrap_or_default()),
         evidence: r.map(|r| (r.mode, r.workers)),
@@ -411,6 +431,16 @@ mod tests {
         assert!(lines[0].text.contains("Here: processes with 2 workers at 1.92x sequential speed."), "{:?}", lines[0]);
         assert_eq!(lines[1].evidence, None, "no free threads measured");
         assert_eq!(lines[2].evidence, None, "CPU work shows nothing about waiting");
+    }
+
+    #[test]
+    fn advice_never_cites_a_measurement_that_contradicts_it() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 10}, "workers": [2]}"#).unwrap();
+        let runs = vec![measured(Mode::Sequential, 1, 1.0), measured(Mode::Processes, 2, 8.0)];
+        let report = Report::new(spec, env(), runs);
+        let lines = when_to_use(&report.spec, &report.runs);
+        assert!(lines[0].text.contains("Not here: processes with 2 workers ran at 0.12x sequential speed"), "{:?}", lines[0]);
+        assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
     }
 
     #[test]
