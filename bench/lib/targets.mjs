@@ -120,11 +120,19 @@ function efficiency(results, cores) {
   return { rows, table };
 }
 
-/** The browser's own cost of 2 workers started at once (bench/pages/floor.html), as a note. */
+/** What the browser itself costs (bench/pages/floor.html): 2 bare workers started at once, the
+ *  mean of the two; 16 at once, until the last answered. Null for older results.json files. */
+function browserFloor(results) {
+  return results.floor ? {
+    two: summary(results.floor.two.map((f) => f.each_ms.reduce((a, b) => a + b, 0) / f.each_ms.length)),
+    sixteen: summary(results.floor.sixteen.map((f) => f.all_ms)),
+  } : null;
+}
+
+/** The 2-worker floor, as a note beside the cold start-up. */
 function bareWorkers(results) {
-  if (!results.floor) return '';
-  const each = summary(results.floor.two.map((f) => f.each_ms.reduce((a, b) => a + b, 0) / f.each_ms.length));
-  return `2 bare module Workers at once: ${fmt(each.median, 1)} ms each`;
+  const floor = browserFloor(results);
+  return floor ? `2 bare module Workers at once: ${fmt(floor.two.median, 1)} ms each` : '';
 }
 
 function dispatch(results, cores) {
@@ -203,11 +211,7 @@ function startup(results) {
   const pool = summary(results.pool.map((p) => p.ms));
   const okReady = results.startup.first_visit.every((r) => !r.error);
   const okPool = results.pool.every((p) => p.reply === 'ready' && p.isolated);
-  // Older results.json files have no floor measurement.
-  const floor = results.floor && {
-    two: summary(results.floor.two.map((f) => f.each_ms.reduce((a, b) => a + b, 0) / f.each_ms.length)),
-    sixteen: summary(results.floor.sixteen.map((f) => f.all_ms)),
-  };
+  const floor = browserFloor(results);
   const floorRows = floor ? [
     row('Start-up', 'browser floor: 2 bare module Workers at once, new Worker to first message, mean of the 2', floor.two, { unit: 'ms', digits: 1 }),
     row('Start-up', 'browser floor: 16 bare module Workers at once, new Worker to the last first message', floor.sixteen, { unit: 'ms', digits: 0 }),

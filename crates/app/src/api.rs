@@ -81,9 +81,10 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
         }
         match result {
             Ok(report) => {
-                ui::show_report(&report).await;
+                let json = report.to_json();
+                ui::show_report(&report, &json).await;
                 ui::keep_in_history(&report);
-                Ok(JSON::parse(&report.to_json()).unwrap_or(JsValue::NULL))
+                Ok(JSON::parse(&json).unwrap_or(JsValue::NULL))
             }
             Err(message) => {
                 if !superseded {

@@ -87,7 +87,7 @@ fn on_click(event: Event) {
     match action.as_str() {
         "show" => {
             let report = entry.report.clone();
-            wasm_bindgen_futures::spawn_local(async move { super::results::show_report(&report).await });
+            wasm_bindgen_futures::spawn_local(async move { super::results::show_report(&report, &report.to_json()).await });
             by_id("history-note").set_text_content(Some(&format!("Showing the saved run: {}", entry.title())));
         }
         "compare" => show_comparison(&entry),

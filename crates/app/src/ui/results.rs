@@ -63,12 +63,12 @@ fn cells(r: &RunRecord) -> Vec<String> {
     ]
 }
 
-/// Shows a finished run's report: verdict, charts, table, exports. Resolves once the charts
-/// are drawn (the first report loads the figures module).
-pub async fn show_report(report: &Report) {
+/// Shows a finished run's report (`json`: the same, serialized): verdict, charts, table,
+/// exports. Resolves once the charts are drawn (the first report loads the figures module).
+pub async fn show_report(report: &Report, json: &str) {
     super::export::remember(report);
     show_text(report);
-    super::charts::show(report, &report.to_json()).await;
+    super::charts::show(report, json).await;
 }
 
 fn row_id(mode: Mode, workers: u32) -> String {
