@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the four Wasm modules into <out>/pkg:
 #   app.js + app_bg.wasm          the page: UI, orchestration (built for size: no kernel runs here)
-#   figures.js + figures_bg.wasm  the page's charts, loaded with the first result (built for size)
+#   view.js + view_bg.wasm        what shows a report: table, charts, exports (built for size),
+#                                 loaded on the first touch or run
 #   worker.js + worker_bg.wasm    plain module of the isolated "process" workers and the service worker
 #   threads.js + threads_bg.wasm  threaded module: shared memory, rayon pool, emulated GIL
 # Called by trunk as a build hook (TRUNK_STAGING_DIR, TRUNK_PROFILE), or by hand:
@@ -31,7 +32,7 @@ build() { # crate out-name cargo-profile rustflags [cargo args...]
 }
 
 build threadlab-app app page ""
-build threadlab-figures figures page ""
+build threadlab-view view page ""
 build threadlab-worker worker release ""
 # Shared memory needs std rebuilt with atomics (nightly -Zbuild-std).
 build threadlab-threads threads release "$threads_rustflags" -Z build-std=panic_abort,std
@@ -50,7 +51,7 @@ if [[ "$profile" == release ]]; then
   for name in worker threads; do
     node_modules/.bin/wasm-opt -O3 -aimfs 0 -fimfs 0 -ocimfs 0 $features "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
   done
-  for name in app figures; do
+  for name in app view; do
     node_modules/.bin/wasm-opt -Oz $features "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
   done
 fi

@@ -82,3 +82,32 @@ test('damaged stored history: readable entries stay, the rest is dropped with a 
     await h.close();
   }
 });
+
+test('the results view cannot load: the run still completes, says why, and is kept; once it loads, the run shows', async () => {
+  let failing = true;
+  const h = await ctx.open({
+    // Console errors of the failed requests themselves are expected.
+    allowErrors: [/view_bg\.wasm|Failed to load resource|net::ERR_FAILED/],
+    prepare: async (context) => {
+      await context.route('**/pkg/view_bg.wasm', (route) => (failing ? route.abort('failed') : route.continue()));
+    },
+  });
+  try {
+    const { page } = h;
+    const report = await mustRun(page, small(20));
+    assert.ok(report.runs.every((r) => r.verified), 'the run itself is unaffected');
+    assert.match(await page.textContent('#error'), /the results view could not be loaded: .*kept in the history/);
+    const list = await entries(page);
+    assert.equal(list.length, 1, 'the report is kept');
+    assert.equal(await page.$('#run-sequential-1'), null, 'no table without the view');
+
+    failing = false;
+    await page.click(`#history-list li[data-id="${list[0].id}"] button[data-action="show"]`);
+    await page.waitForSelector('#run-sequential-1');
+    assert.match(await page.textContent('#history-note'), /Showing the saved run/);
+    await page.waitForSelector('#chart-bars svg', { state: 'visible' });
+    h.assertNoErrors();
+  } finally {
+    await h.close();
+  }
+});

@@ -145,7 +145,7 @@ test('one policy, the same in every place that delivers it, without unsafe-inlin
   // Nothing in the built site writes HTML from strings: no script has such a call, and the Wasm
   // modules, which reach the DOM only through their glue (pkg/*.js), do not even hold the names.
   const built = (await readdir(join(DIST, 'pkg'), { recursive: true })).filter((f) => /\.(js|wasm)$/.test(f)).map((f) => `pkg/${f}`);
-  assert.ok(['app', 'figures', 'worker', 'threads'].every((m) => built.includes(`pkg/${m}.js`) && built.includes(`pkg/${m}_bg.wasm`)), built.join());
+  assert.ok(['app', 'view', 'worker', 'threads'].every((m) => built.includes(`pkg/${m}.js`) && built.includes(`pkg/${m}_bg.wasm`)), built.join());
   for (const file of [...built, 'www/boot.js', 'www/process-worker.js', 'www/threads-worker.js', 'www/embed.js', 'sw.js']) {
     const text = await readFile(join(DIST, file), 'latin1');
     assert.doesNotMatch(text, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|srcdoc/, file);

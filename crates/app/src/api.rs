@@ -52,9 +52,11 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
     };
     ui::run_started(&spec);
     future_to_promise(async move {
-        // The charts' module is loaded before anything is timed: drawing partial results must
+        // The view module is loaded before anything is timed: showing partial results must
         // not wait for it in the middle of a sample.
-        ui::charts_ready().await;
+        if let Err(why) = ui::view_ready().await {
+            ui::show_error(&format!("{why}; the run goes on, and its report will be kept in the history below."));
+        }
         let progress = move |p: Progress| {
             let redrew = ui::show_progress(&p);
             if let Some(f) = &on_progress {
@@ -82,8 +84,10 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
         match result {
             Ok(report) => {
                 let json = report.to_json();
-                ui::show_report(&report, &json).await;
-                ui::keep_in_history(&report);
+                ui::keep_in_history(&json);
+                if let Err(why) = ui::show_report(&json, true).await {
+                    ui::show_error(&format!("{why}. The run is kept in the history below: a reload can show it."));
+                }
                 Ok(JSON::parse(&json).unwrap_or(JsValue::NULL))
             }
             Err(message) => {

@@ -31,3 +31,8 @@ pub async fn get<T: Clone + 'static>(slot: &'static LocalKey<LoadOnce<T>>, load:
     }
     result
 }
+
+/// The value if it has loaded, without starting or waiting for a load.
+pub fn loaded<T: Clone + 'static>(slot: &'static LocalKey<LoadOnce<T>>) -> Option<T> {
+    slot.with(|s| s.0.borrow().as_ref().and_then(|l| l.peek().cloned()).and_then(Result::ok))
+}

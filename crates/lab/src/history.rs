@@ -1,5 +1,9 @@
 //! Past reports kept in the browser (the page stores this as JSON in localStorage): newest
-//! first, a bounded number, and entries that no longer parse are dropped, not fatal.
+//! first, a bounded number, and entries that no longer read are dropped, not fatal.
+//!
+//! The page lists entries and never decodes a stored report into a [`Report`]: that decoding is
+//! the view module's (crates/view), which shows and compares them. Listing reads only the few
+//! fields a title needs, so the page's module carries no report decoder.
 
 use crate::report::Report;
 use crate::spec::Mode;
@@ -13,23 +17,34 @@ pub const MAX_ENTRIES: usize = 20;
 pub struct Entry {
     /// When the run finished (ms since the epoch); unique enough to name an entry.
     pub id: u64,
-    pub report: Report,
+    /// The report, as JSON (`Report::to_json`).
+    pub report: Value,
 }
 
 impl Entry {
-    /// "fib, 10 tasks: threads with 2 workers was fastest ..."
-    pub fn title(&self) -> String {
-        format!("{}, {} tasks: {}", self.report.spec.workload.kind_name(), self.report.spec.tasks, self.report.verdict.summary)
+    /// An entry for a report's JSON; `None` if it is not a report's.
+    pub fn new(id: u64, report_json: &str) -> Option<Entry> {
+        let entry = Entry { id, report: serde_json::from_str(report_json).ok()? };
+        entry.title().map(|_| entry)
+    }
+
+    /// "fib, 10 tasks: threads with 2 workers was fastest ..."; `None` when the stored report
+    /// lacks what a title needs (damaged, or not a report).
+    pub fn title(&self) -> Option<String> {
+        let kind = self.report.pointer("/spec/workload/kind")?.as_str()?;
+        let tasks = self.report.pointer("/spec/tasks")?.as_u64()?;
+        let summary = self.report.pointer("/verdict/summary")?.as_str()?;
+        Some(format!("{kind}, {tasks} tasks: {summary}"))
     }
 }
 
-/// Reads stored history; returns the entries that parse and how many did not.
+/// Reads stored history; returns the entries that read and how many did not.
 pub fn parse(stored: &str) -> (Vec<Entry>, usize) {
     let Ok(Value::Array(items)) = serde_json::from_str::<Value>(stored) else {
         return (vec![], usize::from(!stored.trim().is_empty()));
     };
     let total = items.len();
-    let entries: Vec<Entry> = items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect();
+    let entries: Vec<Entry> = items.into_iter().filter_map(|v| serde_json::from_value::<Entry>(v).ok()).filter(|e| e.title().is_some()).collect();
     let bad = total - entries.len();
     (entries, bad)
 }
@@ -88,6 +103,10 @@ mod tests {
     use crate::report::{Env, RunRecord, Sample};
     use crate::Spec;
 
+    fn entry(id: u64, report: Report) -> Entry {
+        Entry::new(id, &report.to_json()).expect("a report's JSON makes an entry")
+    }
+
     fn report(mode: Mode, ms: f64) -> Report {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "workers": [2]}"#).unwrap();
         let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "t".into(), timer_resolution_ms: 0.005, version: "t".into() };
@@ -100,21 +119,22 @@ mod tests {
     fn entries_round_trip_newest_first_and_bounded() {
         let mut entries = vec![];
         for id in 0..(MAX_ENTRIES as u64 + 5) {
-            entries = with(entries, Entry { id, report: report(Mode::Threads, 10.0) });
+            entries = with(entries, entry(id, report(Mode::Threads, 10.0)));
         }
         assert_eq!(entries.len(), MAX_ENTRIES);
         assert_eq!(entries[0].id, MAX_ENTRIES as u64 + 4);
         let (back, bad) = parse(&to_json(&entries));
         assert_eq!((back, bad), (entries.clone(), 0));
-        assert!(entries[0].title().starts_with("fib, 10 tasks: threads with 2 workers was fastest"));
+        assert!(entries[0].title().unwrap().starts_with("fib, 10 tasks: threads with 2 workers was fastest"));
+        assert_eq!(Entry::new(1, r#"{"nope": true}"#), None);
     }
 
     #[test]
     fn damaged_storage_loses_only_what_is_damaged() {
-        let good = to_json(&[Entry { id: 1, report: report(Mode::Threads, 10.0) }]);
-        let mixed = format!("[{}, {{\"id\": 2}}, 7]", &good[1..good.len() - 1]);
+        let good = to_json(&[entry(1, report(Mode::Threads, 10.0))]);
+        let mixed = format!("[{}, {{\"id\": 2}}, {{\"id\": 3, \"report\": {{\"nope\": true}}}}, 7]", &good[1..good.len() - 1]);
         let (entries, bad) = parse(&mixed);
-        assert_eq!((entries.len(), bad), (1, 2));
+        assert_eq!((entries.len(), bad), (1, 3));
         assert_eq!(parse("not json"), (vec![], 1));
         assert_eq!(parse(""), (vec![], 0));
     }

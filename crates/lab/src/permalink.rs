@@ -22,6 +22,12 @@ pub fn fragment(spec: &Spec) -> String {
     format!("spec={}", URL_SAFE_NO_PAD.encode(spec.to_json()))
 }
 
+/// The full playground's address for `spec`, from the page's origin and path (`base`). It never
+/// carries a query, so a link never keeps `embed=1`.
+pub fn address(base: &str, spec: &Spec, run: bool) -> String {
+    format!("{base}#{}{}", fragment(spec), if run { "&run=1" } else { "" })
+}
+
 fn params(part: &str) -> impl Iterator<Item = (&str, &str)> {
     part.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
 }
@@ -74,6 +80,10 @@ mod tests {
         assert!(link.run && link.embed);
         let chunked = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"start": "warm", "chunksize": 2}}"#).unwrap();
         assert_eq!(parse("", &fragment(&chunked)).unwrap().spec.unwrap().processes.chunksize, Some(2));
+        let to_run = address("https://example.org/lab/", &spec, true);
+        let (base, hash) = to_run.split_once('#').unwrap();
+        assert_eq!(base, "https://example.org/lab/");
+        assert_eq!(parse("", hash).unwrap(), Link { spec: Some(spec), preset: None, run: true, embed: false });
     }
 
     #[test]

@@ -28,9 +28,11 @@ pub enum WorkerRequest {
     Ping { url: String },
 }
 
-/// Worker -> page.
+/// Worker -> page. Tagged the way `ThreadsReply` is (`{"done": {...}}`), not by an `op` field:
+/// the page then decodes both replies with the same code (an `op` tag is decoded through a
+/// buffered copy of the whole message, a second decoder in the page's module).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum WorkerReply {
     Done { outcomes: Vec<TaskOutcome> },
     /// `None` where the content is not known in advance (a user's URL).

@@ -3,8 +3,7 @@
 //! so a snippet can size the iframe, and says in one sentence when the parent's lack of
 //! cross-origin isolation rules threads out.
 
-use super::dom::{by_id, document};
-use super::export::link_for;
+use threadlab_dom::{by_id, document, page_address};
 use crate::env::Capabilities;
 use js_sys::{Object, Reflect};
 use threadlab_lab::Spec;
@@ -22,7 +21,7 @@ pub fn enter(caps: &Capabilities, spec: &Spec, title: &str) {
         ));
     }
     let open: HtmlAnchorElement = by_id("open-full").unchecked_into();
-    open.set_href(&link_for(spec, false));
+    open.set_href(&threadlab_lab::permalink::address(&page_address(), spec, false));
     post_height_on_resize();
 }
 

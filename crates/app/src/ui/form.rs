@@ -1,7 +1,7 @@
 //! The experiment form <-> spec JSON. The form never validates on its own: it hands whatever
 //! was typed to `Spec::parse`, whose errors name the field.
 
-use super::dom::{by_id, document, el};
+use threadlab_dom::{by_id, document, el};
 use crate::api;
 use crate::env::Capabilities;
 use crate::runner;
@@ -195,13 +195,4 @@ pub fn bind(caps: Rc<Capabilities>) {
         });
     });
     on("cancel", "click", |_| runner::cancel());
-    on("export-csv", "click", |_| super::export::export_csv());
-    on("export-json", "click", |_| super::export::export_json());
-    on("export-trace", "click", |_| super::export::export_trace());
-    on("copy-link", "click", |_| super::export::copy_link());
-    on("timeline-run", "change", |_| super::charts::timeline_picked());
-    for figure in super::charts::figures() {
-        on(&format!("{figure}-svg"), "click", move |_| super::charts::export_svg(figure));
-        on(&format!("{figure}-png"), "click", move |_| super::charts::export_png(figure));
-    }
 }

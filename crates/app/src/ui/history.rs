@@ -1,10 +1,11 @@
 //! The last runs' reports, kept in localStorage so a reload or a crashed engine loses nothing:
 //! listed under the results, each can be shown again, compared with the report on screen, or
-//! deleted. One delegated click handler serves the whole list.
+//! deleted (showing and comparing are the view module's). One delegated click handler serves
+//! the whole list.
 
-use super::dom::{by_id, document, el};
-use threadlab_lab::history::{self, compare, Entry};
-use threadlab_lab::report::Report;
+use super::view;
+use threadlab_dom::{by_id, el};
+use threadlab_lab::history::{self, Entry};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event, Storage};
 
@@ -34,10 +35,10 @@ fn write(mut entries: Vec<Entry>) -> usize {
     }
 }
 
-/// Keeps a finished run's report.
-pub fn save(report: &Report) {
+/// Keeps a finished run's report (its JSON).
+pub fn save(report_json: &str) {
+    let Some(entry) = Entry::new(js_sys::Date::now() as u64, report_json) else { return };
     let (entries, _) = read();
-    let entry = Entry { id: js_sys::Date::now() as u64, report: report.clone() };
     let kept = write(history::with(entries, entry));
     render(if kept == 0 { Some("this browser refused to store the run (storage full or disabled)") } else { None });
 }
@@ -65,7 +66,7 @@ fn render(note: Option<&str>) {
         let iso = String::from(js_sys::Date::new(&JsValue::from_f64(entry.id as f64)).to_iso_string());
         let when = format!("{} UTC", iso.get(..16).unwrap_or(&iso).replace('T', " "));
         item.append_child(&el("span", "when", &when)).ok();
-        item.append_child(&el("span", "what", &entry.title())).ok();
+        item.append_child(&el("span", "what", &entry.title().unwrap_or_default())).ok();
         for (action, label) in [("show", "Show"), ("compare", "Compare with the results shown"), ("delete", "Delete")] {
             let button = el("button", "", label);
             button.set_attribute("type", "button").ok();
@@ -84,39 +85,25 @@ fn on_click(event: Event) {
     let id = button.closest("li").ok().flatten().and_then(|li| li.get_attribute("data-id")).and_then(|id| id.parse::<u64>().ok());
     let (entries, _) = read();
     let Some(entry) = entries.iter().find(|e| Some(e.id) == id).cloned() else { return };
+    let title = entry.title().unwrap_or_default();
+    let note = |text: &str| by_id("history-note").set_text_content(Some(text));
     match action.as_str() {
-        "show" => {
-            let report = entry.report.clone();
-            wasm_bindgen_futures::spawn_local(async move { super::results::show_report(&report, &report.to_json()).await });
-            by_id("history-note").set_text_content(Some(&format!("Showing the saved run: {}", entry.title())));
-        }
-        "compare" => show_comparison(&entry),
+        "show" => wasm_bindgen_futures::spawn_local(async move {
+            match view::show(&entry.report.to_string(), true).await {
+                Ok(()) => note(&format!("Showing the saved run: {title}")),
+                Err(why) => note(&format!("This saved run could not be shown: {why}")),
+            }
+        }),
+        "compare" => wasm_bindgen_futures::spawn_local(async move {
+            match view::compare(&entry.report.to_string()).await {
+                Ok(()) => note(&format!("Compared: {title} (saved) against the results shown")),
+                Err(why) => note(&why),
+            }
+        }),
         "delete" => {
             write(entries.into_iter().filter(|e| e.id != entry.id).collect());
             render(None);
         }
         _ => {}
     }
-}
-
-/// A table of medians: the saved run against the report on screen.
-fn show_comparison(entry: &Entry) {
-    let Some(current) = super::export::shown() else {
-        by_id("history-note").set_text_content(Some("Run an experiment (or show a saved one) first, then compare."));
-        return;
-    };
-    let table = by_id("compare-table");
-    let body = table.query_selector("tbody").ok().flatten().expect("compare table has a body");
-    body.set_text_content(None);
-    let ms = |x: Option<f64>| x.map(|v| format!("{v:.1} ms")).unwrap_or_else(|| "—".into());
-    for row in compare(&entry.report, &current) {
-        let tr = document().create_element("tr").expect("valid tag");
-        let ratio = row.ratio().map(|r| format!("{r:.2}x")).unwrap_or_default();
-        for text in [row.mode.name().to_string(), row.workers.to_string(), ms(row.before_ms), ms(row.after_ms), ratio] {
-            tr.append_child(&el("td", "", &text)).ok();
-        }
-        body.append_child(&tr).ok();
-    }
-    by_id("compare").toggle_attribute_with_force("hidden", false).ok();
-    by_id("history-note").set_text_content(Some(&format!("Compared: {} (saved) against the results shown", entry.title())));
 }

@@ -1,31 +1,29 @@
-//! The page: binds the static form in index.html, shows capabilities, progress, errors and
-//! results. Text only ever goes in through `textContent`, never as HTML.
+//! The page: binds the static form in index.html, shows capabilities, progress and errors, and
+//! hands reports to the view module (crates/view) to show. Text only ever goes in through
+//! `textContent`, never as HTML.
 
-mod charts;
-mod dom;
 mod embed;
-mod export;
 mod form;
 mod history;
-mod results;
+mod view;
 
 use crate::api;
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
-use dom::{by_id, el};
 use std::cell::Cell;
+pub use threadlab_dom::show_error;
+use threadlab_dom::{by_id, el};
 use std::rc::Rc;
 use threadlab_lab::{permalink, presets, Spec};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlProgressElement};
 
 pub use history::save as keep_in_history;
-pub use charts::preload as charts_ready;
-pub use results::show_report;
+pub use view::{ready as view_ready, show as show_report};
 
 pub fn start() {
     // Only the playground page has the form; any other document (a test runner's) is left alone.
-    if dom::document().get_element_by_id("spec-form").is_none() {
+    if threadlab_dom::document().get_element_by_id("spec-form").is_none() {
         return;
     }
     crate::service_worker::register();
@@ -34,33 +32,27 @@ pub fn start() {
     form::bind(caps.clone());
     api::install(caps.clone());
     prestart_on_first_interaction(caps.threads_available());
-    follow_colour_scheme();
     history::start();
     load_permalink(caps);
 }
 
-/// The engines start on the visitor's first touch, key or focus on the page, not at load: a
-/// visit downloads only the page's module until then (and a script's run starts what it needs).
+/// The engines and the view module start on the visitor's first touch, key or focus on the
+/// page, not at load: a visit downloads only the page's module until then (and a script's run
+/// starts what it needs).
 fn prestart_on_first_interaction(threads: bool) {
     let started = Cell::new(false);
     let start = Closure::<dyn FnMut()>::new(move || {
         if !started.replace(true) {
             runner::prestart(threads);
-            wasm_bindgen_futures::spawn_local(charts::preload());
+            wasm_bindgen_futures::spawn_local(async {
+                view::ready().await;
+            });
         }
     });
     for event in ["pointerdown", "keydown", "focusin"] {
-        let _ = dom::document().add_event_listener_with_callback(event, start.as_ref().unchecked_ref());
+        let _ = threadlab_dom::document().add_event_listener_with_callback(event, start.as_ref().unchecked_ref());
     }
     start.forget(); // for the page's lifetime
-}
-
-/// Charts are drawn in the theme's colours: redraw them when the scheme changes.
-fn follow_colour_scheme() {
-    let Some(query) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) else { return };
-    let redraw = Closure::<dyn FnMut()>::new(charts::redraw);
-    let _ = query.add_event_listener_with_callback("change", redraw.as_ref().unchecked_ref());
-    redraw.forget(); // for the page's lifetime
 }
 
 /// `?preset=` / `#spec=` fill the form; `&run=1` runs it, after asking if the experiment would
@@ -160,12 +152,6 @@ fn show_badges(caps: &Capabilities) {
     );
 }
 
-pub fn show_error(message: &str) {
-    let box_ = by_id("error");
-    box_.set_text_content(Some(message));
-    box_.toggle_attribute_with_force("hidden", false).ok();
-}
-
 fn clear_error() {
     let box_ = by_id("error");
     box_.set_text_content(None);
@@ -184,7 +170,7 @@ pub fn run_started(spec: &Spec) {
     progress.set_value(0.0);
     by_id("progress-text").set_text_content(Some(&format!("starting {} ...", spec.workload.kind_name())));
     RUN_CLOCK.with(|c| c.set((threadlab_clock::now_ms(), 0.0)));
-    charts::forget_pick();
+    view::follow_results();
 }
 
 thread_local! {
@@ -218,7 +204,12 @@ pub fn show_progress(p: &Progress) -> bool {
     by_id("progress-text").set_text_content(Some(&text));
     if let Some(partial) = &p.partial {
         if now - drawn >= REDRAW_EVERY_MS || p.done == p.total {
-            results::show_results(partial);
+            let json = partial.to_json();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(why) = view::show(&json, false).await {
+                    show_error(&why);
+                }
+            });
             RUN_CLOCK.with(|c| c.set((started, threadlab_clock::now_ms())));
             return true;
         }

@@ -1,30 +1,44 @@
 //! Exports of the report on screen: files to download (CSV, JSON, Chrome trace, charts), the
 //! permalink and the embed snippet.
 
-use super::dom::{by_id, document};
 use js_sys::Array;
 use std::cell::RefCell;
+use threadlab_dom::{by_id, document, page_address};
 use threadlab_lab::export::{chrome_trace, csv};
 use threadlab_lab::permalink;
 use threadlab_lab::report::Report;
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, HtmlTextAreaElement, Url};
+use web_sys::{Blob, BlobPropertyBag, Event, HtmlAnchorElement, HtmlInputElement, HtmlTextAreaElement, Url};
 
 thread_local! {
-    /// The report the page shows: what the export buttons export.
-    static SHOWN: RefCell<Option<Report>> = const { RefCell::new(None) };
+    /// The finished report on screen (a run's, or a saved one): what the export buttons export.
+    static EXPORTED: RefCell<Option<Report>> = const { RefCell::new(None) };
 }
 
-/// The report on screen.
-pub fn shown() -> Option<Report> {
-    SHOWN.with(|s| s.borrow().clone())
+/// The finished report on screen.
+pub fn exported() -> Option<Report> {
+    EXPORTED.with(|s| s.borrow().clone())
 }
 
 pub fn remember(report: &Report) {
-    SHOWN.with(|s| *s.borrow_mut() = Some(report.clone()));
+    EXPORTED.with(|s| *s.borrow_mut() = Some(report.clone()));
     by_id("exports").toggle_attribute_with_force("hidden", false).ok();
     show_link(&report.spec);
+}
+
+/// Adds a handler to an element of index.html, for the page's lifetime.
+pub fn on(id: &str, event: &str, handler: impl FnMut(Event) + 'static) {
+    let closure = Closure::<dyn FnMut(Event)>::new(handler);
+    by_id(id).add_event_listener_with_callback(event, closure.as_ref().unchecked_ref()).expect("listener");
+    closure.forget();
+}
+
+pub fn bind() {
+    on("export-csv", "click", |_| export_csv());
+    on("export-json", "click", |_| export_json());
+    on("export-trace", "click", |_| export_trace());
+    on("copy-link", "click", |_| copy_link());
 }
 
 /// Saves `contents` as a file through a temporary object URL and a clicked `<a download>`.
@@ -50,34 +64,27 @@ fn file_stem(report: &Report) -> String {
 
 /// Runs `f` on the shown report, if any.
 fn with_shown(f: impl FnOnce(&Report)) {
-    SHOWN.with(|s| {
+    EXPORTED.with(|s| {
         if let Some(r) = s.borrow().as_ref() {
             f(r)
         }
     });
 }
 
-pub fn export_csv() {
+fn export_csv() {
     with_shown(|r| download(&format!("{}.csv", file_stem(r)), "text/csv", &csv(r).into()));
 }
 
-pub fn export_json() {
+fn export_json() {
     with_shown(|r| download(&format!("{}.json", file_stem(r)), "application/json", &r.to_json().into()));
 }
 
-pub fn export_trace() {
+fn export_trace() {
     with_shown(|r| download(&format!("{}.trace.json", file_stem(r)), "application/json", &chrome_trace(r).into()));
 }
 
-/// The full playground's address for `spec` (no query: a link never carries `embed=1`).
-pub fn link_for(spec: &Spec, run: bool) -> String {
-    let location = web_sys::window().expect("page").location();
-    let base = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
-    format!("{base}#{}{}", permalink::fragment(spec), if run { "&run=1" } else { "" })
-}
-
 fn show_link(spec: &Spec) {
-    let link = link_for(spec, false);
+    let link = permalink::address(&page_address(), spec, false);
     by_id("permalink").unchecked_into::<HtmlInputElement>().set_value(&link);
     let embedded = link.replacen('#', "?embed=1#", 1);
     let helper = link.split('#').next().unwrap_or_default().to_string() + "www/embed.js";
@@ -91,7 +98,7 @@ fn show_link(spec: &Spec) {
 }
 
 /// Copies the permalink (the input stays selectable where the clipboard is refused).
-pub fn copy_link() {
+fn copy_link() {
     let input: HtmlInputElement = by_id("permalink").unchecked_into();
     input.select();
     if let Some(w) = web_sys::window() {

@@ -1,6 +1,6 @@
 //! The verdict and a hyperfine-like table of a report.
 
-use super::dom::{by_id, document, el};
+use threadlab_dom::{by_id, document, el};
 use threadlab_lab::report::{Report, RunRecord};
 use threadlab_lab::verdict::when_to_use;
 use threadlab_lab::Mode;
@@ -63,14 +63,6 @@ fn cells(r: &RunRecord) -> Vec<String> {
     ]
 }
 
-/// Shows a finished run's report (`json`: the same, serialized): verdict, charts, table,
-/// exports. Resolves once the charts are drawn (the first report loads the figures module).
-pub async fn show_report(report: &Report, json: &str) {
-    super::export::remember(report);
-    show_text(report);
-    super::charts::show(report, json).await;
-}
-
 fn row_id(mode: Mode, workers: u32) -> String {
     format!("run-{}-{workers}", mode.name())
 }
@@ -92,16 +84,8 @@ fn show_advice(report: &Report) {
     by_id("when-to-use").toggle_attribute_with_force("hidden", false).ok();
 }
 
-/// Verdict, charts and table of the partial results of a run in progress (the charts follow
-/// as soon as they are drawn).
-pub fn show_results(report: &Report) {
-    show_text(report);
-    let report = report.clone();
-    wasm_bindgen_futures::spawn_local(async move { super::charts::show(&report, &report.to_json()).await });
-}
-
 /// Verdict, advice and table.
-fn show_text(report: &Report) {
+pub fn show(report: &Report) {
     show_advice(report);
     by_id("verdict").set_text_content(Some(&report.verdict.summary));
     let details = by_id("verdict-details");

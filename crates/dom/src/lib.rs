@@ -1,4 +1,5 @@
-//! Small DOM helpers.
+//! Small DOM helpers for the page's modules (crates/app and crates/view). Text goes in through
+//! `textContent` only, never as HTML.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
@@ -25,4 +26,17 @@ pub fn el(tag: &str, class: &str, text: &str) -> Element {
         e.set_text_content(Some(text));
     }
     e
+}
+
+/// Shows a message in the page's error box (`#error`), above the results.
+pub fn show_error(message: &str) {
+    let box_ = by_id("error");
+    box_.set_text_content(Some(message));
+    box_.toggle_attribute_with_force("hidden", false).ok();
+}
+
+/// This page's address without query or fragment: what permalinks are built on.
+pub fn page_address() -> String {
+    let location = web_sys::window().expect("page").location();
+    format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
 }

@@ -1,106 +1,77 @@
-//! The report's charts on the page: drawn by the figures module (crates/figures, which uses
-//! `threadlab-charts`), loaded with the first result; placed as parsed SVG (never as HTML text),
-//! redrawn when the colour scheme changes, exportable as SVG and PNG.
+//! The report's charts: drawn with `threadlab-charts` as SVG text, placed as parsed SVG (never
+//! as HTML text), redrawn when the colour scheme changes, exportable as SVG and PNG.
 
-use super::dom::{by_id, document, el};
-use super::export::{download, save_blob};
-use crate::engines::site_url;
-use crate::load_once::{self, LoadOnce};
-use futures::future::FutureExt;
+use crate::exports::{download, save_blob};
 use js_sys::{Array, Promise};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
+use threadlab_charts::{ChartError, Theme};
+use threadlab_dom::{by_id, document, el, show_error};
 use threadlab_lab::report::{Report, RunRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, CanvasRenderingContext2d, DomParser, HtmlCanvasElement, HtmlImageElement, HtmlSelectElement, SupportedType, Url};
 
-/// The three figures in index.html: (id, file name stem).
+/// The three figures in index.html, by id.
 const FIGURES: [&str; 3] = ["chart-bars", "chart-scaling", "chart-timeline"];
 
-#[wasm_bindgen(module = "/src/ui/figures.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = loadFigures)]
-    fn load_figures(glue: &str, wasm: &str) -> Promise;
-
-    /// The figures module's exports (crates/figures/src/lib.rs).
-    #[derive(Clone)]
-    type Figures;
-    #[wasm_bindgen(method, catch)]
-    fn set_report(this: &Figures, json: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn bars(this: &Figures, dark: bool) -> Result<String, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn scaling(this: &Figures, dark: bool) -> Result<String, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn timeline(this: &Figures, run: usize, dark: bool) -> Result<String, JsValue>;
-}
-
 thread_local! {
-    static SHOWN: RefCell<Option<Report>> = const { RefCell::new(None) };
     /// The SVG text each figure shows, for export.
     static SVGS: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
-    static MODULE: LoadOnce<Figures> = const { LoadOnce::new() };
-    /// Counts `show` calls: only the newest one draws once the module is there.
-    static SHOWS: Cell<u64> = const { Cell::new(0) };
 }
 
-/// The figures module, loaded once; a failed load is tried again next time.
-async fn module() -> Result<Figures, String> {
-    load_once::get(&MODULE, || {
-        let promise = load_figures(&site_url("pkg/figures.js"), &site_url("pkg/figures_bg.wasm"));
-        async move { JsFuture::from(promise).await.map(JsCast::unchecked_into).map_err(|e| format!("the charts could not be loaded: {}", describe(&e))) }.boxed_local()
-    })
-    .await
-}
-
-/// Loads the figures module ahead of the first chart (a failure shows where the charts go).
-pub async fn preload() {
-    let _ = module().await;
-}
-
-fn describe(e: &JsValue) -> String {
-    e.as_string().unwrap_or_else(|| js_sys::Error::from(e.clone()).message().into())
+/// A figure of `report` as SVG text; `timeline` is the run whose timeline to draw.
+fn draw(report: &Report, figure: &str, timeline: Option<usize>, dark: bool) -> Result<String, String> {
+    let theme = if dark { Theme::Dark } else { Theme::Light };
+    let drawn = match figure {
+        "chart-bars" => threadlab_charts::bars(report, theme),
+        "chart-scaling" => threadlab_charts::scaling(report, theme),
+        _ => match timeline.and_then(|i| report.runs.get(i)) {
+            Some(run) => threadlab_charts::timeline(run, &report.spec, theme),
+            None => Err(ChartError::NoData("no run has a timeline".into())),
+        },
+    };
+    drawn.map_err(|e| e.to_string())
 }
 
 fn dark() -> bool {
     web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches())
 }
 
-/// Shows `report`'s charts, resolving once they are drawn (or a newer `show` took over). The
-/// timeline shows the run picked in its selector, if it still exists, else the most telling
-/// one (see `default_timeline`).
-pub async fn show(report: &Report, json: &str) {
-    let this = SHOWS.with(|n| n.get() + 1);
-    SHOWS.with(|n| n.set(this));
-    SHOWN.with(|s| *s.borrow_mut() = Some(report.clone()));
+/// Shows `report`'s charts. The timeline shows the run picked in its selector, if it still
+/// exists, else the most telling one (see `default_timeline`).
+pub fn show(report: &Report) {
     by_id("charts").toggle_attribute_with_force("hidden", false).ok();
     let sweep = report.spec.workers.len() > 1;
     by_id("chart-scaling").toggle_attribute_with_force("hidden", !sweep).ok();
     fill_timeline_choices(report);
-    let module = module().await;
-    if SHOWS.with(Cell::get) != this {
-        return; // a newer report is being shown
-    }
-    let figures = match module.and_then(|f| f.set_report(json).map(|()| f).map_err(|e| describe(&e))) {
-        Ok(f) => f,
-        Err(why) => return FIGURES.iter().for_each(|f| place(f, Err(why.clone()))),
-    };
     let dark = dark();
-    place("chart-bars", figures.bars(dark).map_err(|e| describe(&e)));
+    place("chart-bars", draw(report, "chart-bars", None, dark));
     if sweep {
-        place("chart-scaling", figures.scaling(dark).map_err(|e| describe(&e)));
+        place("chart-scaling", draw(report, "chart-scaling", None, dark));
     }
-    draw_timeline(&figures, dark);
+    draw_timeline(report, dark);
+}
+
+/// Binds the timeline's run picker and the export buttons, and redraws on a change of colour
+/// scheme.
+pub fn bind() {
+    crate::exports::on("timeline-run", "change", |_| timeline_picked());
+    for figure in FIGURES {
+        crate::exports::on(&format!("{figure}-svg"), "click", move |_| export_svg(figure));
+        crate::exports::on(&format!("{figure}-png"), "click", move |_| export_png(figure));
+    }
+    let Some(query) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) else { return };
+    let redraw = Closure::<dyn FnMut()>::new(|| {
+        crate::on_screen(show);
+    });
+    let _ = query.add_event_listener_with_callback("change", redraw.as_ref().unchecked_ref());
+    redraw.forget(); // for the page's lifetime
 }
 
 /// The user picked a run for the timeline.
-pub fn timeline_picked() {
+fn timeline_picked() {
     select().set_attribute("data-picked", "").ok();
-    wasm_bindgen_futures::spawn_local(async {
-        if let Ok(figures) = module().await {
-            draw_timeline(&figures, dark());
-        }
-    });
+    crate::on_screen(|report| draw_timeline(report, dark()));
 }
 
 /// A new run starts: the timeline follows the results again.
@@ -108,21 +79,14 @@ pub fn forget_pick() {
     select().remove_attribute("data-picked").ok();
 }
 
-/// The timeline of the run chosen in `#timeline-run` (the module holds the shown report).
-fn draw_timeline(figures: &Figures, dark: bool) {
-    let chosen = select().value().parse::<usize>().ok();
-    let exists = |i: &usize| SHOWN.with(|s| s.borrow().as_ref().is_some_and(|r| *i < r.runs.len()));
-    match chosen.filter(exists) {
-        Some(i) => place("chart-timeline", figures.timeline(i, dark).map_err(|e| describe(&e))),
-        None => place("chart-timeline", Err("nothing to chart: no run has a timeline".into())),
-    }
-}
-
-/// Redraws everything, e.g. after the colour scheme changed.
-pub fn redraw() {
-    if let Some(report) = SHOWN.with(|s| s.borrow().clone()) {
-        wasm_bindgen_futures::spawn_local(async move { show(&report, &report.to_json()).await });
-    }
+/// The timeline of the run chosen in `#timeline-run`.
+fn draw_timeline(report: &Report, dark: bool) {
+    let chosen = select().value().parse::<usize>().ok().filter(|i| *i < report.runs.len());
+    let svg = match chosen {
+        Some(i) => draw(report, "chart-timeline", Some(i), dark),
+        None => Err("nothing to chart: no run has a timeline".into()),
+    };
+    place("chart-timeline", svg);
 }
 
 fn select() -> HtmlSelectElement {
@@ -216,7 +180,7 @@ pub fn export_png(figure: &str) {
     wasm_bindgen_futures::spawn_local(async move {
         match png(&svg).await {
             Ok(blob) => save_blob(&format!("threadlab-{figure}.png"), &blob),
-            Err(e) => super::show_error(&format!("the PNG could not be made: {e}")),
+            Err(e) => show_error(&format!("the PNG could not be made: {e}")),
         }
     });
 }
@@ -246,7 +210,34 @@ async fn png(svg: &str) -> Result<Blob, String> {
     JsFuture::from(made).await.ok().and_then(|b| b.dyn_into::<Blob>().ok()).ok_or_else(|| "the canvas made no PNG".into())
 }
 
-/// Figure ids, for binding the export buttons.
-pub fn figures() -> [&'static str; 3] {
-    FIGURES
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use threadlab_lab::plan::Cell;
+    use threadlab_lab::protocol::TaskOutcome;
+    use threadlab_lab::report::{Env, RunRecord, Sample};
+    use threadlab_lab::{Mode, Spec};
+
+    /// A sweep of threads over 1 and 2 workers, read back from the JSON the page sends.
+    fn report() -> Report {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "tasks": 2, "modes": ["threads"], "workers": [1, 2]}"#).unwrap();
+        let run = |workers: u32, ms: f64| {
+            let outcomes = (0..2).map(|task| TaskOutcome { task, worker: task % workers + 1, start: 0.0, end: ms, checksum: 6765, ..Default::default() }).collect();
+            RunRecord::measured(Cell { mode: Mode::Threads, workers }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[Some(6765), Some(6765)], 0.0)
+        };
+        let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "test".into(), timer_resolution_ms: 0.005, version: "test".into() };
+        crate::read(&Report::new(spec, env, vec![run(1, 20.0), run(2, 10.0)]).to_json()).unwrap()
+    }
+
+    #[test]
+    fn draws_every_figure_of_a_report() {
+        let report = report();
+        for (figure, run, dark) in [("chart-bars", None, false), ("chart-scaling", None, true), ("chart-timeline", Some(1), false)] {
+            let svg = draw(&report, figure, run, dark).unwrap();
+            assert!(svg.starts_with("<svg") && svg.contains("threadlab-chart"), "{svg:.80}");
+        }
+        assert!(draw(&report, "chart-bars", None, true).unwrap().contains(r#"data-theme="dark""#));
+        assert_eq!(draw(&report, "chart-timeline", Some(7), false).unwrap_err(), "nothing to chart: no run has a timeline");
+        assert_eq!(default_timeline(&report), Some(1), "the threads run with the most workers");
+    }
 }

@@ -1,0 +1,82 @@
+//! The view module (crates/view), which shows reports: loaded on the first touch, key or focus,
+//! or with the first run, and handed each report as JSON. The page's module never decodes a
+//! report; it only makes them.
+
+use crate::engines::site_url;
+use crate::load_once::{self, LoadOnce};
+use futures::future::FutureExt;
+use js_sys::Promise;
+use std::cell::Cell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/src/ui/view.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = loadView)]
+    fn load_view(glue: &str, wasm: &str) -> Promise;
+
+    /// The view module's exports (crates/view/src/lib.rs).
+    #[derive(Clone)]
+    type View;
+    #[wasm_bindgen(method, catch, js_name = show)]
+    fn show_json(this: &View, json: &str, finished: bool) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = compare)]
+    fn compare_json(this: &View, json: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method)]
+    fn follow_results(this: &View);
+}
+
+thread_local! {
+    static MODULE: LoadOnce<View> = const { LoadOnce::new() };
+    /// Counts `show` calls: only the newest one shows once the module is there.
+    static SHOWS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The view module, loaded once; a failed load is tried again next time.
+async fn module() -> Result<View, String> {
+    load_once::get(&MODULE, || {
+        let promise = load_view(&site_url("pkg/view.js"), &site_url("pkg/view_bg.wasm"));
+        async move { JsFuture::from(promise).await.map(JsCast::unchecked_into).map_err(|e| format!("the results view could not be loaded: {}", describe(&e))) }.boxed_local()
+    })
+    .await
+}
+
+fn describe(e: &JsValue) -> String {
+    e.as_string().unwrap_or_else(|| js_sys::Error::from(e.clone()).message().into())
+}
+
+/// Loads the view module ahead of the first report.
+pub async fn ready() -> Result<(), String> {
+    module().await.map(|_| ())
+}
+
+/// Shows a report (JSON) through the view module: partial ones during a run, then the
+/// `finished` one, which the exports export. Resolves once it is on the page, or a newer
+/// `show` took over; an error says why it could not be shown. A partial report never starts a
+/// load (which would compete with the run's timing): without the module it is not shown.
+pub async fn show(json: &str, finished: bool) -> Result<(), String> {
+    let this = SHOWS.with(|n| n.get() + 1);
+    SHOWS.with(|n| n.set(this));
+    if !finished && load_once::loaded(&MODULE).is_none() {
+        return Ok(());
+    }
+    let view = module().await;
+    if SHOWS.with(Cell::get) != this {
+        return Ok(()); // a newer report is being shown
+    }
+    view.and_then(|v| v.show_json(json, finished).map_err(|e| describe(&e)))
+}
+
+/// Compares a saved report (JSON) with the finished one on screen.
+pub async fn compare(json: &str) -> Result<(), String> {
+    module().await?.compare_json(json).map_err(|e| describe(&e))
+}
+
+/// A new run starts: the timeline follows its results again.
+pub fn follow_results() {
+    wasm_bindgen_futures::spawn_local(async {
+        if let Ok(view) = module().await {
+            view.follow_results();
+        }
+    });
+}
