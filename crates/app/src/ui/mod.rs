@@ -44,8 +44,9 @@ fn prestart_on_first_interaction(threads: bool) {
     let start = Closure::<dyn FnMut()>::new(move || {
         if !started.replace(true) {
             runner::prestart(threads);
+            // A failure is said when a run or a saved report needs the view.
             wasm_bindgen_futures::spawn_local(async {
-                view::ready().await;
+                let _ = view::ready().await;
             });
         }
     });
