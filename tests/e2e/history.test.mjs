@@ -35,7 +35,10 @@ test('runs are kept across a reload; show, compare and delete them', async () =>
     const median = first.runs.find((r) => r.mode === 'sequential').median_ms;
     const rowText = await page.textContent('#run-sequential-1');
     assert.ok(rowText.includes(median >= 100 ? `${median.toFixed(0)} ms` : `${median.toFixed(1)} ms`), `${rowText} shows ${median}`);
-    assert.match(await page.textContent('#history-note'), /Showing the saved run/);
+    assert.match(await page.textContent('#history-note'), /Showing the saved run: .*its experiment is in the form/);
+    assert.equal(await page.inputValue('#param-n'), '20', 'the saved run\'s experiment is in the form, to run again');
+    assert.equal(await page.inputValue('#tasks'), '4');
+    assert.equal(await page.inputValue('#preset'), '', 'as a custom experiment');
     // After a reload the charts' module loads on demand: the charts follow the numbers.
     await page.waitForSelector('#chart-bars svg', { state: 'visible', timeout: 10_000 });
 

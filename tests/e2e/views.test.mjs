@@ -227,7 +227,10 @@ test('charts: bars, scaling and timeline after a 1-and-2-worker sweep; drawn whi
     // Every (re)placement of the bars chart while the run goes on: how many bars it had.
     await page.evaluate(() => {
       window.__barsDrawn = [];
-      new MutationObserver(() => window.__barsDrawn.push({ bars: document.querySelectorAll('#chart-bars g.bar').length, done: window.__runDone === true }))
+      new MutationObserver(() => window.__barsDrawn.push({
+        bars: document.querySelectorAll('#chart-bars g.bar').length, done: window.__runDone === true,
+        verdict: document.querySelector('#verdict').textContent,
+      }))
         .observe(document.querySelector('#chart-bars .chart'), { childList: true });
     });
     const spec = { workload: { kind: 'fib', n: 25 }, tasks: 8, modes: MODES, workers: [1, 2], repeat: 3, warmup: 0 };
@@ -313,10 +316,14 @@ test('charts: bars, scaling and timeline after a 1-and-2-worker sweep; drawn whi
     const drawn = await page.evaluate(() => window.__barsDrawn);
     assert.ok(drawn.some((d) => !d.done && d.bars > 0 && d.bars < runs.length),
       `the bars chart should be drawn with partial results while the run goes on: ${JSON.stringify(drawn)}`);
+    const partial = drawn.filter((d) => !d.done && d.bars < runs.length);
+    assert.ok(partial.every((d) => d.verdict.startsWith('So far (the run goes on): ')), `a partial verdict says it is partial: ${JSON.stringify(partial)}`);
 
     // Table rows, the verdict, "when to use which" linking to rows, warnings in the notes.
     const rows = await tableRows(page);
     assert.deepEqual(rows.map((r) => r.id), report.runs.map((r) => `run-${r.mode}-${r.workers}`));
+    const table = await page.$eval('.table-wrap', (t) => ({ scroll: t.scrollWidth, client: t.clientWidth, viewport: innerWidth }));
+    assert.ok(table.scroll <= table.client, `the table fits a desktop page without scrolling sideways: ${JSON.stringify(table)}`);
     assert.equal((await page.textContent('#verdict')).trim(), report.verdict.summary);
     assert.deepEqual(await page.$$eval('#verdict-details li', (lis) => lis.map((li) => li.textContent)), report.verdict.details);
     assert.equal(await page.isVisible('#when-to-use'), true);

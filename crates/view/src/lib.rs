@@ -37,7 +37,7 @@ pub fn start() {
 #[wasm_bindgen]
 pub fn show(json: &str, finished: bool) -> Result<(), String> {
     let report = read(json)?;
-    results::show(&report);
+    results::show(&report, finished);
     if finished {
         exports::remember(&report);
     }

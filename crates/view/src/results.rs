@@ -84,10 +84,11 @@ fn show_advice(report: &Report) {
     by_id("when-to-use").toggle_attribute_with_force("hidden", false).ok();
 }
 
-/// Verdict, advice and table.
-pub fn show(report: &Report) {
+/// Verdict, advice and table; the verdict of a run still going on says so.
+pub fn show(report: &Report, finished: bool) {
     show_advice(report);
-    by_id("verdict").set_text_content(Some(&report.verdict.summary));
+    let summary = &report.verdict.summary;
+    by_id("verdict").set_text_content(Some(&if finished { summary.clone() } else { format!("So far (the run goes on): {summary}") }));
     let details = by_id("verdict-details");
     details.set_text_content(None);
     for d in &report.verdict.details {

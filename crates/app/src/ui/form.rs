@@ -102,7 +102,10 @@ pub fn read_form() -> Value {
     })
 }
 
+/// Fills the form with `spec`, as a custom experiment (`load_preset` then names its preset).
 pub fn write_form(spec: &Spec) {
+    select("preset").set_value("");
+    by_id("preset-claim").set_text_content(None);
     let workload = serde_json::to_value(&spec.workload).expect("workloads serialize");
     let kind = workload["kind"].as_str().unwrap_or("fib").to_string();
     select("kind").set_value(&kind);

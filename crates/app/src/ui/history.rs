@@ -6,6 +6,7 @@
 use super::view;
 use threadlab_dom::{by_id, el};
 use threadlab_lab::history::{self, Entry};
+use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event, Storage};
 
@@ -90,7 +91,14 @@ fn on_click(event: Event) {
     match action.as_str() {
         "show" => wasm_bindgen_futures::spawn_local(async move {
             match view::show(&entry.report.to_string(), true).await {
-                Ok(()) => note(&format!("Showing the saved run: {title}")),
+                Ok(()) => {
+                    // Its experiment goes into the form, ready to run again.
+                    let spec = entry.report.get("spec").and_then(|s| Spec::from_value(s).ok());
+                    if let Some(spec) = &spec {
+                        super::form::write_form(spec);
+                    }
+                    note(&format!("Showing the saved run: {title}{}", if spec.is_some() { " (its experiment is in the form)" } else { "" }));
+                }
                 Err(why) => note(&format!("This saved run could not be shown: {why}")),
             }
         }),
