@@ -245,6 +245,17 @@ fn describe_failures(tasks: &[u32], reps: &[usize], repetitions: usize) -> Strin
     format!("{tasks} of {reps}")
 }
 
+/// CPU work cannot run faster than the cores allow; a speedup clearly above that (10% of
+/// margin: turbo clocks and timer steps) says the baseline and the run saw different machines.
+fn beyond_the_cores(speedup: f64, cores: u32) -> Option<String> {
+    (speedup > f64::from(cores.max(1)) * 1.1).then(|| {
+        format!(
+            "a speedup of {speedup:.2}x is more than {cores} core{} allow for CPU work: the samples are too short or the machine's load changed between runs; more tasks or repetitions steady it",
+            if cores == 1 { "" } else { "s" }
+        )
+    })
+}
+
 /// A run shorter than this many timer ticks is too short to time reliably.
 const MIN_TICKS: f64 = 100.0;
 
@@ -294,8 +305,12 @@ impl Report {
                 }
             }
         }
+        let computing = !spec.workload.is_waiting();
         for r in &mut runs {
             r.warnings = statistical_warnings(r, env.timer_resolution_ms);
+            if let Some(warning) = r.speedup.filter(|_| computing).and_then(|s| beyond_the_cores(s, env.cores)) {
+                r.warnings.push(warning);
+            }
             if r.mode == Mode::Processes && r.skipped.is_none() {
                 r.chunksize = Some(crate::plan::dispatch(&spec, r.workers).size);
             }
@@ -394,8 +409,16 @@ mod tests {
         let report = Report::new(spec.clone(), env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 50.0)]);
         assert_eq!(report.runs[1].speedup, Some(2.0));
         assert_eq!(report.runs[1].efficiency, Some(1.0));
-        let report = Report::new(spec, env.clone(), vec![rec(Mode::Processes, 1, 90.0), rec(Mode::Processes, 2, 60.0)]);
+        let report = Report::new(spec.clone(), env.clone(), vec![rec(Mode::Processes, 1, 90.0), rec(Mode::Processes, 2, 60.0)]);
         assert_eq!(report.runs[1].speedup, Some(1.5));
+        assert!(report.runs.iter().all(|r| r.warnings.is_empty()), "{:?}", report.runs[1].warnings);
+        // More than 2 cores can give CPU work is flagged; waiting work may overlap any amount.
+        let too_fast = Report::new(spec, env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 30.0)]);
+        let warnings = &too_fast.runs[1].warnings;
+        assert!(warnings.iter().any(|w| w.starts_with("a speedup of 3.33x is more than 2 cores allow for CPU work")), "{warnings:?}");
+        let sleep = Spec::parse(r#"{"workload": {"kind": "sleep", "ms": 5}}"#).unwrap();
+        let waiting = Report::new(sleep, env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 30.0)]);
+        assert!(waiting.runs[1].warnings.is_empty(), "{:?}", waiting.runs[1].warnings);
         // Processes runs say how many tasks went in a message: Pool.map's default for 10 tasks
         // is ceil(10 / 4k), or the spec's chunksize.
         assert_eq!(report.runs.iter().map(|r| r.chunksize).collect::<Vec<_>>(), [Some(3), Some(2)]);
