@@ -39,7 +39,8 @@ test('runs are kept across a reload; show, compare and delete them', async () =>
     assert.equal(await page.inputValue('#param-n'), '20', 'the saved run\'s experiment is in the form, to run again');
     assert.equal(await page.inputValue('#tasks'), '4');
     assert.equal(await page.inputValue('#preset'), '', 'as a custom experiment');
-    // After a reload the charts' module loads on demand: the charts follow the numbers.
+    // After a reload the view module loads on demand (the click is the first touch): the
+    // charts come with the table.
     await page.waitForSelector('#chart-bars svg', { state: 'visible', timeout: 10_000 });
 
     // Compare the newer run with the one on screen.

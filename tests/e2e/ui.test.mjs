@@ -1,7 +1,7 @@
 // The page's own form: fill it, run, read the table; invalid input; presets from the address.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fib, setup } from './harness.mjs';
+import { fib, poll, setup } from './harness.mjs';
 
 const ctx = setup();
 const MODES = ['sequential', 'threads', 'threads-gil', 'processes', 'async'];
@@ -144,4 +144,22 @@ test('form: an invalid input leaves no unhandled promise rejection', {
     await page.waitForSelector('#error:not([hidden])');
     await page.waitForTimeout(300); // unhandled rejections are reported a moment later
   });
+});
+
+test('a visit loads only the page\'s module until the first touch, which starts the view and the engines', { timeout: 60_000 }, async () => {
+  const requested = [];
+  const h = await ctx.open({ prepare: async (context) => context.on('request', (r) => requested.push(new URL(r.url()).pathname)) });
+  try {
+    const { page } = h;
+    await page.waitForTimeout(1_000); // anything the page would start on its own has started
+    const wasm = (name) => requested.some((p) => p.endsWith(`/pkg/${name}_bg.wasm`));
+    assert.ok(wasm('app'), requested.join());
+    for (const lazy of ['view', 'worker', 'threads']) assert.equal(wasm(lazy), false, `${lazy}_bg.wasm before any interaction: ${requested.join()}`);
+    await page.mouse.click(5, 5);
+    await poll(() => wasm('view') && wasm('worker') && wasm('threads'), { timeoutMs: 20_000 });
+    for (const lazy of ['view', 'worker', 'threads']) assert.ok(wasm(lazy), `${lazy}_bg.wasm after the first touch: ${requested.join()}`);
+    h.assertNoErrors();
+  } finally {
+    await h.close();
+  }
 });

@@ -1,8 +1,8 @@
 //! Small DOM helpers for the page's modules (crates/app and crates/view). Text goes in through
 //! `textContent` only, never as HTML.
 
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement};
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, Event, HtmlElement};
 
 pub fn document() -> Document {
     web_sys::window().and_then(|w| w.document()).expect("page only")
@@ -14,6 +14,13 @@ pub fn by_id(id: &str) -> HtmlElement {
         .get_element_by_id(id)
         .and_then(|e| e.dyn_into().ok())
         .unwrap_or_else(|| panic!("index.html lacks #{id}"))
+}
+
+/// Adds a handler for `event` on an element of index.html, for the page's lifetime.
+pub fn on(id: &str, event: &str, handler: impl FnMut(Event) + 'static) {
+    let closure = Closure::<dyn FnMut(Event)>::new(handler);
+    by_id(id).add_event_listener_with_callback(event, closure.as_ref().unchecked_ref()).expect("listener");
+    closure.forget();
 }
 
 /// A new element with a class and text content.

@@ -1,5 +1,9 @@
 //! Messages between the page and its engines (JSON text over postMessage). Both sides are Rust,
 //! so these types are the single definition of the protocol.
+//!
+//! Requests carry their kind in an `op` field; the page only encodes them. Replies, which the
+//! page decodes, are tagged by a key (`{"done": {...}}`): decoding an `op` tag goes through a
+//! buffered copy of the message, a second decoder the page's module would have to carry.
 
 use serde::{Deserialize, Serialize};
 use threadlab_workloads::Workload;
@@ -28,9 +32,7 @@ pub enum WorkerRequest {
     Ping { url: String },
 }
 
-/// Worker -> page. Tagged the way `ThreadsReply` is (`{"done": {...}}`), not by an `op` field:
-/// the page then decodes both replies with the same code (an `op` tag is decoded through a
-/// buffered copy of the whole message, a second decoder in the page's module).
+/// Worker -> page, tagged by a key (see the module's comment).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkerReply {
@@ -105,4 +107,21 @@ fn is_zero(n: &u64) -> bool {
 
 fn is_zero_ms(ms: &f64) -> bool {
     *ms == 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The replies' shape is what lets the page decode them with one decoder: pinned here, since
+    /// nothing else would notice a change of tagging.
+    #[test]
+    fn replies_are_tagged_by_a_key_and_requests_by_op() {
+        let reply = serde_json::to_string(&WorkerReply::Done { outcomes: vec![] }).unwrap();
+        assert_eq!(reply, r#"{"done":{"outcomes":[]}}"#);
+        let reply = serde_json::to_string(&ThreadsReply::Failed { error: "x".into() }).unwrap();
+        assert_eq!(reply, r#"{"Failed":{"error":"x"}}"#);
+        let request = serde_json::to_value(WorkerRequest::Ping { url: "u".into() }).unwrap();
+        assert_eq!(request["op"], "ping");
+    }
 }

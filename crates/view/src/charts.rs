@@ -5,7 +5,7 @@ use crate::exports::{download, save_blob};
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
 use threadlab_charts::{ChartError, Theme};
-use threadlab_dom::{by_id, document, el, show_error};
+use threadlab_dom::{by_id, document, el, on, show_error};
 use threadlab_lab::report::{Report, RunRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -19,13 +19,21 @@ thread_local! {
     static SVGS: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A figure of `report` as SVG text; `timeline` is the run whose timeline to draw.
-fn draw(report: &Report, figure: &str, timeline: Option<usize>, dark: bool) -> Result<String, String> {
+/// What a figure shows.
+enum Chart {
+    Bars,
+    Scaling,
+    /// The timeline of `report.runs[i]`.
+    Timeline(usize),
+}
+
+/// A chart of `report` as SVG text.
+fn draw(report: &Report, chart: Chart, dark: bool) -> Result<String, String> {
     let theme = if dark { Theme::Dark } else { Theme::Light };
-    let drawn = match figure {
-        "chart-bars" => threadlab_charts::bars(report, theme),
-        "chart-scaling" => threadlab_charts::scaling(report, theme),
-        _ => match timeline.and_then(|i| report.runs.get(i)) {
+    let drawn = match chart {
+        Chart::Bars => threadlab_charts::bars(report, theme),
+        Chart::Scaling => threadlab_charts::scaling(report, theme),
+        Chart::Timeline(i) => match report.runs.get(i) {
             Some(run) => threadlab_charts::timeline(run, &report.spec, theme),
             None => Err(ChartError::NoData("no run has a timeline".into())),
         },
@@ -45,9 +53,9 @@ pub fn show(report: &Report) {
     by_id("chart-scaling").toggle_attribute_with_force("hidden", !sweep).ok();
     fill_timeline_choices(report);
     let dark = dark();
-    place("chart-bars", draw(report, "chart-bars", None, dark));
+    place("chart-bars", draw(report, Chart::Bars, dark));
     if sweep {
-        place("chart-scaling", draw(report, "chart-scaling", None, dark));
+        place("chart-scaling", draw(report, Chart::Scaling, dark));
     }
     draw_timeline(report, dark);
 }
@@ -55,10 +63,10 @@ pub fn show(report: &Report) {
 /// Binds the timeline's run picker and the export buttons, and redraws on a change of colour
 /// scheme.
 pub fn bind() {
-    crate::exports::on("timeline-run", "change", |_| timeline_picked());
+    on("timeline-run", "change", |_| timeline_picked());
     for figure in FIGURES {
-        crate::exports::on(&format!("{figure}-svg"), "click", move |_| export_svg(figure));
-        crate::exports::on(&format!("{figure}-png"), "click", move |_| export_png(figure));
+        on(&format!("{figure}-svg"), "click", move |_| export_svg(figure));
+        on(&format!("{figure}-png"), "click", move |_| export_png(figure));
     }
     let Some(query) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) else { return };
     let redraw = Closure::<dyn FnMut()>::new(|| {
@@ -83,7 +91,7 @@ pub fn forget_pick() {
 fn draw_timeline(report: &Report, dark: bool) {
     let chosen = select().value().parse::<usize>().ok().filter(|i| *i < report.runs.len());
     let svg = match chosen {
-        Some(i) => draw(report, "chart-timeline", Some(i), dark),
+        Some(i) => draw(report, Chart::Timeline(i), dark),
         None => Err("nothing to chart: no run has a timeline".into()),
     };
     place("chart-timeline", svg);
@@ -232,12 +240,12 @@ mod tests {
     #[test]
     fn draws_every_figure_of_a_report() {
         let report = report();
-        for (figure, run, dark) in [("chart-bars", None, false), ("chart-scaling", None, true), ("chart-timeline", Some(1), false)] {
-            let svg = draw(&report, figure, run, dark).unwrap();
+        for (chart, dark) in [(Chart::Bars, false), (Chart::Scaling, true), (Chart::Timeline(1), false)] {
+            let svg = draw(&report, chart, dark).unwrap();
             assert!(svg.starts_with("<svg") && svg.contains("threadlab-chart"), "{svg:.80}");
         }
-        assert!(draw(&report, "chart-bars", None, true).unwrap().contains(r#"data-theme="dark""#));
-        assert_eq!(draw(&report, "chart-timeline", Some(7), false).unwrap_err(), "nothing to chart: no run has a timeline");
+        assert!(draw(&report, Chart::Bars, true).unwrap().contains(r#"data-theme="dark""#));
+        assert_eq!(draw(&report, Chart::Timeline(7), false).unwrap_err(), "nothing to chart: no run has a timeline");
         assert_eq!(default_timeline(&report), Some(1), "the threads run with the most workers");
     }
 }

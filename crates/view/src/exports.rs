@@ -3,13 +3,13 @@
 
 use js_sys::Array;
 use std::cell::RefCell;
-use threadlab_dom::{by_id, document, page_address};
+use threadlab_dom::{by_id, document, on, page_address};
 use threadlab_lab::export::{chrome_trace, csv};
 use threadlab_lab::permalink;
 use threadlab_lab::report::Report;
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, BlobPropertyBag, Event, HtmlAnchorElement, HtmlInputElement, HtmlTextAreaElement, Url};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, HtmlTextAreaElement, Url};
 
 thread_local! {
     /// The finished report on screen (a run's, or a saved one): what the export buttons export.
@@ -25,13 +25,6 @@ pub fn remember(report: &Report) {
     EXPORTED.with(|s| *s.borrow_mut() = Some(report.clone()));
     by_id("exports").toggle_attribute_with_force("hidden", false).ok();
     show_link(&report.spec);
-}
-
-/// Adds a handler to an element of index.html, for the page's lifetime.
-pub fn on(id: &str, event: &str, handler: impl FnMut(Event) + 'static) {
-    let closure = Closure::<dyn FnMut(Event)>::new(handler);
-    by_id(id).add_event_listener_with_callback(event, closure.as_ref().unchecked_ref()).expect("listener");
-    closure.forget();
 }
 
 pub fn bind() {

@@ -50,7 +50,7 @@ pub fn show(json: &str, finished: bool) -> Result<(), String> {
 #[wasm_bindgen]
 pub fn compare(json: &str) -> Result<(), String> {
     let saved = read(json)?;
-    let current = exports::exported().ok_or("Run an experiment (or show a saved one) first, then compare.")?;
+    let current = exports::exported().ok_or("there is no finished report on screen to compare it with: run an experiment, or show a saved one, first")?;
     compare::show(&saved, &current);
     Ok(())
 }

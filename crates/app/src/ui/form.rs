@@ -1,7 +1,7 @@
 //! The experiment form <-> spec JSON. The form never validates on its own: it hands whatever
 //! was typed to `Spec::parse`, whose errors name the field.
 
-use threadlab_dom::{by_id, document, el};
+use threadlab_dom::{by_id, document, el, on};
 use crate::api;
 use crate::env::Capabilities;
 use crate::runner;
@@ -10,7 +10,7 @@ use std::rc::Rc;
 use threadlab_lab::presets::{self, Preset};
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
-use web_sys::{Event, HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 
 /// Parameter inputs per workload kind (ids are `param-<name>`).
 fn params_of(kind: &str) -> &'static [&'static str] {
@@ -149,12 +149,6 @@ pub fn load_preset(p: &Preset) {
     }
     select("preset").set_value(p.id);
     by_id("preset-claim").set_text_content(Some(&format!("The article's claim: {}", p.claim)));
-}
-
-fn on(id: &str, event: &str, handler: impl FnMut(Event) + 'static) {
-    let closure = Closure::<dyn FnMut(Event)>::new(handler);
-    by_id(id).add_event_listener_with_callback(event, closure.as_ref().unchecked_ref()).expect("listener");
-    closure.forget(); // handlers live as long as the page
 }
 
 pub fn bind(caps: Rc<Capabilities>) {

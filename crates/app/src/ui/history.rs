@@ -36,12 +36,13 @@ fn write(mut entries: Vec<Entry>) -> usize {
     }
 }
 
-/// Keeps a finished run's report (its JSON).
-pub fn save(report_json: &str) {
-    let Some(entry) = Entry::new(js_sys::Date::now() as u64, report_json) else { return };
+/// Keeps a finished run's report (its JSON); false if it could not be kept.
+pub fn save(report_json: &str) -> bool {
+    let Some(entry) = Entry::new(js_sys::Date::now() as u64, report_json) else { return false };
     let (entries, _) = read();
     let kept = write(history::with(entries, entry));
     render(if kept == 0 { Some("this browser refused to store the run (storage full or disabled)") } else { None });
+    kept > 0
 }
 
 /// Lists the stored runs; called at start.
@@ -90,8 +91,9 @@ fn on_click(event: Event) {
     let note = |text: &str| by_id("history-note").set_text_content(Some(text));
     match action.as_str() {
         "show" => wasm_bindgen_futures::spawn_local(async move {
-            match view::show(&entry.report.to_string(), true).await {
-                Ok(()) => {
+            match view::show(entry.report.to_string(), true).await {
+                Ok(false) => {} // another report took the screen meanwhile
+                Ok(true) => {
                     // Its experiment goes into the form, ready to run again.
                     let spec = entry.report.get("spec").and_then(|s| Spec::from_value(s).ok());
                     if let Some(spec) = &spec {
@@ -105,7 +107,7 @@ fn on_click(event: Event) {
         "compare" => wasm_bindgen_futures::spawn_local(async move {
             match view::compare(&entry.report.to_string()).await {
                 Ok(()) => note(&format!("Compared: {title} (saved) against the results shown")),
-                Err(why) => note(&why),
+                Err(why) => note(&format!("This saved run could not be compared: {why}")),
             }
         }),
         "delete" => {

@@ -4,8 +4,8 @@
 
 mod embed;
 mod form;
-mod history;
-mod view;
+pub mod history;
+pub mod view;
 
 use crate::api;
 use crate::env::Capabilities;
@@ -18,8 +18,6 @@ use threadlab_lab::{permalink, presets, Spec};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlProgressElement};
 
-pub use history::save as keep_in_history;
-pub use view::{ready as view_ready, show as show_report};
 
 pub fn start() {
     // Only the playground page has the form; any other document (a test runner's) is left alone.
@@ -153,7 +151,7 @@ fn show_badges(caps: &Capabilities) {
     );
 }
 
-fn clear_error() {
+pub fn clear_error() {
     let box_ = by_id("error");
     box_.set_text_content(None);
     box_.toggle_attribute_with_force("hidden", true).ok();
@@ -205,9 +203,9 @@ pub fn show_progress(p: &Progress) -> bool {
     by_id("progress-text").set_text_content(Some(&text));
     if let Some(partial) = &p.partial {
         if now - drawn >= REDRAW_EVERY_MS || p.done == p.total {
-            let json = partial.to_json();
+            let shown = view::show(partial.to_json(), false);
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(why) = view::show(&json, false).await {
+                if let Err(why) = shown.await {
                     show_error(&why);
                 }
             });

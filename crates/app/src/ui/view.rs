@@ -1,10 +1,11 @@
-//! The view module (crates/view), which shows reports: loaded on the first touch, key or focus,
-//! or with the first run, and handed each report as JSON. The page's module never decodes a
-//! report; it only makes them.
+//! The page's side of the view module (crates/view, which shows reports): loads it on the first
+//! touch, key or focus, or with the first run, and hands it each report as JSON. The page's
+//! module never decodes a report; it only makes them.
 
 use crate::engines::site_url;
 use crate::load_once::{self, LoadOnce};
 use futures::future::FutureExt;
+use std::future::Future;
 use js_sys::Promise;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
@@ -22,8 +23,8 @@ extern "C" {
     fn show_json(this: &View, json: &str, finished: bool) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = compare)]
     fn compare_json(this: &View, json: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(method)]
-    fn follow_results(this: &View);
+    #[wasm_bindgen(method, catch)]
+    fn follow_results(this: &View) -> Result<(), JsValue>;
 }
 
 thread_local! {
@@ -51,20 +52,26 @@ pub async fn ready() -> Result<(), String> {
 }
 
 /// Shows a report (JSON) through the view module: partial ones during a run, then the
-/// `finished` one, which the exports export. Resolves once it is on the page, or a newer
-/// `show` took over; an error says why it could not be shown. A partial report never starts a
-/// load (which would compete with the run's timing): without the module it is not shown.
-pub async fn show(json: &str, finished: bool) -> Result<(), String> {
-    let this = SHOWS.with(|n| n.get() + 1);
-    SHOWS.with(|n| n.set(this));
-    if !finished && load_once::loaded(&MODULE).is_none() {
-        return Ok(());
+/// `finished` one, which the exports export. Resolves to true once it is on the page, false if
+/// a later `show` took over while the module loaded; an error says why it could not be shown.
+/// The newest call wins: its turn is taken when `show` is called, not when the future first
+/// runs. A partial report never starts a load (which would compete with the run's timing):
+/// without the module it is not shown.
+pub fn show(json: String, finished: bool) -> impl Future<Output = Result<bool, String>> {
+    let skip = !finished && load_once::loaded(&MODULE).is_none();
+    let turn = (!skip).then(|| {
+        let turn = SHOWS.with(|n| n.get() + 1);
+        SHOWS.with(|n| n.set(turn));
+        turn
+    });
+    async move {
+        let Some(turn) = turn else { return Ok(false) };
+        let view = module().await?;
+        if SHOWS.with(Cell::get) != turn {
+            return Ok(false); // a newer report is being shown
+        }
+        view.show_json(&json, finished).map(|()| true).map_err(|e| describe(&e))
     }
-    let view = module().await;
-    if SHOWS.with(Cell::get) != this {
-        return Ok(()); // a newer report is being shown
-    }
-    view.and_then(|v| v.show_json(json, finished).map_err(|e| describe(&e)))
 }
 
 /// Compares a saved report (JSON) with the finished one on screen.
@@ -72,11 +79,10 @@ pub async fn compare(json: &str) -> Result<(), String> {
     module().await?.compare_json(json).map_err(|e| describe(&e))
 }
 
-/// A new run starts: the timeline follows its results again.
+/// A new run starts: the timeline follows its results again (without the module there is no
+/// pick to forget).
 pub fn follow_results() {
-    wasm_bindgen_futures::spawn_local(async {
-        if let Ok(view) = module().await {
-            view.follow_results();
-        }
-    });
+    if let Some(view) = load_once::loaded(&MODULE) {
+        let _ = view.follow_results();
+    }
 }
