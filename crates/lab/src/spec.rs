@@ -78,6 +78,16 @@ pub enum ProcessStart {
     Warm,
 }
 
+impl ProcessStart {
+    /// The name in a spec (`"cold"`, `"warm"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ProcessStart::Cold => "cold",
+            ProcessStart::Warm => "warm",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GilSettings {
     pub switch_interval_ms: f64,
@@ -435,6 +445,13 @@ mod tests {
 
     fn parse(s: &str) -> Result<Spec, SpecError> {
         Spec::parse(s)
+    }
+
+    #[test]
+    fn process_start_names_are_the_spec_names() {
+        for start in [ProcessStart::Cold, ProcessStart::Warm] {
+            assert_eq!(serde_json::to_value(start).unwrap(), start.name());
+        }
     }
 
     #[test]

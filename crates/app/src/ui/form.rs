@@ -102,11 +102,17 @@ pub fn read_form() -> Value {
     })
 }
 
+/// The workload's fields as JSON (`{"kind": "fib", "n": 30}`), through its JSON text: the
+/// page's module then needs no second serializer, to JSON values.
+pub fn workload_fields(spec: &Spec) -> Value {
+    serde_json::to_string(&spec.workload).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+}
+
 /// Fills the form with `spec`, as a custom experiment (`load_preset` then names its preset).
 pub fn write_form(spec: &Spec) {
     select("preset").set_value("");
     by_id("preset-claim").set_text_content(None);
-    let workload = serde_json::to_value(&spec.workload).expect("workloads serialize");
+    let workload = workload_fields(spec);
     let kind = workload["kind"].as_str().unwrap_or("fib").to_string();
     select("kind").set_value(&kind);
     for p in params_of(&kind) {
@@ -128,7 +134,7 @@ pub fn write_form(spec: &Spec) {
     input("warmup").set_value(&spec.warmup.to_string());
     input("switch-interval").set_value(&spec.gil.switch_interval_ms.to_string());
     input("time-limit").set_value(&spec.time_limit_s.to_string());
-    select("process-start").set_value(serde_json::to_value(spec.processes.start).ok().and_then(|v| v.as_str().map(String::from)).as_deref().unwrap_or("cold"));
+    select("process-start").set_value(spec.processes.start.name());
     input("chunksize").set_value(&spec.processes.chunksize.map(|n| n.to_string()).unwrap_or_default());
 }
 
@@ -180,7 +186,8 @@ pub fn bind(caps: Rc<Capabilities>) {
     on("spec-form", "submit", move |e| {
         e.prevent_default();
         let form = read_form();
-        if !super::agrees_to_long_run(&form, &c) {
+        // An invalid spec passes: run_spec explains it.
+        if !Spec::from_value(&form).map_or(true, |spec| super::agrees_to_long_run(&spec, &c)) {
             return;
         }
         let spec = JsValue::from_str(&form.to_string());

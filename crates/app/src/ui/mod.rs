@@ -86,8 +86,7 @@ fn load_permalink(caps: Rc<Capabilities>) {
             return;
         }
     }
-    let spec_value = serde_json::to_value(&spec).unwrap_or_default();
-    if !agrees_to_long_run(&spec_value, &caps) {
+    if !agrees_to_long_run(&spec, &caps) {
         return;
     }
     let done = wasm_bindgen_futures::JsFuture::from(api::run_spec(JsValue::from_str(&spec.to_json()), None, caps));
@@ -97,11 +96,9 @@ fn load_permalink(caps: Rc<Capabilities>) {
 }
 
 /// Before the page starts an experiment estimated to take over a minute, the user is asked
-/// (scripts calling `threadlab.run` are not: they chose their spec). An invalid spec passes:
-/// `run_spec` explains it.
-fn agrees_to_long_run(spec: &serde_json::Value, caps: &Capabilities) -> bool {
-    let Ok(spec) = Spec::from_value(spec) else { return true };
-    let Some(question) = threadlab_lab::estimate::confirmation(&spec, caps.cores) else { return true };
+/// (scripts calling `threadlab.run` are not: they chose their spec).
+fn agrees_to_long_run(spec: &Spec, caps: &Capabilities) -> bool {
+    let Some(question) = threadlab_lab::estimate::confirmation(spec, caps.cores) else { return true };
     let yes = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
     if !yes {
         by_id("progress-text").set_text_content(Some("Not started."));
@@ -111,8 +108,7 @@ fn agrees_to_long_run(spec: &serde_json::Value, caps: &Capabilities) -> bool {
 
 /// A one-line description of a spec: "fib {n: 30}, 10 tasks, 1-2 workers".
 fn describe(spec: &Spec) -> String {
-    let workload = serde_json::to_value(&spec.workload).unwrap_or_default();
-    let params: Vec<String> = workload
+    let params: Vec<String> = form::workload_fields(spec)
         .as_object()
         .map(|o| o.iter().filter(|(k, _)| *k != "kind").map(|(k, v)| format!("{k}: {v}")).collect())
         .unwrap_or_default();
