@@ -155,7 +155,9 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     for (cell, s) in cells.iter().zip(&state) {
         if s.skipped.is_some() {
             done += per_cell;
-            let _ = on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial: None });
+            if on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial: None }) {
+                timer::after_next_paint().await;
+            }
         }
     }
 
