@@ -356,7 +356,15 @@ test('timeline: the GIL run shows one lane computing at a time, the threads run 
   await ctx.withPage({}, async ({ page }) => {
     const tasks = 8;
     const spec = { workload: { kind: 'fib', n: 29 }, tasks, modes: ['threads', 'threads-gil'], workers: [2], repeat: 2, warmup: 0 };
-    const report = await mustRun(page, spec);
+    // On 2 shared cores the system can take one of them from a thread for the whole of a short
+    // run; the free threads' trace then shows no parallel lanes to chart. One more run is allowed
+    // for that (a real serialisation of threads fails both).
+    const freeOverlap = (r) => {
+      const o = overlap(busyByWorker(r.runs.find((x) => x.mode === 'threads').trace));
+      return o.concurrent / o.total;
+    };
+    let report = await mustRun(page, spec);
+    if (freeOverlap(report) <= 0.25) report = await mustRun(page, spec);
     const options = await page.$$eval('#timeline-run option', (os) => os.map((o) => o.value));
 
     /** Reads the chart of one run, checks it against the trace; returns compute intervals per lane. */

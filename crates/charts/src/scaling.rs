@@ -153,14 +153,15 @@ fn draw_panel(
     }
     if cores > 0 {
         let c = f64::from(cores);
-        // The label goes on the side of the line with more room.
+        // The label goes on the side of the line with more room, at the bottom: the ideal line
+        // leaves the speedup panel through its top, near the core count.
         let right_half = (c / lo).ln() > 0.6 * (hi / lo).ln();
         let (x, anchor) = if right_half { (c / 1.05, HPos::Right) } else { (c * 1.05, HPos::Left) };
-        let style = p.font(14).color(&p.cores).pos(Pos::new(anchor, VPos::Top));
+        let style = p.font(14).color(&p.cores).pos(Pos::new(anchor, VPos::Bottom));
         let group = Group::new("cores").attr("data-panel", panel.name).attr("data-cores", cores).title(format!("this machine has {cores} cores"));
         marks.group(root, group, |_| {
             chart.draw_series([DashedPathElement::new(vec![(c, 0.0), (c, y_max)], 4, 4, p.cores.stroke_width(2))])?;
-            chart.draw_series([Text::new(format!("{cores} cores"), (x, y_max * 0.98), style)])?;
+            chart.draw_series([Text::new(format!("{cores} cores"), (x, y_max * 0.02), style)])?;
             Ok(())
         })?;
     }

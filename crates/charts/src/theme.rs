@@ -56,10 +56,11 @@ const LIGHT: Palette = Palette {
 };
 
 const DARK: Palette = Palette {
-    background: RGBColor(0x0D, 0x11, 0x17),
+    // The page's dark card (www/style.css `--card`), so a chart sits flush in its figure.
+    background: RGBColor(0x1D, 0x20, 0x27),
     text: RGBColor(0xE6, 0xED, 0xF3),
     axis: RGBColor(0x8B, 0x94, 0x9E),
-    grid: RGBColor(0x26, 0x2C, 0x34),
+    grid: RGBColor(0x30, 0x35, 0x3F),
     modes: [
         RGBColor(0xB1, 0xBA, 0xC4),
         RGBColor(0x56, 0xB4, 0xE9),
@@ -74,7 +75,7 @@ const DARK: Palette = Palette {
     error: RGBColor(0xFF, 0x7B, 0x72),
     ideal: RGBColor(0xC9, 0xD1, 0xD9),
     cores: RGBColor(0xD2, 0xA8, 0xFF),
-    lane: RGBColor(0x16, 0x1B, 0x22),
+    lane: RGBColor(0x26, 0x2A, 0x33),
 };
 
 pub(crate) const FONT: &str = "sans-serif";
