@@ -9,7 +9,7 @@ use threadlab_dom::{by_id, document, el, on, show_error};
 use threadlab_lab::report::{Report, RunRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, CanvasRenderingContext2d, DomParser, HtmlCanvasElement, HtmlImageElement, HtmlSelectElement, SupportedType, Url};
+use web_sys::{Blob, BlobPropertyBag, CanvasRenderingContext2d, DomParser, HtmlCanvasElement, HtmlImageElement, HtmlSelectElement, MediaQueryList, SupportedType, Url};
 
 /// The three figures in index.html, by id.
 const FIGURES: [&str; 3] = ["chart-bars", "chart-scaling", "chart-timeline"];
@@ -41,8 +41,12 @@ fn draw(report: &Report, chart: Chart, dark: bool) -> Result<String, String> {
     drawn.map_err(|e| e.to_string())
 }
 
+fn dark_scheme() -> Option<MediaQueryList> {
+    web_sys::window()?.match_media("(prefers-color-scheme: dark)").ok().flatten()
+}
+
 fn dark() -> bool {
-    web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches())
+    dark_scheme().is_some_and(|m| m.matches())
 }
 
 /// Shows `report`'s charts. The timeline shows the run picked in its selector, if it still
@@ -68,7 +72,7 @@ pub fn bind() {
         on(&format!("{figure}-svg"), "click", move |_| export_svg(figure));
         on(&format!("{figure}-png"), "click", move |_| export_png(figure));
     }
-    let Some(query) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) else { return };
+    let Some(query) = dark_scheme() else { return };
     let redraw = Closure::<dyn FnMut()>::new(|| {
         crate::on_screen(show);
     });
@@ -87,14 +91,10 @@ pub fn forget_pick() {
     select().remove_attribute("data-picked").ok();
 }
 
-/// The timeline of the run chosen in `#timeline-run`.
+/// The timeline of the run chosen in `#timeline-run` (none chosen: `draw` says there is none).
 fn draw_timeline(report: &Report, dark: bool) {
-    let chosen = select().value().parse::<usize>().ok().filter(|i| *i < report.runs.len());
-    let svg = match chosen {
-        Some(i) => draw(report, Chart::Timeline(i), dark),
-        None => Err("nothing to chart: no run has a timeline".into()),
-    };
-    place("chart-timeline", svg);
+    let chosen = select().value().parse::<usize>().unwrap_or(usize::MAX);
+    place("chart-timeline", draw(report, Chart::Timeline(chosen), dark));
 }
 
 fn select() -> HtmlSelectElement {

@@ -31,15 +31,16 @@ thread_local! {
     static LAST_GENERATION: Cell<u64> = const { Cell::new(0) };
 }
 
-pub struct Progress {
+pub struct Progress<'a> {
     /// Timed runs (repetitions of a cell, warm-ups included) done, of `total`.
     pub done: u32,
     pub total: u32,
     /// Tasks in each run.
     pub tasks: u32,
     pub cell: PlanCell,
-    /// The results so far, after a sample was measured (charts update while a sweep runs).
-    pub partial: Option<Report>,
+    /// The results so far, after a sample was measured (charts update while a sweep runs):
+    /// made when called, since the page redraws only every few hundred ms.
+    pub partial: Option<&'a dyn Fn() -> Report>,
 }
 
 pub fn is_running() -> bool {
@@ -186,10 +187,11 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
                 }
             }
             done += 1;
-            let partial = measured.then(|| {
+            let so_far = || {
                 let so_far = cells.iter().zip(&state).filter(|(_, s)| !s.samples.is_empty() || s.skipped.is_some());
                 Report::new(spec.clone(), caps.env(), so_far.map(|(c, s)| s.record(*c, &expected, spec)).collect())
-            });
+            };
+            let partial: Option<&dyn Fn() -> Report> = if measured { Some(&so_far) } else { None };
             if on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial }) {
                 timer::after_next_paint().await;
             }

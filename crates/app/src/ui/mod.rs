@@ -204,8 +204,8 @@ pub fn show_progress(p: &Progress) -> bool {
         p.cell.workers
     );
     by_id("progress-text").set_text_content(Some(&text));
-    if let Some(partial) = &p.partial {
-        let shown = view::show(partial.to_json(), false);
+    if let Some(partial) = p.partial {
+        let shown = view::show(partial().to_json(), false);
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(why) = shown.await {
                 show_error(&why);
