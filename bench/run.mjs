@@ -39,8 +39,12 @@ log(`start-up: ${X.STARTUP_REPS} first visits (fresh contexts) and reloads`);
 results.startup = await measureStartup(browser, url, X.STARTUP_REPS);
 log(`16-thread pool: ${X.STARTUP_REPS} fresh contexts`);
 results.pool = await measurePool(browser, url, X.STARTUP_REPS);
-log('the browser\'s floor: 2 and 16 bare module workers at once, fresh contexts');
-results.floor = { two: await measureFloor(browser, url, X.STARTUP_REPS, 2), sixteen: await measureFloor(browser, url, X.STARTUP_REPS, 16) };
+log('the browser\'s floor: 2 and 16 bare module workers at once, and 16 that instantiate the threaded module, fresh contexts');
+results.floor = {
+  two: await measureFloor(browser, url, X.STARTUP_REPS, 2),
+  sixteen: await measureFloor(browser, url, X.STARTUP_REPS, 16),
+  sixteen_threads: await measureFloor(browser, url, X.STARTUP_REPS, 16, true),
+};
 
 // Size: what a first visit loads before any interaction (until the server has had no request
 // for a second: the page and its service worker; a touch, key or focus would start the worker

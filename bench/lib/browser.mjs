@@ -93,17 +93,20 @@ export async function measurePool(browser, url, reps) {
   return samples;
 }
 
-/** bench/pages/floor.html in a fresh context: `n` bare module Workers started at once, each
- *  timed from `new Worker` to its one message (what the browser itself costs). */
-export async function measureFloor(browser, url, reps, n) {
+/** bench/pages/floor.html in a fresh context: `n` module Workers started at once, each timed
+ *  from `new Worker` to its one message (what the browser itself costs). `threads`: each also
+ *  imports the threaded module's glue and instantiates it on one shared memory first. */
+export async function measureFloor(browser, url, reps, n, threads = false) {
   const samples = [];
   for (let i = 0; i < reps; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
     const said = consoleLine(page, 'bench: floor');
-    await page.goto(`${url}__bench/floor.html?n=${n}`, { waitUntil: 'commit' });
+    await page.goto(`${url}__bench/floor.html?n=${n}${threads ? '&threads' : ''}`, { waitUntil: 'commit' });
     await said;
-    samples.push(await page.evaluate(() => window.floor));
+    const floor = await page.evaluate(() => window.floor);
+    if (floor.error) throw new Error(`bench/pages/floor.html: ${floor.error}`);
+    samples.push(floor);
     await context.close();
   }
   return samples;

@@ -12,7 +12,10 @@
 //! rounds time each task alone (`task_ms[rep][task]`, what the Wasm traces' task durations are
 //! compared with), then for each k in `threads`, `reps` rounds time all tasks on k std threads
 //! scheduled as the Wasm threads engine does (crates/threads/src/run.rs: k threads meet at a
-//! barrier, thread j starts with task j, then each takes the next free task): `threads_ms[k]`.
+//! start line, thread j starts with task j, then each takes the next free task): `threads_ms[k]`.
+//! The start line here is std's `Barrier`: natively a thread woken there runs again within a
+//! median of 0.03 to 0.1 ms on these machines, where a Wasm thread in Chromium took
+//! milliseconds, which is why the engine's early arrivals spin (crates/threads/src/start_line.rs).
 //! Every checksum is compared with `expected_checksum`, so the work cannot be optimised away
 //! unnoticed and a wrong kernel fails the job.
 

@@ -6,6 +6,7 @@
 mod crash;
 mod io_service;
 mod run;
+mod start_line;
 
 use futures::future::Either;
 use threadlab_lab::protocol::{ThreadsCommand, ThreadsReply};
@@ -38,8 +39,9 @@ pub async fn run_threads(command: String) -> String {
         Ok(ThreadsCommand::Run(req)) => {
             let crashed = crash::watch();
             let (done, outcomes) = futures::channel::oneshot::channel();
+            let cores = cores();
             rayon::spawn(move || {
-                let _ = done.send(run::run(&req, threadlab_clock::now_ms));
+                let _ = done.send(run::run(&req, cores, threadlab_clock::now_ms));
             });
             // A dead thread never finishes its job: its crash report ends the wait instead.
             match futures::future::select(outcomes, crashed).await {
@@ -53,6 +55,13 @@ pub async fn run_threads(command: String) -> String {
         Err(e) => ThreadsReply::Failed { error: format!("bad request: {e}") },
     };
     serde_json::to_string(&reply).expect("replies serialize")
+}
+
+/// The cores this worker's browser reports (`navigator.hardwareConcurrency`), at least 1.
+fn cores() -> usize {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
+    let cores = js_sys::Reflect::get(&navigator, &"hardwareConcurrency".into()).ok().and_then(|c| c.as_f64());
+    cores.map_or(1, |c| c as usize).max(1)
 }
 
 /// Number of threads in the pool (0 before `initThreadPool`).

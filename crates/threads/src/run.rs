@@ -1,27 +1,29 @@
 //! Exactly k threads pull tasks from one shared queue.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Barrier, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 use threadlab_gil::{Clock, Gil, GilThread};
 use threadlab_lab::protocol::{TaskOutcome, ThreadsRequest};
 use crate::io_service::{call, IoJob};
+use crate::start_line::StartLine;
 use threadlab_workloads::download::{body_checksum, DownloadTask};
 use threadlab_workloads::{run_cpu_task, sleep_checksum, Checkpoint, NoCheckpoint, Task, TaskKind};
 
 /// Runs every task of the request on `req.workers` pool threads and returns one outcome per task.
 ///
-/// The k jobs meet at a barrier before taking tasks: a job blocked there holds its thread, so the
-/// k jobs necessarily run on k distinct threads, all at once, even when k exceeds the cores.
-/// Job j starts with task j; after that every thread takes the next free task. (With a purely
-/// shared queue, the first thread past the barrier could drain short tasks before the others
-/// woke up, and a "k threads" run would show fewer.) The pool must have at least k threads.
-pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
+/// The k jobs meet at a start line before taking tasks ([`StartLine`]): a job waiting there
+/// holds its thread, so the k jobs necessarily run on k distinct threads, all at once, even
+/// when k exceeds the cores. The j-th job to arrive starts with task j; after that every thread
+/// takes the next free task. (With a purely shared queue, the first thread past the line could
+/// drain short tasks before the others woke up, and a "k threads" run would show fewer.) The
+/// pool must have at least k threads. With no more jobs than `cores`, the early arrivals spin at
+/// the line rather than block (see `start_line`).
+pub fn run(req: &ThreadsRequest, cores: usize, now: Clock) -> Vec<TaskOutcome> {
     let tasks = req.workload.tasks(req.tasks);
     let k = req.workers as usize;
     let next = AtomicUsize::new(k);
-    let arrivals = AtomicUsize::new(0);
-    let start_line = Barrier::new(k);
+    let start_line = StartLine::new(k, if k <= cores { k - 1 } else { 0 });
     let outcomes = Mutex::new(Vec::with_capacity(tasks.len()));
     let gil = req.gil_switch_interval_ms.map(|ms| Gil::new(Duration::from_secs_f64(ms / 1000.0)));
 
@@ -29,8 +31,7 @@ pub fn run(req: &ThreadsRequest, now: Clock) -> Vec<TaskOutcome> {
         for _ in 0..k {
             s.spawn(|_| {
                 crate::crash::listen_on_this_thread();
-                let slot = arrivals.fetch_add(1, Ordering::Relaxed);
-                start_line.wait();
+                let slot = start_line.wait(now);
                 let worker = rayon::current_thread_index().map_or(0, |i| i as u32 + 1);
                 // Like a CPython thread, hold the GIL from the first task until the thread ends.
                 let mut holder: Option<GilThread> = None;
