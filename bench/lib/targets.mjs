@@ -66,6 +66,23 @@ export function processesBound(tasks, k, chunksize) {
   return { size, chunks, busiest: Math.max(...workers.map((w) => w.done)), bound: tasks / k / Math.max(...workers.map((w) => w.done)) };
 }
 
+/** A trace's tasks grouped by worker, each list in start order. */
+function byWorker(trace) {
+  const workers = new Map();
+  for (const t of trace) workers.set(t.worker, [...(workers.get(t.worker) ?? []), t]);
+  return [...workers.values()].map((ts) => ts.sort((a, b) => a.start_ms - b.start_ms));
+}
+
+/** Every pause between two consecutive tasks of one worker, in ms (hand-out, reply, wake-up). */
+const betweenTasks = (trace) => byWorker(trace).flatMap((ts) => ts.slice(1).map((t, i) => t.start_ms - ts[i].end_ms));
+
+/** How long the workers stood idle at the end, waiting for the last one, in ms (their mean). */
+function idleAtEnd(run) {
+  const ends = byWorker(run.trace).map((ts) => Math.max(...ts.map((t) => t.end_ms)));
+  const last = Math.max(...ends);
+  return sum(ends.map((e) => last - e)) / ends.length;
+}
+
 function efficiency(results, cores) {
   const rows = [];
   const table = [];
@@ -90,9 +107,14 @@ function efficiency(results, cores) {
     const taskSum = (s, mode, k) => sum(find(warm(s), mode, k).trace.map((t) => t.end_ms - t.start_ms));
     entry.inflation = {};
     entry.busy = {};
+    entry.gap = {};
+    entry.idleEnd = {};
+    entry.sequentialTaskMs = per((s) => taskSum(s, 'sequential', 1) / X.CPU[id].tasks);
     for (const mode of ['threads', 'processes']) {
       entry.inflation[mode] = per((s) => taskSum(s, mode, cores) / taskSum(s, 'sequential', 1));
       entry.busy[mode] = per((s) => taskSum(s, mode, cores) / (cores * find(warm(s), mode, cores).samples_ms.at(-1)));
+      entry.gap[mode] = per((s) => median(betweenTasks(find(warm(s), mode, cores).trace)));
+      entry.idleEnd[mode] = per((s) => idleAtEnd(find(warm(s), mode, cores)));
       const verified = results.sessions.every((s) => find(warm(s), mode, cores).verified && find(warm(s), 'sequential', 1).verified);
       entry[mode] = per((s) => find(warm(s), mode, cores).efficiency);
       const who = mode === 'threads' ? 'threads' : `warm processes${chunksize ? ` (chunksize ${chunksize})` : ''}`;

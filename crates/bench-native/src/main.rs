@@ -12,10 +12,8 @@
 //! rounds time each task alone (`task_ms[rep][task]`, what the Wasm traces' task durations are
 //! compared with), then for each k in `threads`, `reps` rounds time all tasks on k std threads
 //! scheduled as the Wasm threads engine does (crates/threads/src/run.rs: k threads meet at a
-//! start line, thread j starts with task j, then each takes the next free task): `threads_ms[k]`.
-//! The start line here is std's `Barrier`: natively a thread woken there runs again within a
-//! median of 0.03 to 0.1 ms on these machines, where a Wasm thread in Chromium took
-//! milliseconds, which is why the engine's early arrivals spin (crates/threads/src/start_line.rs).
+//! start line, `threads::start_line`, the same code; thread j starts with task j, then each
+//! takes the next free task): `threads_ms[k]`.
 //! Every checksum is compared with `expected_checksum`, so the work cannot be optimised away
 //! unnoticed and a wrong kernel fails the job.
 
@@ -23,8 +21,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Barrier;
+use std::sync::OnceLock;
 use std::time::Instant;
+use threadlab_threads::start_line::StartLine;
 use threadlab_workloads::{expected_checksum, run_cpu_task, NoCheckpoint, Task, Workload};
 
 #[derive(Deserialize)]
@@ -62,36 +61,42 @@ fn run(task: &Task, expected: &[Option<u64>]) -> bool {
     expected[task.index as usize].is_none_or(|want| want == checksum)
 }
 
-/// All tasks on exactly k threads, as the Wasm threads engine schedules them. Returns wall ms
-/// (from the moment every thread exists and waits at the start line, as a Wasm run starts with
-/// its pool already up, to the last thread's end) and whether every checksum was right.
+/// All tasks on exactly k threads, as the Wasm threads engine schedules them, at the engine's
+/// own start line. Returns wall ms (from the first thread's passing the line, as a Wasm run
+/// starts with its pool already up, to the last thread's end) and whether every checksum was
+/// right.
 fn on_threads(tasks: &[Task], expected: &[Option<u64>], k: usize) -> (f64, bool) {
     let next = AtomicUsize::new(k);
-    let slots = AtomicUsize::new(0);
-    let start_line = Barrier::new(k + 1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let start_line = StartLine::new(k, if k <= cores { k - 1 } else { 0 });
     let ok = AtomicUsize::new(0);
-    std::thread::scope(|s| {
+    let spans: Vec<(f64, f64)> = std::thread::scope(|s| {
         let threads: Vec<_> = (0..k)
             .map(|_| {
                 s.spawn(|| {
-                    let mut i = slots.fetch_add(1, Ordering::Relaxed);
-                    start_line.wait();
+                    let mut i = start_line.wait(now_ms);
+                    let passed = now_ms();
                     while let Some(task) = tasks.get(i) {
                         if run(task, expected) {
                             ok.fetch_add(1, Ordering::Relaxed);
                         }
                         i = next.fetch_add(1, Ordering::Relaxed);
                     }
+                    (passed, now_ms())
                 })
             })
             .collect();
-        start_line.wait();
-        let t = Instant::now();
-        for thread in threads {
-            thread.join().expect("a bench thread panicked");
-        }
-        (ms_since(t), ok.load(Ordering::Relaxed) == tasks.len())
-    })
+        threads.into_iter().map(|t| t.join().expect("a bench thread panicked")).collect()
+    });
+    let first = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+    let last = spans.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
+    (last - first, ok.load(Ordering::Relaxed) == tasks.len())
+}
+
+/// Milliseconds since the first call: the start line's clock.
+fn now_ms() -> f64 {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
 }
 
 fn measure(job: &Job) -> Measured {

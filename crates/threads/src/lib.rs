@@ -6,7 +6,7 @@
 mod crash;
 mod io_service;
 mod run;
-mod start_line;
+pub mod start_line;
 
 use futures::future::Either;
 use threadlab_lab::protocol::{ThreadsCommand, ThreadsReply};
