@@ -7,7 +7,7 @@
 // Runs from the repository root on a release build in dist/ (the Makefile builds it).
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { launch, openPlayground, measureStartup, measurePool, measureFloor, chromiumVersion } from './lib/browser.mjs';
+import { launch, openPlayground, measureStartup, measurePool, measureFloor, measureMessage, chromiumVersion } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
 import { loadedFiles } from './lib/size.mjs';
 import { buildNative, runNative, rustcVersion } from './lib/native.mjs';
@@ -45,6 +45,8 @@ results.floor = {
   sixteen: await measureFloor(browser, url, X.STARTUP_REPS, 16),
   sixteen_threads: await measureFloor(browser, url, X.STARTUP_REPS, 16, true),
 };
+log('the browser\'s floor: a bare worker\'s postMessage to the idle page, fresh contexts');
+results.floor.message = await measureMessage(browser, url, X.STARTUP_REPS);
 
 // Size: what a first visit loads before any interaction (until the server has had no request
 // for a second: the page and its service worker; a touch, key or focus would start the worker

@@ -139,6 +139,11 @@ function efficiency(results, cores) {
     }
     table.push(entry);
   }
+  const floor = browserFloor(results);
+  if (floor?.message) {
+    rows.push(row('Parallel efficiency', 'browser floor: a bare worker\'s postMessage of a task reply\'s size to the idle page, after 3 ms of computing, median of 200 posts', floor.message,
+      { unit: 'ms', digits: 3, note: `p90: ${fmt(floor.messageP90.median, 3)} ms` }));
+  }
   return { rows, table };
 }
 
@@ -151,6 +156,8 @@ function browserFloor(results) {
     two: summary(results.floor.two.map((f) => f.each_ms.reduce((a, b) => a + b, 0) / f.each_ms.length)),
     sixteen: all(results.floor.sixteen),
     sixteenThreads: all(results.floor.sixteen_threads),
+    message: results.floor.message ? summary(results.floor.message.map((m) => m.median_ms)) : null,
+    messageP90: results.floor.message ? summary(results.floor.message.map((m) => m.p90_ms)) : null,
   } : null;
 }
 
