@@ -76,11 +76,12 @@ function byWorker(trace) {
 /** Every pause between two consecutive tasks of one worker, in ms (hand-out, reply, wake-up). */
 const betweenTasks = (trace) => byWorker(trace).flatMap((ts) => ts.slice(1).map((t, i) => t.start_ms - ts[i].end_ms));
 
-/** How long the workers stood idle at the end, waiting for the last one, in ms (their mean). */
+/** How long the workers other than the last stood idle at the end, waiting for it, in ms
+ *  (their mean; null with one worker). */
 function idleAtEnd(run) {
   const ends = byWorker(run.trace).map((ts) => Math.max(...ts.map((t) => t.end_ms)));
   const last = Math.max(...ends);
-  return sum(ends.map((e) => last - e)) / ends.length;
+  return ends.length > 1 ? sum(ends.map((e) => last - e)) / (ends.length - 1) : null;
 }
 
 function efficiency(results, cores) {
@@ -147,9 +148,10 @@ function efficiency(results, cores) {
   return { rows, table };
 }
 
-/** What the browser itself costs (bench/pages/floor.html): 2 bare workers started at once, the
- *  mean of the two; 16 at once, until the last answered; 16 that each instantiate the threaded
- *  module (null in older results.json files, as is the whole floor in the oldest). */
+/** What the browser itself costs (bench/pages): 2 bare workers started at once, the mean of the
+ *  two; 16 at once, until the last answered; 16 that each instantiate the threaded module; a bare
+ *  worker's postMessage (median and p90 of each context's medians and p90s). The last two are
+ *  null in older results.json files, as is the whole floor in the oldest. */
 function browserFloor(results) {
   const all = (samples) => (samples ? summary(samples.map((f) => f.all_ms)) : null);
   return results.floor ? {

@@ -12,7 +12,7 @@
 //! rounds time each task alone (`task_ms[rep][task]`, what the Wasm traces' task durations are
 //! compared with), then for each k in `threads`, `reps` rounds time all tasks on k std threads
 //! scheduled as the Wasm threads engine does (crates/threads/src/run.rs: k threads meet at a
-//! start line, `threads::start_line`, the same code; thread j starts with task j, then each
+//! start line, `threadlab_gil::StartLine`, the same code; thread j starts with task j, then each
 //! takes the next free task): `threads_ms[k]`.
 //! Every checksum is compared with `expected_checksum`, so the work cannot be optimised away
 //! unnoticed and a wrong kernel fails the job.
@@ -23,7 +23,7 @@ use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
-use threadlab_threads::start_line::StartLine;
+use threadlab_gil::StartLine;
 use threadlab_workloads::{expected_checksum, run_cpu_task, NoCheckpoint, Task, Workload};
 
 #[derive(Deserialize)]
@@ -68,7 +68,7 @@ fn run(task: &Task, expected: &[Option<u64>]) -> bool {
 fn on_threads(tasks: &[Task], expected: &[Option<u64>], k: usize) -> (f64, bool) {
     let next = AtomicUsize::new(k);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let start_line = StartLine::new(k, if k <= cores { k - 1 } else { 0 });
+    let start_line = StartLine::new(k, cores);
     let ok = AtomicUsize::new(0);
     let spans: Vec<(f64, f64)> = std::thread::scope(|s| {
         let threads: Vec<_> = (0..k)

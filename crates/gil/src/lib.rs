@@ -12,6 +12,12 @@
 //! - sleeping and waiting for I/O release the lock ([`GilThread::release_while`]).
 //!
 //! The clock is injected because `std::time::Instant` does not exist on wasm32-unknown-unknown.
+//!
+//! The threads engine's other meeting point lives here too, for the same reason (it runs and is
+//! tested the same on both): the start line of a run's k jobs ([`start_line`]).
+
+pub mod start_line;
+pub use start_line::StartLine;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};

@@ -6,7 +6,6 @@
 mod crash;
 mod io_service;
 mod run;
-pub mod start_line;
 
 use futures::future::Either;
 use threadlab_lab::protocol::{ThreadsCommand, ThreadsReply};

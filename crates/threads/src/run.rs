@@ -3,27 +3,26 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
-use threadlab_gil::{Clock, Gil, GilThread};
+use threadlab_gil::{Clock, Gil, GilThread, StartLine};
 use threadlab_lab::protocol::{TaskOutcome, ThreadsRequest};
 use crate::io_service::{call, IoJob};
-use crate::start_line::StartLine;
 use threadlab_workloads::download::{body_checksum, DownloadTask};
 use threadlab_workloads::{run_cpu_task, sleep_checksum, Checkpoint, NoCheckpoint, Task, TaskKind};
 
 /// Runs every task of the request on `req.workers` pool threads and returns one outcome per task.
 ///
-/// The k jobs meet at a start line before taking tasks ([`StartLine`]): a job waiting there
+/// The k jobs meet at a start line before taking tasks ([`StartLine`], threadlab-gil): a job waiting there
 /// holds its thread, so the k jobs necessarily run on k distinct threads, all at once, even
 /// when k exceeds the cores. The j-th job to arrive starts with task j; after that every thread
 /// takes the next free task. (With a purely shared queue, the first thread past the line could
 /// drain short tasks before the others woke up, and a "k threads" run would show fewer.) The
 /// pool must have at least k threads. With no more jobs than `cores`, the early arrivals spin at
-/// the line rather than block (see `start_line`).
+/// the line rather than block.
 pub fn run(req: &ThreadsRequest, cores: usize, now: Clock) -> Vec<TaskOutcome> {
     let tasks = req.workload.tasks(req.tasks);
     let k = req.workers as usize;
     let next = AtomicUsize::new(k);
-    let start_line = StartLine::new(k, if k <= cores { k - 1 } else { 0 });
+    let start_line = StartLine::new(k, cores);
     let outcomes = Mutex::new(Vec::with_capacity(tasks.len()));
     let gil = req.gil_switch_interval_ms.map(|ms| Gil::new(Duration::from_secs_f64(ms / 1000.0)));
 
