@@ -77,53 +77,36 @@ export async function measureStartup(browser, url, reps) {
   return { first_visit: first, reload };
 }
 
-/** bench/pages/pool.html in a fresh context: the threads engine's 16-thread pool, timed from
- *  `new Worker` to ready. */
-export async function measurePool(browser, url, reps) {
+/** `reps` times, in a fresh context each: opens bench page `path`, waits for its console line
+ *  `bench: <name>` (nothing of Playwright's runs in the page meanwhile), and keeps `window[name]`,
+ *  which `check` may refuse by throwing. */
+async function benchPage(browser, url, reps, path, name, check = () => {}) {
   const samples = [];
   for (let i = 0; i < reps; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const said = consoleLine(page, 'bench: pool');
-    await page.goto(`${url}__bench/pool.html`, { waitUntil: 'commit' });
+    const said = consoleLine(page, `bench: ${name}`);
+    await page.goto(`${url}__bench/${path}`, { waitUntil: 'commit' });
     await said;
-    samples.push(await page.evaluate(() => window.pool));
+    const sample = await page.evaluate((global) => window[global], name);
+    check(sample);
+    samples.push(sample);
     await context.close();
   }
   return samples;
 }
 
-/** bench/pages/floor.html in a fresh context: `n` module Workers started at once, each timed
- *  from `new Worker` to its one message (what the browser itself costs). `threads`: each also
- *  imports the threaded module's glue and instantiates it on one shared memory first. */
-export async function measureFloor(browser, url, reps, n, threads = false) {
-  const samples = [];
-  for (let i = 0; i < reps; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const said = consoleLine(page, 'bench: floor');
-    await page.goto(`${url}__bench/floor.html?n=${n}${threads ? '&threads' : ''}`, { waitUntil: 'commit' });
-    await said;
-    const floor = await page.evaluate(() => window.floor);
+/** bench/pages/pool.html: the threads engine's 16-thread pool, timed from `new Worker` to ready. */
+export const measurePool = (browser, url, reps) => benchPage(browser, url, reps, 'pool.html', 'pool');
+
+/** bench/pages/floor.html: `n` module Workers started at once, each timed from `new Worker` to
+ *  its one message (what the browser itself costs). `threads`: each also imports the threaded
+ *  module's glue and instantiates it on one shared memory first. */
+export const measureFloor = (browser, url, reps, n, threads = false) =>
+  benchPage(browser, url, reps, `floor.html?n=${n}${threads ? '&threads' : ''}`, 'floor', (floor) => {
     if (floor.error) throw new Error(`bench/pages/floor.html: ${floor.error}`);
-    samples.push(floor);
-    await context.close();
-  }
-  return samples;
-}
+  });
 
-/** bench/pages/message.html in a fresh context: a bare worker's postMessage to the idle page,
- *  between 3 ms of computing (median and p90 of 200 posts). */
-export async function measureMessage(browser, url, reps) {
-  const samples = [];
-  for (let i = 0; i < reps; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const said = consoleLine(page, 'bench: message');
-    await page.goto(`${url}__bench/message.html`, { waitUntil: 'commit' });
-    await said;
-    samples.push(await page.evaluate(() => window.message));
-    await context.close();
-  }
-  return samples;
-}
+/** bench/pages/message.html: a bare worker's postMessage to the idle page, between 3 ms of
+ *  computing (median and p90 of 200 posts). */
+export const measureMessage = (browser, url, reps) => benchPage(browser, url, reps, 'message.html', 'message');
