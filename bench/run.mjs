@@ -7,7 +7,7 @@
 // Runs from the repository root on a release build in dist/ (the Makefile builds it).
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { launch, openPlayground, measureStartup, measurePool, measureFloor, measureMessage, chromiumVersion } from './lib/browser.mjs';
+import { launch, openPlayground, measureStartup, measurePool, measureFloor, measureMessage, runDirect, chromiumVersion } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
 import { loadedFiles } from './lib/size.mjs';
 import { buildNative, runNative, rustcVersion } from './lib/native.mjs';
@@ -25,7 +25,9 @@ const keep = (report) => { const { verdict, ...rest } = report; return rest; };
 log('native reference: cargo build --release -p threadlab-bench-native');
 buildNative();
 
-const { server, log: requests, url } = await startServer(DIST, PORT);
+const { server, log: requests, url, nextResult } = await startServer(DIST, PORT);
+// Bench pages and cold-process runs: in a Chromium of their own, with no DevTools client.
+const bench = { url, nextResult };
 const browser = await launch();
 const results = {
   meta: {
@@ -37,16 +39,21 @@ const results = {
 
 log(`start-up: ${X.STARTUP_REPS} first visits (fresh contexts) and reloads`);
 results.startup = await measureStartup(browser, url, X.STARTUP_REPS);
-log(`16-thread pool: ${X.STARTUP_REPS} fresh contexts`);
-results.pool = await measurePool(browser, url, X.STARTUP_REPS);
-log('the browser\'s floor: 2 and 16 bare module workers at once, and 16 that instantiate the threaded module, fresh contexts');
+// Bench pages run in fresh browsers with no DevTools client, started on a settled page as the
+// playground starts its engines (on the first interaction); the pool also as the page loads.
+log(`16-thread pool: ${X.STARTUP_REPS} fresh browsers each, settled and as the page loads`);
+results.pool = await measurePool(bench, X.STARTUP_REPS, { settled: true });
+results.pool_at_load = await measurePool(bench, X.STARTUP_REPS);
+log('the browser\'s floor: 2 and 16 bare module workers at once, and 16 that instantiate the threaded module');
+const settled = { settled: true };
 results.floor = {
-  two: await measureFloor(browser, url, X.STARTUP_REPS, 2),
-  sixteen: await measureFloor(browser, url, X.STARTUP_REPS, 16),
-  sixteen_threads: await measureFloor(browser, url, X.STARTUP_REPS, 16, true),
+  settled: true,
+  two: await measureFloor(bench, X.STARTUP_REPS, 2, settled),
+  sixteen: await measureFloor(bench, X.STARTUP_REPS, 16, settled),
+  sixteen_threads: await measureFloor(bench, X.STARTUP_REPS, 16, { ...settled, threads: true }),
 };
-log('the browser\'s floor: a bare worker\'s postMessage to the idle page, fresh contexts');
-results.floor.message = await measureMessage(browser, url, X.STARTUP_REPS);
+log('the browser\'s floor: a bare worker\'s postMessage to the idle page');
+results.floor.message = await measureMessage(bench, X.STARTUP_REPS);
 
 // Size: what a first visit loads before any interaction (until the server has had no request
 // for a second: the page and its service worker; a touch, key or focus would start the worker
@@ -104,6 +111,8 @@ for (let s = 0; s < X.SESSIONS; s++) {
     log(`session ${s + 1}/${X.SESSIONS}: page, ${id}`);
     session.page[id] = keep(await lab.run(spec));
   }
+  log(`session ${s + 1}/${X.SESSIONS}: page, fib_cold (a fresh browser, no DevTools client)`);
+  session.page.fib_cold = await runDirect(bench, X.coldSpec(cores));
   log(`session ${s + 1}/${X.SESSIONS}: page, dispatch (${dispatchTasks} tasks and 1)`);
   session.page.dispatch = keep(await lab.run(X.dispatchSpec(dispatchTasks, cores)));
   session.page.dispatch_one = keep(await lab.run(X.dispatchSpec(1, cores)));

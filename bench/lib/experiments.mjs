@@ -39,10 +39,12 @@ const cpuBase = (e) => ({ workload: e.workload, tasks: e.tasks, repeat: QUICK ? 
 // measured beside them (`*_warm_default`, reported only): with 20 equal tasks they cap efficiency.
 const WARM_ONE = { start: 'warm', chunksize: 1 };
 const warmDefault = (e, cores) => ({ ...cpuBase(e), modes: ['sequential', 'processes'], workers: [cores], processes: { start: 'warm' } });
+// Cold processes start their workers inside the timed run: run by the bench in a Chromium with
+// no DevTools client (bench/pages/playground.html), as Playwright's attaching adds to each start.
+export const coldSpec = (cores) => ({ ...cpuBase(CPU.fib), modes: ['sequential', 'processes'], workers: [cores], processes: { start: 'cold' } });
 export const cpuSpecs = (cores) => ({
   fib_warm: { ...cpuBase(CPU.fib), modes: ['sequential', 'threads', 'threads-gil', 'processes'], workers: [1, cores, 16], processes: WARM_ONE },
   fib_warm_default: warmDefault(CPU.fib, cores),
-  fib_cold: { ...cpuBase(CPU.fib), modes: ['sequential', 'processes'], workers: [cores], processes: { start: 'cold' } },
   sum_warm: { ...cpuBase(CPU.sum), modes: ['sequential', 'threads', 'threads-gil', 'processes'], workers: [1, cores], processes: WARM_ONE },
   sum_warm_default: warmDefault(CPU.sum, cores),
 });

@@ -1,6 +1,7 @@
 // The release build served as the end-to-end tests serve it (tests/server.mjs, cross-origin
-// isolated), plus two things the bench needs: a log of every request (to measure what the page
-// really loads, workers and service worker included) and the bench's own pages under /__bench/.
+// isolated), plus what the bench needs: a log of every request (to measure what the page really
+// loads, workers and service worker included), the bench's own pages under /__bench/, and
+// POST /__bench/result, where a bench page run with no DevTools client sends its figures.
 import { readFile } from 'node:fs/promises';
 import { serve } from '../../tests/server.mjs';
 
@@ -9,15 +10,24 @@ export async function startServer(dir, port) {
   const [files] = server.listeners('request');
   server.removeAllListeners('request');
   const log = [];
+  let deliver = null;
   server.on('request', async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     log.push({ path, at: performance.now() });
+    if (path === '/__bench/result' && req.method === 'POST') {
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      res.writeHead(204).end();
+      deliver?.(Buffer.concat(chunks).toString('utf8'));
+      deliver = null;
+      return;
+    }
     if (path.startsWith('/__bench/')) {
       const name = path.slice('/__bench/'.length).replace(/[^a-z0-9_.-]/gi, '');
       try {
         const body = await readFile(new URL(`../pages/${name}`, import.meta.url));
         res.writeHead(200, {
-          'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store',
+          'Content-Type': name.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8', 'Cache-Control': 'no-store',
           'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
         }).end(body);
       } catch {
@@ -27,5 +37,7 @@ export async function startServer(dir, port) {
     }
     files(req, res);
   });
-  return { server, log, url: `http://127.0.0.1:${port}/` };
+  /** The body of the next POST /__bench/result, parsed (one bench page at a time). */
+  const nextResult = () => new Promise((resolve) => { deliver = (text) => resolve(JSON.parse(text)); });
+  return { server, log, nextResult, url: `http://127.0.0.1:${port}/` };
 }

@@ -151,10 +151,12 @@ function efficiency(results, cores) {
 /** What the browser itself costs (bench/pages): 2 bare workers started at once, the mean of the
  *  two; 16 at once, until the last answered; 16 that each instantiate the threaded module; a bare
  *  worker's postMessage (median and p90 of each context's medians and p90s). The last two are
- *  null in older results.json files, as is the whole floor in the oldest. */
+ *  null in older results.json files, as is the whole floor in the oldest. `when`: how the
+ *  workers were started (older files: as the page loaded, with Playwright attached). */
 function browserFloor(results) {
   const all = (samples) => (samples ? summary(samples.map((f) => f.all_ms)) : null);
   return results.floor ? {
+    when: results.floor.settled ? 'on a settled page, no DevTools client' : 'as the page loads',
     two: summary(results.floor.two.map((f) => f.each_ms.reduce((a, b) => a + b, 0) / f.each_ms.length)),
     sixteen: all(results.floor.sixteen),
     sixteenThreads: all(results.floor.sixteen_threads),
@@ -166,7 +168,7 @@ function browserFloor(results) {
 /** The 2-worker floor, as a note beside the cold start-up. */
 function bareWorkers(results) {
   const floor = browserFloor(results);
-  return floor ? `2 bare module Workers at once: ${fmt(floor.two.median, 1)} ms each` : '';
+  return floor ? `2 bare module Workers at once (${floor.when}): ${fmt(floor.two.median, 1)} ms each` : '';
 }
 
 function dispatch(results, cores) {
@@ -247,19 +249,25 @@ function startup(results) {
   const okPool = results.pool.every((p) => p.reply === 'ready' && p.isolated);
   const floor = browserFloor(results);
   const floorRows = floor ? [
-    row('Start-up', 'browser floor: 2 bare module Workers at once, new Worker to first message, mean of the 2', floor.two, { unit: 'ms', digits: 1 }),
-    row('Start-up', 'browser floor: 16 bare module Workers at once, new Worker to the last first message', floor.sixteen, { unit: 'ms', digits: 0 }),
-    ...(floor.sixteenThreads ? [row('Start-up', 'wasm threads floor: 16 module Workers at once that each import pkg/threads.js and instantiate the threaded module (compiled before), new Worker to the last ready', floor.sixteenThreads, { unit: 'ms', digits: 0 })] : []),
+    row('Start-up', `browser floor: 2 bare module Workers at once ${floor.when}, new Worker to first message, mean of the 2`, floor.two, { unit: 'ms', digits: 1 }),
+    row('Start-up', `browser floor: 16 bare module Workers at once ${floor.when}, new Worker to the last first message`, floor.sixteen, { unit: 'ms', digits: 0 }),
+    ...(floor.sixteenThreads ? [row('Start-up', `wasm threads floor: 16 module Workers at once ${floor.when} that each import pkg/threads.js and instantiate the threaded module (compiled before), new Worker to the last ready`, floor.sixteenThreads, { unit: 'ms', digits: 0 })] : []),
   ] : [];
+  // Newer files: the pool also started as the page loads (reported; the target is judged as the
+  // playground starts it, on a settled page).
+  const poolAtLoad = results.pool_at_load ? summary(results.pool_at_load.map((p) => p.ms)) : null;
+  const okAtLoad = results.pool_at_load?.every((p) => p.reply === 'ready' && p.isolated);
   return {
     rows: [
       row('Start-up', 'page load to threadlab.ready, first visit', first, { unit: 'ms', digits: 0, target: '<= 500 ms', ok: (x) => x <= 500, verified: okReady }),
       row('Start-up', 'page load to threadlab.ready, reload', reload, { unit: 'ms', digits: 0, verified: okReady }),
-      row('Start-up', '16-thread pool: new Worker to ready', pool, { unit: 'ms', digits: 0, target: '<= 300 ms', ok: (x) => x <= 300, verified: okPool,
-        note: floor ? `16 bare module Workers: ${fmt(floor.sixteen.median, 0)} ms${floor.sixteenThreads ? `; 16 that instantiate the threaded module: ${fmt(floor.sixteenThreads.median, 0)} ms` : ''}` : '' }),
+      row('Start-up', `16-thread pool: new Worker to ready${poolAtLoad ? ', started on a settled page (as the playground does, on the first interaction)' : ''}`, pool,
+        { unit: 'ms', digits: 0, target: '<= 300 ms', ok: (x) => x <= 300, verified: okPool,
+          note: floor ? `16 bare module Workers: ${fmt(floor.sixteen.median, 0)} ms${floor.sixteenThreads ? `; 16 that instantiate the threaded module: ${fmt(floor.sixteenThreads.median, 0)} ms` : ''}` : '' }),
+      ...(poolAtLoad ? [row('Start-up', '16-thread pool: new Worker to ready, started as the page loads', poolAtLoad, { unit: 'ms', digits: 0, verified: okAtLoad })] : []),
       ...floorRows,
     ],
-    first, reload, pool, floor,
+    first, reload, pool, poolAtLoad, floor,
   };
 }
 

@@ -261,8 +261,8 @@ test('cancel in every mode, during start-up, mid-task and mid-sweep, leaves no w
           return { outcome: await run, progress: progress.length };
         }, [spec, moment]);
         assert.equal(outcome.outcome, 'the run was cancelled', what);
-        const gone = await poll(async () => countWorkers(page).total === 0, { timeoutMs: 5_000 });
-        assert.ok(gone, `${what}: workers still running: ${JSON.stringify(countWorkers(page))}`);
+        const gone = await poll(async () => (await countWorkers(page)).total === 0, { timeoutMs: 5_000 });
+        assert.ok(gone, `${what}: workers still running: ${JSON.stringify(await countWorkers(page))}`);
         assert.equal(await page.evaluate(() => window.threadlab.liveWorkers()), 0, what);
       }
       await assertSmallRunWorks(page);

@@ -85,7 +85,7 @@ for (const fault of ['panic', 'trap', 'oom']) {
       // Dead workers were ended, not left behind: only the kept engines remain (the threads
       // engine, the helper, the warm pool of 2).
       assert.equal(await noStrayWorkers(page), true);
-      const c = countWorkers(page);
+      const c = await countWorkers(page);
       assert.ok(c.coordinator <= 1 && c.processes <= 3, JSON.stringify(c));
       await assertNextRunWorks(page);
     });
@@ -122,8 +122,8 @@ test('fault hang: a cancel stops it at once in every mode', { timeout: 180_000 }
         return run;
       }, faultSpec('hang', { modes: [mode], time_limit_s: 600, repeat: 1 }));
       assert.equal(outcome, 'the run was cancelled', mode);
-      const gone = await poll(async () => countWorkers(page).total === 0, { timeoutMs: 5_000 });
-      assert.ok(gone, `${mode}: workers left after the cancel: ${JSON.stringify(countWorkers(page))}`);
+      const gone = await poll(async () => (await countWorkers(page)).total === 0, { timeoutMs: 5_000 });
+      assert.ok(gone, `${mode}: workers left after the cancel: ${JSON.stringify(await countWorkers(page))}`);
     }
     await assertNextRunWorks(page);
   });

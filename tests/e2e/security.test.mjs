@@ -89,16 +89,16 @@ async function openSettled(url, isolated) {
 }
 
 /**
- * Starts www/process-worker.js (a module worker of the site) and asks it to import `glue`: its
- * answer ({error} when the import is refused). The worker lives on a while: terminated at once,
- * it might not get to send its violation report.
+ * Starts www/threads-worker.js (a module worker of the site, which imports the glue it is sent)
+ * and asks it to import `glue`: its answer ({error} when the import is refused). The worker
+ * lives on a while: terminated at once, it might not get to send its violation report.
  */
 const workerImports = (page, glue) => page.evaluate((g) => new Promise((done) => {
-  const worker = new Worker('www/process-worker.js', { type: 'module' });
+  const worker = new Worker('www/threads-worker.js', { type: 'module' });
   const end = (answer) => { setTimeout(() => worker.terminate(), 3_000); done(answer); };
   worker.onmessage = ({ data }) => end(data);
   worker.onerror = (e) => end({ error: `worker error: ${e.message}` });
-  worker.postMessage({ glue: g, module: null });
+  worker.postMessage({ glue: g, wasm: null, threads: 1 });
 }), glue);
 
 // A module that would post "ran" if a worker were allowed to load it.
@@ -205,7 +205,7 @@ test('the policy is in force: inline script, handlers, eval, style attributes an
     const seen = [];
     await poll(() => {
       seen.push(...takeCspViolations());
-      return seen.some((v) => /^CSP report: .*process-worker\.js/.test(v));
+      return seen.some((v) => /^CSP report: .*threads-worker\.js/.test(v));
     }, { timeoutMs: 5_000 });
     await page.waitForTimeout(500); // the other reports of these refusals
     seen.push(...takeCspViolations());
@@ -215,7 +215,7 @@ test('the policy is in force: inline script, handlers, eval, style attributes an
       eval: /script-src refused eval/,
       style: /style-src(-attr)? refused (an inline resource|inline)/,
       elsewhere: new RegExp(`script-src(-elem)? refused ${ctx.plainUrl}www/embed\\.js`),
-      worker: /^CSP report: script-src(-elem)? refused data.*process-worker\.js/,
+      worker: /^CSP report: script-src(-elem)? refused data.*threads-worker\.js/,
     };
     for (const [kind, re] of Object.entries(kinds)) assert.ok(seen.some((v) => re.test(v)), `${kind} was reported: ${JSON.stringify(seen, null, 1)}`);
     const unexplained = seen.filter((v) => !/^CSP console/.test(v) && !Object.values(kinds).some((re) => re.test(v)));

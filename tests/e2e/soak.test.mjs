@@ -20,7 +20,7 @@ async function measure(page, cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   const { wasm_memory_bytes: wasm, live_workers: live } = await page.evaluate(() => window.threadlab.diagnostics());
-  const workers = countWorkers(page);
+  const workers = await countWorkers(page);
   return { heap: usedSize, wasm, live, workers: workers.total };
 }
 

@@ -2,15 +2,17 @@
 // nested workers too: the threads engine's rayon pool lives inside its coordinator worker).
 // window.threadlab.liveWorkers() is the page's own count; this one cannot be fooled by it.
 
-/** { total, processes, coordinator, pool } workers alive in `page` right now. */
-export function countWorkers(page) {
+/** { total, processes, coordinator, pool } workers alive in `page` right now. Process workers
+ *  and pool threads both run from blob: URLs: the page says which one is its process script. */
+export async function countWorkers(page) {
+  const { process_script: processScript } = await page.evaluate(() => window.threadlab.diagnostics());
   const urls = page.workers().map((w) => w.url());
   return {
     total: urls.length,
-    processes: urls.filter((u) => u.endsWith('process-worker.js')).length,
+    processes: urls.filter((u) => u === processScript).length,
     coordinator: urls.filter((u) => u.endsWith('threads-worker.js')).length,
     // wasm-bindgen-rayon starts its pool threads from a blob: copy of its helper script.
-    pool: urls.filter((u) => u.startsWith('blob:')).length,
+    pool: urls.filter((u) => u.startsWith('blob:') && u !== processScript).length,
   };
 }
 
@@ -22,7 +24,7 @@ export function countWorkers(page) {
 export async function noStrayWorkers(page, { timeoutMs = 5_000 } = {}) {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const c = countWorkers(page);
+    const c = await countWorkers(page);
     const live = await page.evaluate(() => window.threadlab.liveWorkers());
     const ok = c.total - c.pool === live && c.pool === 16 * c.coordinator;
     if (ok || Date.now() > until) return ok ? true : { ...c, live };

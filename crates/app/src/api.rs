@@ -113,11 +113,13 @@ pub fn capabilities_object(caps: &Capabilities) -> Object {
 }
 
 /// What a long session costs, for soak tests and the curious: workers alive (started by this
-/// page and not terminated; the threads engine's pool lives inside its coordinator) and the size
-/// of the page module's memory.
+/// page and not terminated; the threads engine's pool lives inside its coordinator), the size
+/// of the page module's memory, and the blob: URL process workers start from (null until the
+/// worker code has loaded), which tells them apart from the pool's blob: workers.
 fn diagnostics_object() -> Object {
     let o = Object::new();
     set(&o, "live_workers", &crate::engines::port::live_count().into());
+    set(&o, "process_script", &crate::engines::processes::script_url().map_or(JsValue::NULL, JsValue::from));
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     let bytes = js_sys::ArrayBuffer::from(memory.buffer()).byte_length();
     set(&o, "wasm_memory_bytes", &bytes.into());

@@ -1,7 +1,7 @@
 //! Downloads: `fetch` with a timeout, no HTTP cache (a repeated download must really wait), and
 //! every failure turned into a sentence that says what happened.
 
-use crate::{describe, global};
+use crate::{describe, global, origin_protocol};
 use js_sys::Uint8Array;
 use threadlab_workloads::download::{is_mixed_content, DownloadTask, ENDPOINT_HEADER};
 use wasm_bindgen::prelude::*;
@@ -10,7 +10,7 @@ use web_sys::{AbortController, Request, RequestCache, RequestInit, RequestMode, 
 
 /// Downloads `task.url` and returns the body.
 pub async fn download(task: &DownloadTask) -> Result<Vec<u8>, String> {
-    if is_mixed_content(&global().location().protocol(), &task.url) {
+    if is_mixed_content(&origin_protocol(), &task.url) {
         return Err("blocked as mixed content: this page is https, so the browser refuses plain http URLs; use https".into());
     }
     let (result, timed_out) = with_timeout(task.timeout_ms, |signal| async move {

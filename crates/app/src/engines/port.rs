@@ -38,10 +38,12 @@ fn deliver(weak: &Weak<Inner>, message: JsValue) {
 }
 
 impl Port {
-    /// Starts a module worker from `script` (a URL relative to the page).
-    pub fn spawn(script: &str) -> Result<Port, String> {
+    /// Starts a module worker from `script` (a URL relative to the page), named `name` (shown by
+    /// DevTools; the end-to-end tests tell the workers apart by it).
+    pub fn spawn(script: &str, name: &str) -> Result<Port, String> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
+        options.set_name(name);
         let worker = Worker::new_with_options(script, &options).map_err(|e| format!("could not start a worker: {e:?}"))?;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let w = weak.clone();

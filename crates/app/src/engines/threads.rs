@@ -16,7 +16,7 @@ pub struct ThreadsEngine {
 
 impl ThreadsEngine {
     pub async fn start() -> Result<ThreadsEngine, String> {
-        let port = Port::spawn("www/threads-worker.js")?;
+        let port = Port::spawn("www/threads-worker.js", "threadlab threads")?;
         let init = Object::new();
         let _ = Reflect::set(&init, &"glue".into(), &site_url("pkg/threads.js").into());
         let _ = Reflect::set(&init, &"wasm".into(), &site_url("pkg/threads_bg.wasm").into());

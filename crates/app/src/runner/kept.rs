@@ -28,8 +28,8 @@ pub fn reset() {
     ENGINES.with(|e| *e.borrow_mut() = Engines::default());
 }
 
-/// Starts in the background what runs need and takes a moment to load: the compiled worker
-/// module and, when shared memory is available, the threads engine with its pool, at once. Not
+/// Starts in the background what runs need and takes a moment to load: the worker code (the
+/// compiled module, the workers' script) and, when shared memory is available, the threads engine with its pool, at once. Not
 /// while a run goes on: it starts what it needs itself, and nothing may start while it times.
 pub fn prestart(threads: bool) {
     if super::is_running() {
@@ -42,7 +42,7 @@ pub fn prestart(threads: bool) {
                 let _ = threads_engine().await;
             }
         };
-        let _ = futures::join!(crate::engines::processes::worker_module(), engine);
+        let _ = futures::join!(crate::engines::processes::worker_code(), engine);
     });
 }
 

@@ -126,9 +126,9 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
             engine.warm_up(&spec.workload).await?;
         }
     }
-    // The worker module is compiled once per page (the first run waits for it): a cancel that
-    // came meanwhile must not be followed by a worker starting.
-    crate::engines::processes::worker_module().await?;
+    // The worker code is loaded once per page (the first run waits for it): a cancel that came
+    // meanwhile must not be followed by a worker starting.
+    crate::engines::processes::worker_code().await?;
     still_wanted(generation)?;
     let helper = helper().await?;
     still_wanted(generation)?;

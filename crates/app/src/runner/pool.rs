@@ -2,7 +2,7 @@
 //! workers, and a crashed worker replaced as a pool replaces one.
 
 use super::kept::{self, warm_pool};
-use crate::engines::processes::{worker_module, ProcessWorker, Starting, WorkerError};
+use crate::engines::processes::{worker_code, ProcessWorker, Starting, WorkerError};
 use crate::service_worker::endpoint;
 use futures::future::join_all;
 use std::cell::Cell;
@@ -112,9 +112,9 @@ pub async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sampl
             (run_start, results)
         }
         ProcessStart::Cold => {
-            let module = worker_module().await?; // compiled once per page, before timing
+            let code = worker_code().await?; // loaded once per page, before timing
             let run_start = now_ms();
-            let starting = (0..k).map(|_| Starting::spawn(&module)).collect::<Result<Vec<_>, _>>()?;
+            let starting = (0..k).map(|_| Starting::spawn(&code)).collect::<Result<Vec<_>, _>>()?;
             let results = join_all(starting.into_iter().zip(1..).map(|(s, id)| {
                 let next = next.clone();
                 async move {
