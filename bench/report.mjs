@@ -47,8 +47,12 @@ function notes(results, v) {
     const cold = e.find((r) => r.startup);
     if (cold && rows('Parallel efficiency').some((r) => r.name.includes('start-up'))) {
       const floor = v.startup.floor;
-      const gap = floor ? cold.startup.median - floor.two.median : null;
-      out.push(`**Cold processes.** ${fmt(cold.startup.median, 1)} ms per worker (range ${fmt(cold.startup.min, 1)} … ${fmt(cold.startup.max, 1)}), from \`new Worker\` to its first message${floor?.when.includes('settled') ? ', in a Chromium with no DevTools client (bench/pages/playground.html runs the spec in the playground, framed; Playwright, which attaches to every worker, added about 3 ms to each)' : ''}. ${floor ? `This browser's own floor on this machine: 2 bare module Workers started at once ${floor.when}, whose script (a Blob) only posts a message, take ${fmt(floor.two.median, 1)} ms each (range ${fmt(floor.two.min, 1)} … ${fmt(floor.two.max, 1)}; bench/pages/floor.html)${floor.two.median > 20 ? ', so the 20 ms target lies below what the browser spends on a worker that does nothing' : `, so a process worker's own start takes ${fmt(gap, 1)} ms of it`}. ` : ''}A process worker's script is a Blob the page makes once (the glue pkg/worker.js, ${file('worker.js')?.bytes ?? '?'} bytes, then www/process-worker.js), so it fetches nothing: it compiles the glue and instantiates the worker module, which the page compiled once and posts to it. The warm mode exists for this.`);
+      // Files with pool_at_load come from the harness that runs cold processes in a browser of
+      // their own with no DevTools client, on a page whose process workers start from one Blob.
+      const direct = Boolean(results.pool_at_load);
+      const own = floor ? cold.startup.median - floor.two.median : null;
+      const ownText = own > 0.5 ? `so a process worker's own start adds ${fmt(own, 1)} ms to it` : 'so a process worker starts in about what the browser spends on a bare one';
+      out.push(`**Cold processes.** ${fmt(cold.startup.median, 1)} ms per worker (range ${fmt(cold.startup.min, 1)} … ${fmt(cold.startup.max, 1)}), from \`new Worker\` to its first message${direct ? ', in a Chromium with no DevTools client (bench/pages/playground.html runs the spec in the playground, framed)' : ''}. ${floor ? `This browser's own floor on this machine: 2 bare module Workers started at once ${floor.when}, whose script (a Blob) only posts a message, take ${fmt(floor.two.median, 1)} ms each (range ${fmt(floor.two.min, 1)} … ${fmt(floor.two.max, 1)}; bench/pages/floor.html), ${floor.two.median > X.COLD_STARTUP_TARGET_MS ? `so the ${X.COLD_STARTUP_TARGET_MS} ms target lies below what the browser spends on a worker that does nothing` : ownText}. ` : ''}${direct ? `A process worker's script is a Blob the page makes once (the glue pkg/worker.js, ${file('worker.js')?.bytes ?? '?'} bytes, then www/process-worker.js), so it fetches nothing: it compiles the glue and instantiates the worker module, which the page compiled once and posts to it.` : `A process worker imports pkg/worker.js (${file('worker.js')?.bytes ?? '?'} bytes, the worker module's glue) and instantiates the worker module, which the page compiled once and posts to it.`} The warm mode exists for this.`);
     }
   }
   if (missed('GIL emulation')) {
@@ -154,7 +158,10 @@ ${table(['experiment', 'threads: task time vs sequential', 'threads: busy share'
 
 Cold processes start their workers inside the timed run; the start-up (\`new Worker\` to its first
 message; the worker module, compiled once by the page before timing, instantiated in it) is the
-report's \`startup_ms\`, the mean over the run's workers.
+report's \`startup_ms\`, the mean over the run's workers.${results.pool_at_load ? ` Unlike the other runs, which share one
+Playwright-driven page, each session's cold run is made in a Chromium of its own with no DevTools
+client (bench/pages/playground.html: the playground framed, the spec run through its API,
+two seconds after it is ready), so that no debugger attaches to the workers it times.` : ''}
 
 ## Dispatch overhead
 

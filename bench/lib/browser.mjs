@@ -8,7 +8,8 @@ import { join } from 'node:path';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 
-// What Playwright also passes, so a page started without it is not throttled as a background one.
+// Three of the flags Playwright passes, so that a page started without it is not throttled as a
+// background one either.
 const UNTHROTTLED = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding',
   '--disable-backgrounding-occluded-windows'];
 
@@ -84,29 +85,44 @@ export async function measureStartup(browser, url, reps) {
   return { first_visit: first, reload };
 }
 
+// Chromium process groups started by directPage and not yet ended: killed if the bench stops.
+const started = new Set();
+const killGroup = (pid) => { try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ } };
+process.on('exit', () => started.forEach(killGroup));
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+
 /** Opens bench page `path` once, in a Chromium started for it alone (a fresh profile) with no
  *  DevTools client attached, and returns what the page posts to /__bench/result. Not Playwright:
  *  it attaches to every worker and holds it until it has set it up, which added about 3 ms to
- *  each of 2 cold process workers and 10 ms to each of the 16 pool threads (measured). */
+ *  each of 2 cold process workers and 10 ms to each of the 16 pool threads (measured while
+ *  building this, with bench/pages/pool.html and playground.html under both). */
 export async function directPage(bench, path) {
   const profile = mkdtempSync(join(tmpdir(), 'threadlab-bench-'));
   const result = bench.nextResult();
+  // Its own process group (detached), so that the whole browser is killed, not only its first process.
   const chromium = spawn('/usr/bin/chromium', ['--headless', ...ARGS, ...UNTHROTTLED, `--user-data-dir=${profile}`,
-    `${bench.url}__bench/${path}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true }); // its own group: killed whole
+    `${bench.url}__bench/${path}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   chromium.stderr.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
-  const exited = new Promise((done) => chromium.on('exit', done));
+  const exited = new Promise((done) => { chromium.on('exit', done); chromium.on('error', done); });
+  if (chromium.pid) started.add(chromium.pid);
+  const fail = (why) => new Error(`bench/pages/${path}: ${why}; Chromium said: ${stderr.trim() || 'nothing'}`);
   let timer;
-  const timeout = new Promise((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`bench/pages/${path} sent no result in 120 s; Chromium said: ${stderr}`)), 120_000);
-  });
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(fail('no result in 120 s')), 120_000); });
   try {
-    return await Promise.race([result, timeout, exited.then(() => { throw new Error(`Chromium exited before bench/pages/${path} sent its result: ${stderr}`); })]);
+    return await Promise.race([result, timeout, exited.then((e) => { throw fail(e instanceof Error ? `Chromium did not start (${e.message})` : 'Chromium exited first'); })]);
   } finally {
     clearTimeout(timer);
-    try { process.kill(-chromium.pid); } catch { /* already gone */ }
-    await exited;
-    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    if (chromium.pid) {
+      killGroup(chromium.pid);
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 5_000))]);
+      started.delete(chromium.pid);
+    }
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (e) {
+      console.error(`could not remove ${profile}: ${e.message}`);
+    }
   }
 }
 
@@ -124,7 +140,10 @@ async function benchPage(bench, reps, path, check = () => {}) {
 /** bench/pages/pool.html: the threads engine's 16-thread pool, timed from `new Worker` to ready.
  *  `settled`: started a second after the page's load, as the playground starts it on the first
  *  interaction; otherwise as the page loads. */
-export const measurePool = (bench, reps, { settled = false } = {}) => benchPage(bench, reps, `pool.html${settled ? '?settled' : ''}`);
+export const measurePool = (bench, reps, { settled = false } = {}) =>
+  benchPage(bench, reps, `pool.html${settled ? '?settled' : ''}`, (pool) => {
+    if (pool.error) throw new Error(`bench/pages/pool.html: ${pool.error}`);
+  });
 
 /** bench/pages/floor.html: `n` module Workers started at once, each timed from `new Worker` to
  *  its one message (what the browser itself costs). `threads`: each also imports the threaded
@@ -137,7 +156,9 @@ export const measureFloor = (bench, reps, n, { threads = false, settled = false 
 
 /** bench/pages/message.html: a bare worker's postMessage to the idle page, between 3 ms of
  *  computing (median and p90 of 200 posts). */
-export const measureMessage = (bench, reps) => benchPage(bench, reps, 'message.html');
+export const measureMessage = (bench, reps) => benchPage(bench, reps, 'message.html', (message) => {
+  if (message.error) throw new Error(`bench/pages/message.html: ${message.error}`);
+});
 
 /** bench/pages/playground.html: runs `spec` in the playground (index.html in a frame) once it
  *  is ready and settled, and returns its report. For what starts workers while it is timed. */

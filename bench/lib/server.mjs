@@ -18,8 +18,14 @@ export async function startServer(dir, port) {
       const chunks = [];
       for await (const chunk of req) chunks.push(chunk);
       res.writeHead(204).end();
-      deliver?.(Buffer.concat(chunks).toString('utf8'));
-      deliver = null;
+      let result;
+      try {
+        result = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        result = { error: 'the page sent a result that is not JSON' };
+      }
+      deliver?.(result);
+      deliver = null; // one result a page: a second post from it is ignored
       return;
     }
     if (path.startsWith('/__bench/')) {
@@ -37,7 +43,8 @@ export async function startServer(dir, port) {
     }
     files(req, res);
   });
-  /** The body of the next POST /__bench/result, parsed (one bench page at a time). */
-  const nextResult = () => new Promise((resolve) => { deliver = (text) => resolve(JSON.parse(text)); });
+  /** The body of the next POST /__bench/result, parsed (one bench page at a time: directPage
+   *  ends each browser before the next page starts). */
+  const nextResult = () => new Promise((resolve) => { deliver = resolve; });
   return { server, log, nextResult, url: `http://127.0.0.1:${port}/` };
 }

@@ -4,7 +4,9 @@
 // machines are noisy).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { busyByWorker, describeRun, fib, mustRun, overlap, runOf, runSpec, setup } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DIST, busyByWorker, describeRun, fib, mustRun, overlap, runOf, runSpec, setup } from './harness.mjs';
 
 const ctx = setup();
 const ALL_MODES = ['sequential', 'threads', 'threads-gil', 'processes', 'async'];
@@ -184,5 +186,25 @@ test('processes share tasks evenly, and one process does one thing at a time', {
     for (let i = 1; i < trace.length; i++) {
       assert.ok(trace[i].start_ms >= trace[i - 1].end_ms - 0.01, `tasks overlapped in one process: ${JSON.stringify(trace)}`);
     }
+  });
+});
+
+test('process workers start from one blob: script, the worker glue with the bootstrap appended', { timeout: 120_000 }, async () => {
+  // A blob: URL resolves no relative import: the glue must have none (a snippet would add one),
+  // and must declare what the bootstrap calls by name.
+  const glue = await readFile(join(DIST, 'pkg/worker.js'), 'utf8');
+  assert.doesNotMatch(glue, /^\s*import\s|^\s*export\s.*\sfrom\s|\bimport\(/m, 'pkg/worker.js imports nothing');
+  assert.match(glue, /^function initSync\(/m);
+  assert.match(glue, /^export function process_worker_main\(/m);
+  const bootstrap = await readFile(join(DIST, 'www/process-worker.js'), 'utf8');
+  const code = bootstrap.replace(/^\s*\/\/.*$/gm, '').replace(/\/\*.*?\*\//gs, '').trim();
+  assert.ok(code.startsWith('{') && code.endsWith('}'), 'www/process-worker.js is one block: none of its names can meet the glue\'s');
+
+  await ctx.withPage({}, async ({ page }) => {
+    const report = await mustRun(page, { workload: { kind: 'fib', n: 15 }, tasks: 4, modes: ['processes'], workers: [2], repeat: 1, warmup: 0, processes: { start: 'cold' } });
+    assert.ok(runOf(report, 'processes', 2).verified);
+    const { process_script: script } = await page.evaluate(() => window.threadlab.diagnostics());
+    assert.match(script ?? '', /^blob:/);
+    assert.ok(page.workers().some((w) => w.url() === script), 'the kept helper runs from it');
   });
 });

@@ -1,16 +1,16 @@
 //! Downloads: `fetch` with a timeout, no HTTP cache (a repeated download must really wait), and
 //! every failure turned into a sentence that says what happened.
 
-use crate::{describe, global, origin_protocol};
+use crate::{describe, global};
 use js_sys::Uint8Array;
-use threadlab_workloads::download::{is_mixed_content, DownloadTask, ENDPOINT_HEADER};
+use threadlab_workloads::download::{is_mixed_content, page_protocol, DownloadTask, ENDPOINT_HEADER};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestCache, RequestInit, RequestMode, Response};
 
 /// Downloads `task.url` and returns the body.
 pub async fn download(task: &DownloadTask) -> Result<Vec<u8>, String> {
-    if is_mixed_content(&origin_protocol(), &task.url) {
+    if is_mixed_content(page_protocol(&global().location().href()), &task.url) {
         return Err("blocked as mixed content: this page is https, so the browser refuses plain http URLs; use https".into());
     }
     let (result, timed_out) = with_timeout(task.timeout_ms, |signal| async move {

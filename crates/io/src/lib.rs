@@ -29,19 +29,17 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = crossOriginIsolated)]
     fn cross_origin_isolated(this: &Global) -> bool;
     #[wasm_bindgen(method, getter)]
-    fn origin(this: &Global) -> String;
+    fn location(this: &Global) -> GlobalLocation;
     #[wasm_bindgen(method, getter)]
     fn navigator(this: &Global) -> GlobalNavigator;
+
+    type GlobalLocation;
+    #[wasm_bindgen(method, getter)]
+    fn href(this: &GlobalLocation) -> String;
 
     type GlobalNavigator;
     #[wasm_bindgen(method, getter)]
     fn storage(this: &GlobalNavigator) -> Option<web_sys::StorageManager>;
-}
-
-/// The scheme of the page's origin ("https:"), also in a process worker, whose own URL is a
-/// blob: one (its `location.protocol` would say "blob:").
-fn origin_protocol() -> String {
-    global().origin().split_once(':').map_or_else(String::new, |(scheme, _)| format!("{scheme}:"))
 }
 
 fn global() -> Global {

@@ -164,6 +164,13 @@ pub fn check_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The scheme ("https:") of the page a context belongs to, from its `location.href`: a process
+/// worker runs from a blob: URL of the page ("blob:https://host/uuid"), whose own scheme is blob:.
+pub fn page_protocol(location_href: &str) -> &str {
+    let href = location_href.strip_prefix("blob:").unwrap_or(location_href);
+    href.find(':').map_or("", |colon| &href[..=colon])
+}
+
 /// True when an https page would have the browser block `url` as mixed content. Browsers
 /// treat loopback hosts as potentially trustworthy and allow them.
 pub fn is_mixed_content(page_protocol: &str, url: &str) -> bool {
@@ -237,6 +244,15 @@ mod tests {
         assert!(parse_endpoint_query("/io/delay?ms=-1").unwrap_err().contains("ms"));
         assert!(parse_endpoint_query("/io/delay?bytes=99999999").unwrap_err().contains("bytes"));
         assert!(parse_endpoint_query("/io/delay?x=1").unwrap_err().contains("unknown"));
+    }
+
+    #[test]
+    fn the_page_protocol_of_a_blob_worker_is_its_page_s() {
+        assert_eq!(page_protocol("blob:https://h.example/0b2c-11"), "https:");
+        assert_eq!(page_protocol("https://h.example:8443/www/x.js"), "https:");
+        assert_eq!(page_protocol("http://127.0.0.1:8080/"), "http:");
+        assert_eq!(page_protocol(""), "");
+        assert!(is_mixed_content(page_protocol("blob:https://h.example/0b2c"), "http://example.com/a"));
     }
 
     #[test]

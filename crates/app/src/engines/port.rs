@@ -38,8 +38,8 @@ fn deliver(weak: &Weak<Inner>, message: JsValue) {
 }
 
 impl Port {
-    /// Starts a module worker from `script` (a URL relative to the page), named `name` (shown by
-    /// DevTools; the end-to-end tests tell the workers apart by it).
+    /// Starts a module worker from `script` (a URL, relative to the page or blob:), named `name`
+    /// (DevTools shows it).
     pub fn spawn(script: &str, name: &str) -> Result<Port, String> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);

@@ -24,32 +24,44 @@ thread_local! {
 /// - the worker module, fetched and compiled here (a `WebAssembly.Module`): each worker
 ///   instantiates it instead of compiling its own;
 /// - the worker's script: the module's glue with www/process-worker.js appended, as one Blob, so
-///   a starting worker fetches nothing (two fetches took ~10 ms of each cold start here).
+///   a starting worker fetches nothing (fetching the two took ~10 ms of each cold start here).
+///   The glue must import nothing, as a blob: URL resolves no relative import: an end-to-end
+///   test checks the built glue (tests/e2e/modes.test.mjs).
 #[derive(Clone)]
 pub struct WorkerCode {
     module: JsValue,
-    script: String,
+    script_url: String,
 }
 
-/// The worker code; a failed load is retried on next use.
+/// The worker code; a failed load is tried again on next use.
 pub async fn worker_code() -> Result<WorkerCode, String> {
     load_once::get(&CODE, || load().boxed_local()).await
 }
 
-/// The URL process workers start from, once the worker code has loaded.
+/// The URL process workers start from, once it has been made.
 pub fn script_url() -> Option<String> {
-    load_once::loaded(&CODE).map(|code| code.script)
+    load_once::loaded(&CODE).map(|code| code.script_url)
 }
 
 async fn load() -> Result<WorkerCode, String> {
-    let (module, script) = futures::join!(compile(), script());
-    Ok(WorkerCode { module: module?, script: script? })
+    let (module, script_url) = futures::join!(compile(), script());
+    match (module, script_url) {
+        (Ok(module), Ok(script_url)) => Ok(WorkerCode { module, script_url }),
+        (Err(e), Ok(url)) => {
+            let _ = web_sys::Url::revoke_object_url(&url); // the next attempt makes it again
+            Err(e)
+        }
+        (_, Err(e)) => Err(e),
+    }
+}
+
+fn failed(path: &str) -> impl Fn(JsValue) -> String + '_ {
+    move |e| format!("could not load {path}: {}", js_sys::Error::from(e).message())
 }
 
 async fn fetch_ok(path: &str) -> Result<web_sys::Response, String> {
-    let failed = |e: JsValue| format!("could not load {path}: {}", js_sys::Error::from(e).message());
     let window = web_sys::window().ok_or("no page")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&site_url(path))).await.map_err(failed)?.unchecked_into();
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&site_url(path))).await.map_err(failed(path))?.unchecked_into();
     if !response.ok() {
         return Err(format!("could not load {path}: HTTP {}", response.status()));
     }
@@ -57,26 +69,26 @@ async fn fetch_ok(path: &str) -> Result<web_sys::Response, String> {
 }
 
 async fn compile() -> Result<JsValue, String> {
-    let failed = |e: JsValue| format!("could not load the worker module ({WASM}): {}", js_sys::Error::from(e).message());
     let response = fetch_ok(WASM).await?;
-    let bytes = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
-    JsFuture::from(js_sys::WebAssembly::compile(&bytes)).await.map_err(failed)
+    let bytes = JsFuture::from(response.array_buffer().map_err(failed(WASM))?).await.map_err(failed(WASM))?;
+    JsFuture::from(js_sys::WebAssembly::compile(&bytes)).await.map_err(failed(WASM))
 }
 
-/// A Blob URL of the glue followed by the bootstrap (a module: the bootstrap calls the glue's
-/// `initSync` and `process_worker_main` by name).
+async fn text(path: &str) -> Result<String, String> {
+    let body = JsFuture::from(fetch_ok(path).await?.text().map_err(failed(path))?).await.map_err(failed(path))?;
+    Ok(body.as_string().unwrap_or_default())
+}
+
+/// A Blob URL of the glue followed by the bootstrap, one module: the bootstrap calls the glue's
+/// `initSync` and `process_worker_main` by name.
 async fn script() -> Result<String, String> {
-    let text = |path: &'static str| async move {
-        let failed = |e: JsValue| format!("could not load {path}: {}", js_sys::Error::from(e).message());
-        let body = JsFuture::from(fetch_ok(path).await?.text().map_err(failed)?).await.map_err(failed)?;
-        Ok::<_, String>(body.as_string().unwrap_or_default())
-    };
     let (glue, bootstrap) = futures::join!(text(GLUE), text(SCRIPT));
     let parts = js_sys::Array::of3(&glue?.into(), &"\n".into(), &bootstrap?.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| format!("could not make the worker script: {e:?}"))?;
-    web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("could not make the worker script: {e:?}"))
+    let made = |e: JsValue| format!("could not make the process workers' script: {}", js_sys::Error::from(e).message());
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(made)?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(made)
 }
 
 /// Why a process worker did not answer.
@@ -132,7 +144,7 @@ impl Starting {
     /// Starts a worker from the worker code (see [`worker_code`]).
     pub fn spawn(code: &WorkerCode) -> Result<Starting, String> {
         let since = now_ms();
-        let port = Port::spawn(&code.script, "threadlab process")?;
+        let port = Port::spawn(&code.script_url, "threadlab process")?;
         let init = Object::new();
         let _ = Reflect::set(&init, &"module".into(), &code.module);
         port.post(&init)?;
