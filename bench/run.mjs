@@ -112,7 +112,7 @@ for (let s = 0; s < X.SESSIONS; s++) {
     session.page[id] = keep(await lab.run(spec));
   }
   log(`session ${s + 1}/${X.SESSIONS}: page, fib_cold (a fresh browser, no DevTools client)`);
-  session.page.fib_cold = await runDirect(bench, X.coldSpec(cores));
+  session.page.fib_cold = keep(await runDirect(bench, X.coldSpec(cores)));
   log(`session ${s + 1}/${X.SESSIONS}: page, dispatch (${dispatchTasks} tasks and 1)`);
   session.page.dispatch = keep(await lab.run(X.dispatchSpec(dispatchTasks, cores)));
   session.page.dispatch_one = keep(await lab.run(X.dispatchSpec(1, cores)));

@@ -92,7 +92,8 @@ process.on('exit', () => started.forEach(killGroup));
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 
 /** Opens bench page `path` once, in a Chromium started for it alone (a fresh profile) with no
- *  DevTools client attached, and returns what the page posts to /__bench/result. Not Playwright:
+ *  DevTools client attached, and returns what the page posts to /__bench/result; throws the
+ *  `{ error }` a page posts instead when it fails (every bench page does). Not Playwright:
  *  it attaches to every worker and holds it until it has set it up, which added about 3 ms to
  *  each of 2 cold process workers and 10 ms to each of the 16 pool threads (measured while
  *  building this, with bench/pages/pool.html and playground.html under both). */
@@ -110,7 +111,9 @@ export async function directPage(bench, path) {
   let timer;
   const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(fail('no result in 120 s')), 120_000); });
   try {
-    return await Promise.race([result, timeout, exited.then((e) => { throw fail(e instanceof Error ? `Chromium did not start (${e.message})` : 'Chromium exited first'); })]);
+    const answer = await Promise.race([result, timeout, exited.then((e) => { throw fail(e instanceof Error ? `Chromium did not start (${e.message})` : 'Chromium exited first'); })]);
+    if (answer?.error) throw new Error(`bench/pages/${path}: ${answer.error}`);
+    return answer;
   } finally {
     clearTimeout(timer);
     if (chromium.pid) {
@@ -126,44 +129,30 @@ export async function directPage(bench, path) {
   }
 }
 
-/** `reps` samples of bench page `path` (see directPage); `check` may refuse one by throwing. */
-async function benchPage(bench, reps, path, check = () => {}) {
+/** `reps` samples of bench page `path` (see directPage). */
+async function benchPage(bench, reps, path) {
   const samples = [];
-  for (let i = 0; i < reps; i++) {
-    const sample = await directPage(bench, path);
-    check(sample);
-    samples.push(sample);
-  }
+  for (let i = 0; i < reps; i++) samples.push(await directPage(bench, path));
   return samples;
 }
 
 /** bench/pages/pool.html: the threads engine's 16-thread pool, timed from `new Worker` to ready.
  *  `settled`: started a second after the page's load, as the playground starts it on the first
  *  interaction; otherwise as the page loads. */
-export const measurePool = (bench, reps, { settled = false } = {}) =>
-  benchPage(bench, reps, `pool.html${settled ? '?settled' : ''}`, (pool) => {
-    if (pool.error) throw new Error(`bench/pages/pool.html: ${pool.error}`);
-  });
+export const measurePool = (bench, reps, { settled = false } = {}) => benchPage(bench, reps, `pool.html${settled ? '?settled' : ''}`);
 
 /** bench/pages/floor.html: `n` module Workers started at once, each timed from `new Worker` to
  *  its one message (what the browser itself costs). `threads`: each also imports the threaded
  *  module's glue and instantiates it on one shared memory first. `settled`: started a second
  *  after the page's load, as the playground starts workers long after its load. */
 export const measureFloor = (bench, reps, n, { threads = false, settled = false } = {}) =>
-  benchPage(bench, reps, `floor.html?n=${n}${threads ? '&threads' : ''}${settled ? '&settled' : ''}`, (floor) => {
-    if (floor.error) throw new Error(`bench/pages/floor.html: ${floor.error}`);
-  });
+  benchPage(bench, reps, `floor.html?n=${n}${threads ? '&threads' : ''}${settled ? '&settled' : ''}`);
 
 /** bench/pages/message.html: a bare worker's postMessage to the idle page, between 3 ms of
  *  computing (median and p90 of 200 posts). */
-export const measureMessage = (bench, reps) => benchPage(bench, reps, 'message.html', (message) => {
-  if (message.error) throw new Error(`bench/pages/message.html: ${message.error}`);
-});
+export const measureMessage = (bench, reps) => benchPage(bench, reps, 'message.html');
 
 /** bench/pages/playground.html: runs `spec` in the playground (index.html in a frame) once it
  *  is ready and settled, and returns its report. For what starts workers while it is timed. */
-export async function runDirect(bench, spec) {
-  const answer = await directPage(bench, `playground.html?spec=${encodeURIComponent(JSON.stringify(spec))}`);
-  if (answer.error) throw new Error(`bench/pages/playground.html: ${answer.error}`);
-  return answer.report;
-}
+export const runDirect = async (bench, spec) =>
+  (await directPage(bench, `playground.html?spec=${encodeURIComponent(JSON.stringify(spec))}`)).report;

@@ -29,8 +29,9 @@ pub fn reset() {
 }
 
 /// Starts in the background what runs need and takes a moment to load: the worker code (the
-/// compiled module, the workers' script) and, when shared memory is available, the threads engine with its pool, at once. Not
-/// while a run goes on: it starts what it needs itself, and nothing may start while it times.
+/// compiled module, the workers' script) and, when shared memory is available, the threads
+/// engine with its pool, at once. Not while a run goes on: it starts what it needs itself, and
+/// nothing may start while it times.
 pub fn prestart(threads: bool) {
     if super::is_running() {
         return;
