@@ -181,3 +181,28 @@ test('the form asks before an experiment estimated over a minute; no starts noth
     assert.equal(questions.length, 1, `asked again: ${questions.join(' | ')}`);
   });
 });
+
+test('the thread pool cannot start: threads runs say why, other modes are measured, and the next run starts it', { timeout: 120_000 }, async () => {
+  let failing = true;
+  await ctx.withPage({
+    allowErrors: [/pool-thread\.js|Failed to load resource|net::ERR_FAILED/],
+    prepare: async (context) => {
+      await context.route('**/www/pool-thread.js', (route) => (failing ? route.abort('failed') : route.continue()));
+    },
+  }, async ({ page }) => {
+    const report = await mustRun(page, SMALL);
+    for (const mode of ['threads', 'threads-gil']) {
+      const run = runOf(report, mode, 2);
+      assert.equal(run.verified, false, describeRun(run));
+      assert.match(run.errors.join(' '), /the thread pool did not start: could not load \S*www\/pool-thread\.js/, describeRun(run));
+    }
+    const others = report.runs.filter((r) => !r.mode.startsWith('threads'));
+    assert.equal(others.length, 3);
+    for (const run of others) assert.equal(run.verified, true, describeRun(run));
+    assert.equal((await countWorkers(page)).pool, 0, 'no thread of the failed pool is left');
+
+    failing = false;
+    await assertNextRunWorks(page);
+    assert.equal(await noStrayWorkers(page), true);
+  });
+});

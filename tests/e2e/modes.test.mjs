@@ -189,22 +189,38 @@ test('processes share tasks evenly, and one process does one thing at a time', {
   });
 });
 
-test('process workers start from one blob: script, the worker glue with the bootstrap appended', { timeout: 120_000 }, async () => {
-  // A blob: URL resolves no relative import: the glue must have none (a snippet would add one),
-  // and must declare what the bootstrap calls by name.
-  const glue = await readFile(join(DIST, 'pkg/worker.js'), 'utf8');
-  assert.doesNotMatch(glue, /^\s*import\s|^\s*export\s.*\sfrom\s|\bimport\(/m, 'pkg/worker.js imports nothing');
+/** A worker script made as one Blob, glue + bootstrap: a blob: URL resolves no relative import,
+ *  so the glue must have none (a snippet would add one) and must declare what the bootstrap
+ *  calls by name; the bootstrap must be one block, so none of its names can meet the glue's. */
+async function assertBlobScriptParts(gluePath, entry, bootstrapPath) {
+  const glue = await readFile(join(DIST, gluePath), 'utf8');
+  assert.doesNotMatch(glue, /^\s*import\s|^\s*export\s.*\sfrom\s|\bimport\(/m, `${gluePath} imports nothing`);
   assert.match(glue, /^function initSync\(/m);
-  assert.match(glue, /^export function process_worker_main\(/m);
-  const bootstrap = await readFile(join(DIST, 'www/process-worker.js'), 'utf8');
+  assert.match(glue, new RegExp(`^export function ${entry}\\(`, 'm'));
+  const bootstrap = await readFile(join(DIST, bootstrapPath), 'utf8');
   const code = bootstrap.replace(/^\s*\/\/.*$/gm, '').replace(/\/\*.*?\*\//gs, '').trim();
-  assert.ok(code.startsWith('{') && code.endsWith('}'), 'www/process-worker.js is one block: none of its names can meet the glue\'s');
+  assert.ok(code.startsWith('{') && code.endsWith('}'), `${bootstrapPath} is one block`);
+}
 
+test('process workers start from one blob: script, the worker glue with the bootstrap appended', { timeout: 120_000 }, async () => {
+  await assertBlobScriptParts('pkg/worker.js', 'process_worker_main', 'www/process-worker.js');
   await ctx.withPage({}, async ({ page }) => {
     const report = await mustRun(page, { workload: { kind: 'fib', n: 15 }, tasks: 4, modes: ['processes'], workers: [2], repeat: 1, warmup: 0, processes: { start: 'cold' } });
     assert.ok(runOf(report, 'processes', 2).verified);
     const { process_script: script } = await page.evaluate(() => window.threadlab.diagnostics());
     assert.match(script ?? '', /^blob:/);
     assert.ok(page.workers().some((w) => w.url() === script), 'the kept helper runs from it');
+  });
+});
+
+test('pool threads start from one blob: script, the threaded glue with the bootstrap appended', { timeout: 120_000 }, async () => {
+  await assertBlobScriptParts('pkg/threads.js', 'pool_thread_main', 'www/pool-thread.js');
+  await ctx.withPage({}, async ({ page }) => {
+    const report = await mustRun(page, { workload: { kind: 'fib', n: 15 }, tasks: 4, modes: ['threads'], workers: [2], repeat: 1, warmup: 0 });
+    assert.ok(runOf(report, 'threads', 2).verified);
+    const { process_script: processScript } = await page.evaluate(() => window.threadlab.diagnostics());
+    const pool = page.workers().map((w) => w.url()).filter((u) => u.startsWith('blob:') && u !== processScript);
+    assert.equal(pool.length, 16, `16 pool threads: ${pool.join(' ')}`);
+    assert.equal(new Set(pool).size, 1, 'all from one script');
   });
 });

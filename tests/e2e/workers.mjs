@@ -11,7 +11,7 @@ export async function countWorkers(page) {
     total: urls.length,
     processes: urls.filter((u) => u === processScript).length,
     coordinator: urls.filter((u) => u.endsWith('threads-worker.js')).length,
-    // wasm-bindgen-rayon starts its pool threads from a blob: copy of its helper script.
+    // The coordinator starts its pool threads from a blob: of its own (crates/threads/src/pool.rs).
     pool: urls.filter((u) => u.startsWith('blob:') && u !== processScript).length,
   };
 }

@@ -1,17 +1,18 @@
 //! The threads engine: the threaded Wasm module (shared memory, atomics). It runs inside one
 //! dedicated coordinator Worker (www/threads-worker.js), never on the page, because the rayon
 //! pool blocks with `Atomics.wait`. The pool's threads are Web Workers sharing this module's
-//! memory (wasm-bindgen-rayon).
+//! memory (`pool`).
 
 mod crash;
 mod io_service;
+mod pool;
 mod run;
 
 use futures::future::Either;
 use threadlab_lab::protocol::{ThreadsCommand, ThreadsReply};
 use wasm_bindgen::prelude::*;
 
-pub use wasm_bindgen_rayon::init_thread_pool;
+pub use pool::{pool_thread_main, start_pool};
 
 /// Carries out one command (JSON `ThreadsCommand`) and resolves to a JSON `ThreadsReply`.
 ///
@@ -63,7 +64,7 @@ fn cores() -> usize {
     cores.map_or(1, |c| c as usize).max(1)
 }
 
-/// Number of threads in the pool (0 before `initThreadPool`).
+/// Number of threads in the pool (0 before `start_pool`).
 #[wasm_bindgen]
 pub fn pool_size() -> usize {
     rayon::current_num_threads()

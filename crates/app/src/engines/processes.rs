@@ -7,8 +7,9 @@ use crate::load_once::{self, LoadOnce};
 use futures::future::FutureExt;
 use js_sys::{Object, Reflect};
 use threadlab_clock::now_ms;
+use threadlab_io::load_error;
 use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 const SCRIPT: &str = "www/process-worker.js";
@@ -55,40 +56,17 @@ async fn load() -> Result<WorkerCode, String> {
     }
 }
 
-fn failed(path: &str) -> impl Fn(JsValue) -> String + '_ {
-    move |e| format!("could not load {path}: {}", js_sys::Error::from(e).message())
-}
-
-async fn fetch_ok(path: &str) -> Result<web_sys::Response, String> {
-    let window = web_sys::window().ok_or("no page")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&site_url(path))).await.map_err(failed(path))?.unchecked_into();
-    if !response.ok() {
-        return Err(format!("could not load {path}: HTTP {}", response.status()));
-    }
-    Ok(response)
-}
-
 async fn compile() -> Result<JsValue, String> {
-    let response = fetch_ok(WASM).await?;
-    let bytes = JsFuture::from(response.array_buffer().map_err(failed(WASM))?).await.map_err(failed(WASM))?;
-    JsFuture::from(js_sys::WebAssembly::compile(&bytes)).await.map_err(failed(WASM))
+    let url = site_url(WASM);
+    let response = threadlab_io::fetch_ok(&url).await?;
+    let bytes = JsFuture::from(response.array_buffer().map_err(load_error(&url))?).await.map_err(load_error(&url))?;
+    JsFuture::from(js_sys::WebAssembly::compile(&bytes)).await.map_err(load_error(&url))
 }
 
-async fn text(path: &str) -> Result<String, String> {
-    let body = JsFuture::from(fetch_ok(path).await?.text().map_err(failed(path))?).await.map_err(failed(path))?;
-    Ok(body.as_string().unwrap_or_default())
-}
-
-/// A Blob URL of the glue followed by the bootstrap, one module: the bootstrap calls the glue's
-/// `initSync` and `process_worker_main` by name.
+/// The glue followed by the bootstrap, one module: the bootstrap calls the glue's `initSync` and
+/// `process_worker_main` by name.
 async fn script() -> Result<String, String> {
-    let (glue, bootstrap) = futures::join!(text(GLUE), text(SCRIPT));
-    let parts = js_sys::Array::of3(&glue?.into(), &"\n".into(), &bootstrap?.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let made = |e: JsValue| format!("could not make the process workers' script: {}", js_sys::Error::from(e).message());
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(made)?;
-    web_sys::Url::create_object_url_with_blob(&blob).map_err(made)
+    threadlab_io::module_script(&site_url(GLUE), &site_url(SCRIPT)).await
 }
 
 /// Why a process worker did not answer.

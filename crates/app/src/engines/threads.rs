@@ -20,6 +20,7 @@ impl ThreadsEngine {
         let init = Object::new();
         let _ = Reflect::set(&init, &"glue".into(), &site_url("pkg/threads.js").into());
         let _ = Reflect::set(&init, &"wasm".into(), &site_url("pkg/threads_bg.wasm").into());
+        let _ = Reflect::set(&init, &"pool_thread".into(), &site_url("www/pool-thread.js").into());
         let _ = Reflect::set(&init, &"threads".into(), &JsValue::from(MAX_WORKERS));
         let first = port.request(&init).await?;
         if first.as_string().as_deref() != Some("ready") {

@@ -1,0 +1,19 @@
+// A thread of the threads engine's rayon pool (crates/threads/src/pool.rs). Not a module of its
+// own: the coordinator appends it to the threaded glue (pkg/threads.js) and starts every pool
+// thread from that one Blob, so it is one block (none of its names can meet the glue's) and
+// calls the glue's `initSync` and `pool_thread_main` by name.
+/* global initSync, pool_thread_main */
+{
+  self.onmessage = ({ data }) => {
+    self.onmessage = null;
+    try {
+      // The coordinator's module, on the coordinator's memory.
+      initSync({ module: data.module, memory: data.memory });
+    } catch (e) {
+      self.postMessage({ error: String(e) });
+      return;
+    }
+    self.postMessage('ready');
+    pool_thread_main(); // a rayon thread from here on: never returns to this event loop
+  };
+}
