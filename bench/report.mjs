@@ -69,9 +69,14 @@ function notes(results, v) {
     if (pool) {
       const floor = v.startup.floor;
       const t = floor?.sixteenThreads;
-      const threadsFloor = t
+      // Files made before the pool started its own threads (crates/threads/src/pool.rs) list
+      // wasm-bindgen-rayon's helper script among the files loaded.
+      const rayonPool = Boolean(file('workerHelpers.no-bundler.js'));
+      const threadsFloor = t && !rayonPool
         ? `16 Workers that do only what every thread of the pool must before it runs, start from a Blob of pkg/threads.js (${file('threads.js')?.bytes ?? '?'} bytes, the module's glue) with a bootstrap appended and instantiate the module (compiled before timing) on the shared memory, take ${fmt(t.median, 0)} ms (range ${fmt(t.min, 0)} … ${fmt(t.max, 0)}; bench/pages/floor.html?threads), ${t.median > X.POOL_READY_TARGET_MS ? `already above the ${X.POOL_READY_TARGET_MS} ms target: on this machine the target lies below what 16 threads of such a module cost before any pool exists` : `within the ${X.POOL_READY_TARGET_MS} ms target, so the pool's own steps are what exceed it`}. The pool adds ${fmt(st.pool.median - t.median, 0)} ms to that: its coordinator Worker's start and glue import, the module's fetch and compile, making the threads' script, and each thread's handshake. `
-        : 'Above that, each pool worker fetches the rayon helper script as a Blob (wasm-bindgen-rayon\'s startWorkers, once per worker), imports pkg/threads.js and instantiates the shared module. ';
+        : t
+          ? `16 Workers that import pkg/threads.js (${file('threads.js')?.bytes ?? '?'} bytes, the module's glue) and instantiate the module (compiled before timing) on the shared memory take ${fmt(t.median, 0)} ms (range ${fmt(t.min, 0)} … ${fmt(t.max, 0)}; bench/pages/floor.html?threads). The pool adds ${fmt(st.pool.median - t.median, 0)} ms to that: its coordinator Worker's start, the module's compile, and wasm-bindgen-rayon's startWorkers, which fetches its helper script as a Blob for each worker. `
+          : 'Above that, each pool worker fetches the rayon helper script as a Blob (wasm-bindgen-rayon\'s startWorkers, once per worker), imports pkg/threads.js and instantiates the shared module. ';
       out.push(`**16-thread pool.** ${fmt(st.pool.median, 0)} ms (range ${fmt(st.pool.min, 0)} … ${fmt(st.pool.max, 0)}) from \`new Worker\` to ready${st.poolAtLoad ? `, started on a settled page; ${fmt(st.poolAtLoad.median, 0)} ms (range ${fmt(st.poolAtLoad.min, 0)} … ${fmt(st.poolAtLoad.max, 0)}) started as the page loads` : ''}. ${floor ? `16 bare module Workers started at once ${floor.when} take ${fmt(floor.sixteen.median, 0)} ms (range ${fmt(floor.sixteen.min, 0)} … ${fmt(floor.sixteen.max, 0)}) on the same machine (bench/pages/floor.html), the browser's own cost of 16 isolates on ${c} cores. ` : ''}${threadsFloor}Shorter needs fewer threads at start (a pool of navigator.hardwareConcurrency threads first, the rest when a run asks for more). The page starts the pool on the visitor's first interaction, so a run rarely waits for it.`);
     }
   }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 step "native unit tests (workloads, gil and the start line, lab, charts, view)"
-cargo test --workspace --exclude threadlab-app --exclude threadlab-worker --exclude threadlab-threads --exclude threadlab-clock --exclude threadlab-io
+cargo test --workspace --exclude threadlab-app --exclude threadlab-worker --exclude threadlab-threads --exclude threadlab-clock --exclude threadlab-io --exclude threadlab-workers
 
 step "wasm-bindgen-test in headless Chromium (process worker executor)"
 (cd crates/worker && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \

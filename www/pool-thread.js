@@ -4,6 +4,9 @@
 // calls the glue's `initSync` and `pool_thread_main` by name.
 /* global initSync, pool_thread_main */
 {
+  // The coordinator's message could not be read here (its shared memory, e.g., if this worker
+  // were not cross-origin isolated): say so rather than never answer.
+  self.onmessageerror = () => self.postMessage({ error: 'the coordinator\'s message (module and memory) could not be read here' });
   self.onmessage = ({ data }) => {
     self.onmessage = null;
     try {

@@ -146,7 +146,9 @@ test('one policy, the same in every place that delivers it, without unsafe-inlin
   // modules, which reach the DOM only through their glue (pkg/*.js), do not even hold the names.
   const built = (await readdir(join(DIST, 'pkg'), { recursive: true })).filter((f) => /\.(js|wasm)$/.test(f)).map((f) => `pkg/${f}`);
   assert.ok(['app', 'view', 'worker', 'threads'].every((m) => built.includes(`pkg/${m}.js`) && built.includes(`pkg/${m}_bg.wasm`)), built.join());
-  for (const file of [...built, 'www/boot.js', 'www/process-worker.js', 'www/threads-worker.js', 'www/embed.js', 'sw.js']) {
+  const scripts = (await readdir(join(DIST, 'www'))).filter((f) => f.endsWith('.js')).map((f) => `www/${f}`);
+  assert.ok(['boot', 'process-worker', 'pool-thread', 'threads-worker', 'embed'].every((s) => scripts.includes(`www/${s}.js`)), scripts.join());
+  for (const file of [...built, ...scripts, 'sw.js']) {
     const text = await readFile(join(DIST, file), 'latin1');
     assert.doesNotMatch(text, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|srcdoc/, file);
     if (file.endsWith('.js')) assert.doesNotMatch(text, /\beval\(|new Function\b/, file);

@@ -118,7 +118,7 @@ pub fn capabilities_object(caps: &Capabilities) -> Object {
 /// worker code has loaded), which tells them apart from the pool's blob: workers.
 fn diagnostics_object() -> Object {
     let o = Object::new();
-    set(&o, "live_workers", &crate::engines::port::live_count().into());
+    set(&o, "live_workers", &threadlab_workers::live_count().into());
     set(&o, "process_script", &crate::engines::processes::script_url().map_or(JsValue::NULL, JsValue::from));
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     let bytes = js_sys::ArrayBuffer::from(memory.buffer()).byte_length();
@@ -170,7 +170,7 @@ pub fn install(caps: Rc<Capabilities>) {
 
     set(&api, "presets", &presets_array());
 
-    let live = Closure::<dyn Fn() -> usize>::new(crate::engines::port::live_count);
+    let live = Closure::<dyn Fn() -> usize>::new(threadlab_workers::live_count);
     set(&api, "liveWorkers", live.as_ref());
     live.forget();
 

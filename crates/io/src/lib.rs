@@ -1,16 +1,13 @@
-//! Browser I/O for every executor: downloads with `fetch` (timeouts, errors in plain words),
-//! files in the Origin Private File System, and worker scripts made as one Blob (`scripts`).
-//! Works wherever there is an event loop: the page, a process worker, the threads engine's
-//! coordinator (which runs it on behalf of rayon threads, which have none). The pure part
-//! (URLs, bodies, checksums) is `threadlab_workloads::download`.
+//! Browser I/O for every executor: downloads with `fetch` (timeouts, errors in plain words) and
+//! files in the Origin Private File System. Works wherever there is an event loop: the page,
+//! a process worker, the threads engine's coordinator (which runs it on behalf of rayon threads,
+//! which have none). The pure part (URLs, bodies, checksums) is `threadlab_workloads::download`.
 
 mod fetch;
 mod files;
-mod scripts;
 
 pub use fetch::download;
 pub use files::{read_file, write_and_read_back, FILES_DIR};
-pub use scripts::{fetch_ok, fetch_text, load_error, module_script};
 
 use threadlab_clock::now_ms;
 use threadlab_lab::protocol::TaskOutcome;
@@ -25,8 +22,6 @@ extern "C" {
     type Global;
     #[wasm_bindgen(method, js_name = fetch)]
     fn fetch_with_request(this: &Global, request: &web_sys::Request) -> js_sys::Promise;
-    #[wasm_bindgen(method)]
-    fn fetch(this: &Global, url: &str) -> js_sys::Promise;
     #[wasm_bindgen(method, js_name = setTimeout)]
     fn set_timeout(this: &Global, callback: &js_sys::Function, ms: i32) -> i32;
     #[wasm_bindgen(method, js_name = clearTimeout)]

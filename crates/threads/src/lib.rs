@@ -63,9 +63,3 @@ fn cores() -> usize {
     let cores = js_sys::Reflect::get(&navigator, &"hardwareConcurrency".into()).ok().and_then(|c| c.as_f64());
     cores.map_or(1, |c| c as usize).max(1)
 }
-
-/// Number of threads in the pool (0 before `start_pool`).
-#[wasm_bindgen]
-pub fn pool_size() -> usize {
-    rayon::current_num_threads()
-}

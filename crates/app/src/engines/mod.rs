@@ -1,9 +1,8 @@
-//! Page-side handles on the workers that execute tasks.
-//! - [`port`]: a Worker with awaitable replies, tracked so a cancel can stop every one of them;
+//! Page-side handles on the workers that execute tasks (each talks to its worker through a
+//! `threadlab_workers::Port`, tracked so a cancel can stop every one of them):
 //! - [`processes`]: isolated workers running the worker module (sequential, async, processes);
 //! - [`threads`]: the coordinator worker of the threaded module (threads, threads-gil).
 
-pub mod port;
 pub mod processes;
 pub mod threads;
 

@@ -1,13 +1,12 @@
 //! Isolated workers ("processes"): each instantiates its own copy of the worker module
 //! (crates/worker), with its own memory, and exchanges tasks and results only by message.
 
-use super::port::Port;
 use super::site_url;
 use crate::load_once::{self, LoadOnce};
 use futures::future::FutureExt;
 use js_sys::{Object, Reflect};
 use threadlab_clock::now_ms;
-use threadlab_io::load_error;
+use threadlab_workers::{load_error, Port};
 use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -58,7 +57,7 @@ async fn load() -> Result<WorkerCode, String> {
 
 async fn compile() -> Result<JsValue, String> {
     let url = site_url(WASM);
-    let response = threadlab_io::fetch_ok(&url).await?;
+    let response = threadlab_workers::fetch_ok(&url).await?;
     let bytes = JsFuture::from(response.array_buffer().map_err(load_error(&url))?).await.map_err(load_error(&url))?;
     JsFuture::from(js_sys::WebAssembly::compile(&bytes)).await.map_err(load_error(&url))
 }
@@ -66,7 +65,7 @@ async fn compile() -> Result<JsValue, String> {
 /// The glue followed by the bootstrap, one module: the bootstrap calls the glue's `initSync` and
 /// `process_worker_main` by name.
 async fn script() -> Result<String, String> {
-    threadlab_io::module_script(&site_url(GLUE), &site_url(SCRIPT)).await
+    threadlab_workers::module_script(&site_url(GLUE), &site_url(SCRIPT)).await
 }
 
 /// Why a process worker did not answer.
@@ -130,19 +129,9 @@ impl Starting {
     }
 
     pub async fn ready(self) -> Result<ProcessWorker, String> {
-        let first = self.port.next().await;
-        match first.as_ref().map(|v| v.as_string()) {
-            Ok(Some(s)) if s == "ready" => Ok(ProcessWorker { port: self.port, startup_ms: now_ms() - self.since }),
-            _ => {
-                self.port.terminate("failed to start");
-                Err(format!("a process worker failed to start: {}", first.map(|v| describe(&v)).unwrap_or_else(|e| e)))
-            }
-        }
+        self.port.ready().await.map_err(|e| format!("a process worker failed to start: {e}"))?;
+        Ok(ProcessWorker { port: self.port, startup_ms: now_ms() - self.since })
     }
-}
-
-fn describe(v: &JsValue) -> String {
-    Reflect::get(v, &"error".into()).ok().and_then(|e| e.as_string()).unwrap_or_else(|| format!("{v:?}"))
 }
 
 impl ProcessWorker {

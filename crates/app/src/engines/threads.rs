@@ -1,13 +1,19 @@
 //! The threads engine: one coordinator Worker that loads the threaded module and its rayon pool
 //! of [`MAX_WORKERS`] Web Workers sharing one memory. The page only sends it requests.
 
-use super::port::Port;
 use super::site_url;
+use crate::runner::timer::Timer;
+use futures::future::{select, Either};
 use js_sys::{Object, Reflect};
 use threadlab_lab::protocol::{TaskOutcome, ThreadsCommand, ThreadsReply, ThreadsRequest};
 use threadlab_workloads::Workload;
 use threadlab_lab::MAX_WORKERS;
+use threadlab_workers::Port;
 use wasm_bindgen::JsValue;
+
+/// How long the engine may take to start (~0.2 s here): a pool thread that never answers must
+/// not hold every run that waits for the engine.
+const START_LIMIT_S: u32 = 20;
 
 #[derive(Clone)]
 pub struct ThreadsEngine {
@@ -22,12 +28,16 @@ impl ThreadsEngine {
         let _ = Reflect::set(&init, &"wasm".into(), &site_url("pkg/threads_bg.wasm").into());
         let _ = Reflect::set(&init, &"pool_thread".into(), &site_url("www/pool-thread.js").into());
         let _ = Reflect::set(&init, &"threads".into(), &JsValue::from(MAX_WORKERS));
-        let first = port.request(&init).await?;
-        if first.as_string().as_deref() != Some("ready") {
-            port.terminate("failed");
-            let why = Reflect::get(&first, &"error".into()).ok().and_then(|e| e.as_string()).unwrap_or_default();
-            return Err(format!("the threads engine failed to start: {why}"));
-        }
+        port.post(&init)?;
+        let limit = Timer::start(f64::from(START_LIMIT_S) * 1000.0);
+        let started = match select(Box::pin(port.ready()), limit.fired()).await {
+            Either::Left((started, _)) => started,
+            Either::Right(_) => {
+                port.terminate("too slow to start");
+                Err(format!("it was not ready within {START_LIMIT_S} s"))
+            }
+        };
+        started.map_err(|why| format!("the threads engine failed to start: {why}"))?;
         Ok(ThreadsEngine { port })
     }
 

@@ -8,9 +8,9 @@
 mod kept;
 mod pool;
 mod sample;
-mod timer;
+pub(crate) mod timer;
 
-use crate::engines::port::terminate_all;
+use threadlab_workers::terminate_all;
 use crate::env::Capabilities;
 use kept::{helper, threads_engine};
 use sample::sample;

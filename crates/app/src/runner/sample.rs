@@ -4,7 +4,7 @@
 use super::kept::{self, helper, threads_engine};
 use super::pool::processes;
 use super::timer::Timer;
-use crate::engines::port::terminate_all;
+use threadlab_workers::terminate_all;
 use crate::service_worker::endpoint;
 use futures::future::{select, Either};
 use futures::FutureExt;

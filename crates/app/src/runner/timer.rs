@@ -1,5 +1,5 @@
-//! Page timers: `runner::sample`'s time limit, and the pause that lets the browser paint
-//! between samples.
+//! Page timers: `runner::sample`'s time limit, the threads engine's start limit, and the pause
+//! that lets the browser paint between samples.
 
 /// A page timer that is cleared when dropped. Its promise is then settled at once: a `JsFuture`
 /// on a promise that never settles keeps its callbacks (and their state) alive for ever, one

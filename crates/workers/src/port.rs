@@ -1,7 +1,8 @@
 //! A Web Worker whose messages can be awaited one at a time.
 //!
-//! Every live port is registered, so [`terminate_all`] can stop all workers at once (cancel):
-//! a terminated worker sends no more events, so the port itself fails whatever is awaiting it.
+//! Every live port of this context is registered, so [`terminate_all`] can stop all its workers
+//! at once (cancel): a terminated worker sends no more events, so the port itself fails whatever
+//! is awaiting it.
 
 use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};
@@ -9,7 +10,7 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 struct Inner {
     worker: Worker,
@@ -18,7 +19,7 @@ struct Inner {
     closed: Cell<bool>,
     close_reason: RefCell<String>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 #[derive(Clone)]
@@ -41,17 +42,14 @@ impl Port {
     /// Starts a module worker from `script` (a URL, relative to the page or blob:), named `name`
     /// (DevTools shows it).
     pub fn spawn(script: &str, name: &str) -> Result<Port, String> {
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        options.set_name(name);
-        let worker = Worker::new_with_options(script, &options).map_err(|e| format!("could not start a worker: {e:?}"))?;
+        let worker = spawn_module_worker(script, name)?;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let w = weak.clone();
             let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| deliver(&w, e.data()));
             let w = weak.clone();
-            let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+            let on_error = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
                 e.prevent_default();
-                let what = if e.message().is_empty() { "the worker failed to load or crashed".to_string() } else { e.message() };
+                let what = error_event_message(&e);
                 // A worker that threw is not trusted again: stop it, fail whoever waits.
                 if let Some(inner) = w.upgrade() {
                     Port(inner).terminate(&what);
@@ -98,6 +96,16 @@ impl Port {
         JsFuture::from(promise).await.map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))
     }
 
+    /// Awaits the worker's first message, which must be "ready". Otherwise the worker is
+    /// stopped and the error says why: the `{error}` it posted, or why no message came.
+    pub async fn ready(&self) -> Result<(), String> {
+        let started = ready_or_error(&self.next().await?);
+        if started.is_err() {
+            self.terminate("failed to start");
+        }
+        started
+    }
+
     /// Sends a message and awaits the next one.
     pub async fn request(&self, message: &JsValue) -> Result<JsValue, String> {
         self.post(message)?;
@@ -122,7 +130,32 @@ impl Port {
     }
 }
 
-/// Terminates every worker this page started; whatever awaited them fails with `reason`.
+/// Starts a module worker from `script` (a URL, relative to this context, or blob:), named
+/// `name` (DevTools shows it).
+pub fn spawn_module_worker(script: &str, name: &str) -> Result<Worker, String> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    options.set_name(name);
+    Worker::new_with_options(script, &options).map_err(|e| format!("could not start a worker: {e:?}"))
+}
+
+/// What a worker's first message says: "ready", or the `{error}` it failed with.
+pub fn ready_or_error(first: &JsValue) -> Result<(), String> {
+    if first.as_string().as_deref() == Some("ready") {
+        return Ok(());
+    }
+    let error = js_sys::Reflect::get(first, &"error".into()).ok().and_then(|e| e.as_string());
+    Err(error.unwrap_or_else(|| "its first message was not \"ready\"".into()))
+}
+
+/// What a worker's `error` event says. An uncaught error is an ErrorEvent; a script that failed
+/// to load or parse fires a plain Event, with no message.
+pub fn error_event_message(event: &Event) -> String {
+    let message = js_sys::Reflect::get(event, &"message".into()).ok().and_then(|m| m.as_string()).filter(|m| !m.is_empty());
+    message.unwrap_or_else(|| "the worker failed to load or crashed".into())
+}
+
+/// Terminates every worker this context started; whatever awaited them fails with `reason`.
 pub fn terminate_all(reason: &str) {
     let live: Vec<_> = LIVE.with(|l| l.borrow_mut().drain(..).filter_map(|w| w.upgrade()).collect());
     for inner in live {

@@ -1,9 +1,8 @@
 //! Worker scripts made as one Blob: a module's glue with its bootstrap appended. A worker
-//! started from it fetches nothing (measured here: fetching the two took ~10 ms of a process
-//! worker's cold start, and two requests per thread cost the 16-thread pool ~100 ms). The page
-//! makes one for its process workers, the threads coordinator one for its pool threads.
+//! started from it fetches nothing, where importing the glue by URL cost each process worker's
+//! cold start ~10 ms here, and each pool thread more (BENCHMARKS.md). The page makes one for its
+//! process workers, the threads coordinator one for its pool threads.
 
-use crate::global;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, Response, Url};
@@ -21,8 +20,16 @@ pub async fn module_script(glue: &str, bootstrap: &str) -> Result<String, String
     Url::create_object_url_with_blob(&blob).map_err(made)
 }
 
+/// The global object of a window or a worker: both have `fetch`.
+#[wasm_bindgen]
+extern "C" {
+    type Global;
+    #[wasm_bindgen(method)]
+    fn fetch(this: &Global, url: &str) -> js_sys::Promise;
+}
+
 /// The body of `url` as text.
-pub async fn fetch_text(url: &str) -> Result<String, String> {
+async fn fetch_text(url: &str) -> Result<String, String> {
     let body = JsFuture::from(fetch_ok(url).await?.text().map_err(load_error(url))?).await.map_err(load_error(url))?;
     Ok(body.as_string().unwrap_or_default())
 }
@@ -30,7 +37,7 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
 /// The response to a GET of `url` from this context's `fetch`, if it is a success (HTTP cache
 /// allowed: these are the site's own files).
 pub async fn fetch_ok(url: &str) -> Result<Response, String> {
-    let response: Response = JsFuture::from(global().fetch(url)).await.map_err(load_error(url))?.unchecked_into();
+    let response: Response = JsFuture::from(js_sys::global().unchecked_into::<Global>().fetch(url)).await.map_err(load_error(url))?.unchecked_into();
     if !response.ok() {
         return Err(format!("could not load {url}: HTTP {}", response.status()));
     }
