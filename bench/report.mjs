@@ -2,7 +2,7 @@
 // Measurement is bench/run.mjs's job; this only reads and renders, so a report can be made again
 // from kept raw samples:   node bench/report.mjs [results.json]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { evaluate, fmt } from './lib/targets.mjs';
+import { evaluate, fmt, rayonPool } from './lib/targets.mjs';
 import * as X from './lib/experiments.mjs';
 
 const spread = (r, d = r.digits) => (r.min == null || r.n < 2 ? '-' : `${fmt(r.min, d)} … ${fmt(r.max, d)}`);
@@ -69,10 +69,7 @@ function notes(results, v) {
     if (pool) {
       const floor = v.startup.floor;
       const t = floor?.sixteenThreads;
-      // Files made before the pool started its own threads (crates/threads/src/pool.rs) list
-      // wasm-bindgen-rayon's helper script among the files loaded.
-      const rayonPool = Boolean(file('workerHelpers.no-bundler.js'));
-      const threadsFloor = t && !rayonPool
+      const threadsFloor = t && !rayonPool(results)
         ? `16 Workers that do only what every thread of the pool must before it runs, start from a Blob of pkg/threads.js (${file('threads.js')?.bytes ?? '?'} bytes, the module's glue) with a bootstrap appended and instantiate the module (compiled before timing) on the shared memory, take ${fmt(t.median, 0)} ms (range ${fmt(t.min, 0)} … ${fmt(t.max, 0)}; bench/pages/floor.html?threads), ${t.median > X.POOL_READY_TARGET_MS ? `already above the ${X.POOL_READY_TARGET_MS} ms target: on this machine the target lies below what 16 threads of such a module cost before any pool exists` : `within the ${X.POOL_READY_TARGET_MS} ms target, so the pool's own steps are what exceed it`}. The pool adds ${fmt(st.pool.median - t.median, 0)} ms to that: its coordinator Worker's start and glue import, the module's fetch and compile, making the threads' script, and each thread's handshake. `
         : t
           ? `16 Workers that import pkg/threads.js (${file('threads.js')?.bytes ?? '?'} bytes, the module's glue) and instantiate the module (compiled before timing) on the shared memory take ${fmt(t.median, 0)} ms (range ${fmt(t.min, 0)} … ${fmt(t.max, 0)}; bench/pages/floor.html?threads). The pool adds ${fmt(st.pool.median - t.median, 0)} ms to that: its coordinator Worker's start, the module's compile, and wasm-bindgen-rayon's startWorkers, which fetches its helper script as a Blob for each worker. `

@@ -44,6 +44,11 @@ function kernels(results) {
  *  (lab::plan::dispatch, crates/app/src/runner/pool.rs: chunks of `chunksize` tasks, absent
  *  Pool.map's ceil(tasks / 4k); worker j starts with chunk j, each keeps its next chunk queued,
  *  then takes the next free one): tasks / k over the busiest worker's task count. */
+/** Whether a results file's pool was started by wasm-bindgen-rayon (files made before
+ *  crates/threads/src/pool.rs): its helper script is among the files loaded. Its threads, and
+ *  the threads floor of those files, imported pkg/threads.js by URL. */
+export const rayonPool = (results) => [...results.size.at_load, ...(results.size.after_runs ?? [])].some((f) => f.path.includes('workerHelpers'));
+
 export function processesBound(tasks, k, chunksize) {
   const size = Math.max(1, chunksize ?? Math.ceil(tasks / (4 * k)));
   const chunks = Math.ceil(tasks / size);
@@ -251,7 +256,7 @@ function startup(results) {
   const floorRows = floor ? [
     row('Start-up', `browser floor: 2 bare module Workers at once ${floor.when}, new Worker to first message, mean of the 2`, floor.two, { unit: 'ms', digits: 1 }),
     row('Start-up', `browser floor: 16 bare module Workers at once ${floor.when}, new Worker to the last first message`, floor.sixteen, { unit: 'ms', digits: 0 }),
-    ...(floor.sixteenThreads ? [row('Start-up', `wasm threads floor: 16 module Workers at once ${floor.when} that each import pkg/threads.js and instantiate the threaded module (compiled before), new Worker to the last ready`, floor.sixteenThreads, { unit: 'ms', digits: 0 })] : []),
+    ...(floor.sixteenThreads ? [row('Start-up', `wasm threads floor: 16 module Workers at once ${floor.when} that each ${rayonPool(results) ? 'import pkg/threads.js' : 'start from a Blob of pkg/threads.js with a bootstrap appended, as the pool\'s threads do,'} and instantiate the threaded module (compiled before), new Worker to the last ready`, floor.sixteenThreads, { unit: 'ms', digits: 0 })] : []),
   ] : [];
   // Newer files: the pool also started as the page loads (reported; the target is judged as the
   // playground starts it, on a settled page).
