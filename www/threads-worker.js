@@ -1,7 +1,7 @@
 // Coordinator of the threads engine: loads the threaded module and starts its rayon pool here,
 // off the page's main thread (the pool blocks with Atomics.wait); the pool's threads start from
-// the glue with www/pool-thread.js appended (crates/threads/src/pool.rs). Then each message is a run,
-// which resolves while this worker's event loop stays free to do the threads' I/O.
+// the glue with www/pool-thread.js appended (crates/threads/src/pool.rs). Then each message is
+// a run, which resolves while this worker's event loop stays free to do the threads' I/O.
 // Failures are posted back as {error}, so the page never waits on a reply that cannot come:
 // the page then ends this worker, and every pool thread with it (crates/threads/src/crash.rs).
 let engine;

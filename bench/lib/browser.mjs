@@ -142,8 +142,9 @@ async function benchPage(bench, reps, path) {
 export const measurePool = (bench, reps, { settled = false } = {}) => benchPage(bench, reps, `pool.html${settled ? '?settled' : ''}`);
 
 /** bench/pages/floor.html: `n` module Workers started at once, each timed from `new Worker` to
- *  its one message (what the browser itself costs). `threads`: each also imports the threaded
- *  module's glue and instantiates it on one shared memory first. `settled`: started a second
+ *  its one message (what the browser itself costs). `threads`: each starts from a Blob of the
+ *  threaded module's glue, as the pool's threads do, and instantiates it on one shared memory
+ *  first. `settled`: started a second
  *  after the page's load, as the playground starts workers long after its load. */
 export const measureFloor = (bench, reps, n, { threads = false, settled = false } = {}) =>
   benchPage(bench, reps, `floor.html?n=${n}${threads ? '&threads' : ''}${settled ? '&settled' : ''}`);

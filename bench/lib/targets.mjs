@@ -40,15 +40,15 @@ function kernels(results) {
   return { rows, table };
 }
 
-/** The best efficiency the processes mode can reach with equal tasks, from how it hands them out
- *  (lab::plan::dispatch, crates/app/src/runner/pool.rs: chunks of `chunksize` tasks, absent
- *  Pool.map's ceil(tasks / 4k); worker j starts with chunk j, each keeps its next chunk queued,
- *  then takes the next free one): tasks / k over the busiest worker's task count. */
 /** Whether a results file's pool was started by wasm-bindgen-rayon (files made before
  *  crates/threads/src/pool.rs): its helper script is among the files loaded. Its threads, and
  *  the threads floor of those files, imported pkg/threads.js by URL. */
 export const rayonPool = (results) => [...results.size.at_load, ...(results.size.after_runs ?? [])].some((f) => f.path.includes('workerHelpers'));
 
+/** The best efficiency the processes mode can reach with equal tasks, from how it hands them out
+ *  (lab::plan::dispatch, crates/app/src/runner/pool.rs: chunks of `chunksize` tasks, absent
+ *  Pool.map's ceil(tasks / 4k); worker j starts with chunk j, each keeps its next chunk queued,
+ *  then takes the next free one): tasks / k over the busiest worker's task count. */
 export function processesBound(tasks, k, chunksize) {
   const size = Math.max(1, chunksize ?? Math.ceil(tasks / (4 * k)));
   const chunks = Math.ceil(tasks / size);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DIST, busyByWorker, describeRun, fib, mustRun, overlap, runOf, runSpec, setup } from './harness.mjs';
+import { countWorkers } from './workers.mjs';
 
 const ctx = setup();
 const ALL_MODES = ['sequential', 'threads', 'threads-gil', 'processes', 'async'];
@@ -218,9 +219,8 @@ test('pool threads start from one blob: script, the threaded glue with the boots
   await ctx.withPage({}, async ({ page }) => {
     const report = await mustRun(page, { workload: { kind: 'fib', n: 15 }, tasks: 4, modes: ['threads'], workers: [2], repeat: 1, warmup: 0 });
     assert.ok(runOf(report, 'threads', 2).verified);
-    const { process_script: processScript } = await page.evaluate(() => window.threadlab.diagnostics());
-    const pool = page.workers().map((w) => w.url()).filter((u) => u.startsWith('blob:') && u !== processScript);
-    assert.equal(pool.length, 16, `16 pool threads: ${pool.join(' ')}`);
-    assert.equal(new Set(pool).size, 1, 'all from one script');
+    const workers = await countWorkers(page);
+    assert.equal(workers.pool, 16, `16 pool threads: ${JSON.stringify(workers)}`);
+    assert.equal(workers.poolScripts, 1, 'all from one script');
   });
 });

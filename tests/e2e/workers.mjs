@@ -2,17 +2,20 @@
 // nested workers too: the threads engine's rayon pool lives inside its coordinator worker).
 // window.threadlab.liveWorkers() is the page's own count; this one cannot be fooled by it.
 
-/** { total, processes, coordinator, pool } workers alive in `page` right now. Process workers
- *  and pool threads both run from blob: URLs: the page says which one is its process script. */
+/** { total, processes, coordinator, pool, poolScripts } workers alive in `page` right now
+ *  (poolScripts: how many scripts the pool threads run from). Process workers and pool threads
+ *  both run from blob: URLs: the page says which one is its process script. */
 export async function countWorkers(page) {
   const { process_script: processScript } = await page.evaluate(() => window.threadlab.diagnostics());
   const urls = page.workers().map((w) => w.url());
+  // The coordinator starts its pool threads from a blob: of its own (crates/threads/src/pool.rs).
+  const pool = urls.filter((u) => u.startsWith('blob:') && u !== processScript);
   return {
     total: urls.length,
     processes: urls.filter((u) => u === processScript).length,
     coordinator: urls.filter((u) => u.endsWith('threads-worker.js')).length,
-    // The coordinator starts its pool threads from a blob: of its own (crates/threads/src/pool.rs).
-    pool: urls.filter((u) => u.startsWith('blob:') && u !== processScript).length,
+    pool: pool.length,
+    poolScripts: new Set(pool).size,
   };
 }
 
