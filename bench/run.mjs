@@ -44,11 +44,12 @@ results.startup = await measureStartup(browser, url, X.STARTUP_REPS);
 log(`16-thread pool: ${X.STARTUP_REPS} fresh browsers each, settled and as the page loads`);
 results.pool = await measurePool(bench, X.STARTUP_REPS, { settled: true });
 results.pool_at_load = await measurePool(bench, X.STARTUP_REPS);
-log('the browser\'s floor: 2 and 16 bare module workers at once, and 16 that instantiate the threaded module');
+log('the browser\'s floor: 2 and 16 bare module workers at once, 2 that instantiate the worker module, 16 the threaded one');
 const settled = { settled: true };
 results.floor = {
   settled: true,
   two: await measureFloor(bench, X.STARTUP_REPS, 2, settled),
+  two_process: await measureFloor(bench, X.STARTUP_REPS, 2, { ...settled, process: true }),
   sixteen: await measureFloor(bench, X.STARTUP_REPS, 16, settled),
   sixteen_threads: await measureFloor(bench, X.STARTUP_REPS, 16, { ...settled, threads: true }),
 };

@@ -144,10 +144,11 @@ export const measurePool = (bench, reps, { settled = false } = {}) => benchPage(
 /** bench/pages/floor.html: `n` module Workers started at once, each timed from `new Worker` to
  *  its one message (what the browser itself costs). `threads`: each starts from a Blob of the
  *  threaded module's glue, as the pool's threads do, and instantiates it on one shared memory
- *  first. `settled`: started a second
- *  after the page's load, as the playground starts workers long after its load. */
-export const measureFloor = (bench, reps, n, { threads = false, settled = false } = {}) =>
-  benchPage(bench, reps, `floor.html?n=${n}${threads ? '&threads' : ''}${settled ? '&settled' : ''}`);
+ *  first. `process`: each starts from a Blob of the worker module's glue, as process workers do,
+ *  and instantiates that module with its own memory. `settled`: started a second after the
+ *  page's load, as the playground starts workers long after its load. */
+export const measureFloor = (bench, reps, n, { threads = false, process = false, settled = false } = {}) =>
+  benchPage(bench, reps, `floor.html?n=${n}${threads ? '&threads' : ''}${process ? '&process' : ''}${settled ? '&settled' : ''}`);
 
 /** bench/pages/message.html: a bare worker's postMessage to the idle page, between 3 ms of
  *  computing (median and p90 of 200 posts). */
