@@ -114,12 +114,15 @@ function efficiency(results, cores) {
     entry.inflation = {};
     entry.busy = {};
     entry.gap = {};
+    entry.pauses = {};
     entry.idleEnd = {};
     entry.sequentialTaskMs = per((s) => taskSum(s, 'sequential', 1) / X.CPU[id].tasks);
     for (const mode of ['threads', 'processes']) {
       entry.inflation[mode] = per((s) => taskSum(s, mode, cores) / taskSum(s, 'sequential', 1));
       entry.busy[mode] = per((s) => taskSum(s, mode, cores) / (cores * find(warm(s), mode, cores).samples_ms.at(-1)));
       entry.gap[mode] = per((s) => median(betweenTasks(find(warm(s), mode, cores).trace)));
+      // All the pauses together, against k x the wall time: what they took from the workers.
+      entry.pauses[mode] = per((s) => sum(betweenTasks(find(warm(s), mode, cores).trace)) / (cores * find(warm(s), mode, cores).samples_ms.at(-1)));
       entry.idleEnd[mode] = per((s) => idleAtEnd(find(warm(s), mode, cores)));
       const verified = results.sessions.every((s) => find(warm(s), mode, cores).verified && find(warm(s), 'sequential', 1).verified);
       entry[mode] = per((s) => find(warm(s), mode, cores).efficiency);
@@ -260,9 +263,9 @@ function startup(results) {
   const floor = browserFloor(results);
   const floorRows = floor ? [
     row('Start-up', `browser floor: 2 bare module Workers at once ${floor.when}, new Worker to first message, mean of the 2`, floor.two, { unit: 'ms', digits: 1 }),
-    ...(floor.twoProcess ? [row('Start-up', `wasm process floor: 2 module Workers at once ${floor.when} that each start from a Blob of pkg/worker.js with a bootstrap appended, as process workers do, and instantiate the worker module (compiled before) with a memory of their own, new Worker to ready, mean of the 2`, floor.twoProcess, { unit: 'ms', digits: 1 })] : []),
+    ...(floor.twoProcess ? [row('Start-up', `wasm process floor: 2 module Workers started at once (${floor.when}) that each start from a Blob of pkg/worker.js with a bootstrap appended, as process workers do, and instantiate the worker module (compiled before) with a memory of their own, new Worker to ready, mean of the 2`, floor.twoProcess, { unit: 'ms', digits: 1 })] : []),
     row('Start-up', `browser floor: 16 bare module Workers at once ${floor.when}, new Worker to the last first message`, floor.sixteen, { unit: 'ms', digits: 0 }),
-    ...(floor.sixteenThreads ? [row('Start-up', `wasm threads floor: 16 module Workers at once ${floor.when} that each ${rayonPool(results) ? 'import pkg/threads.js' : 'start from a Blob of pkg/threads.js with a bootstrap appended, as the pool\'s threads do,'} and instantiate the threaded module (compiled before), new Worker to the last ready`, floor.sixteenThreads, { unit: 'ms', digits: 0 })] : []),
+    ...(floor.sixteenThreads ? [row('Start-up', `wasm threads floor: 16 module Workers started at once (${floor.when}) that each ${rayonPool(results) ? 'import pkg/threads.js' : 'start from a Blob of pkg/threads.js with a bootstrap appended, as the pool\'s threads do,'} and instantiate the threaded module (compiled before), new Worker to the last ready`, floor.sixteenThreads, { unit: 'ms', digits: 0 })] : []),
   ] : [];
   // Newer files: the pool also started as the page loads (reported; the target is judged as the
   // playground starts it, on a settled page).
