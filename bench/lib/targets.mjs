@@ -118,14 +118,17 @@ function efficiency(results, cores) {
     entry.idleEnd = {};
     entry.sequentialTaskMs = per((s) => taskSum(s, 'sequential', 1) / X.CPU[id].tasks);
     for (const mode of ['threads', 'processes']) {
+      const run = (s) => find(warm(s), mode, cores);
+      // k x the last repetition's wall time: the workers' time, which its trace is set against.
+      const coreTime = (s) => cores * run(s).samples_ms.at(-1);
       entry.inflation[mode] = per((s) => taskSum(s, mode, cores) / taskSum(s, 'sequential', 1));
-      entry.busy[mode] = per((s) => taskSum(s, mode, cores) / (cores * find(warm(s), mode, cores).samples_ms.at(-1)));
-      entry.gap[mode] = per((s) => median(betweenTasks(find(warm(s), mode, cores).trace)));
-      // All the pauses together, against k x the wall time: what they took from the workers.
-      entry.pauses[mode] = per((s) => sum(betweenTasks(find(warm(s), mode, cores).trace)) / (cores * find(warm(s), mode, cores).samples_ms.at(-1)));
-      entry.idleEnd[mode] = per((s) => idleAtEnd(find(warm(s), mode, cores)));
-      const verified = results.sessions.every((s) => find(warm(s), mode, cores).verified && find(warm(s), 'sequential', 1).verified);
-      entry[mode] = per((s) => find(warm(s), mode, cores).efficiency);
+      entry.busy[mode] = per((s) => taskSum(s, mode, cores) / coreTime(s));
+      entry.gap[mode] = per((s) => median(betweenTasks(run(s).trace)));
+      // All the pauses together: what they took from the workers.
+      entry.pauses[mode] = per((s) => sum(betweenTasks(run(s).trace)) / coreTime(s));
+      entry.idleEnd[mode] = per((s) => idleAtEnd(run(s)));
+      const verified = results.sessions.every((s) => run(s).verified && find(warm(s), 'sequential', 1).verified);
+      entry[mode] = per((s) => run(s).efficiency);
       const who = mode === 'threads' ? 'threads' : `warm processes${chunksize ? ` (chunksize ${chunksize})` : ''}`;
       rows.push(row('Parallel efficiency', `${id}, ${who}, ${cores} workers`, entry[mode],
         { target: '>= 0.90', ok: (x) => x >= 0.9, verified, note: `native std threads at the same time: ${fmt(native.median)}` }));
@@ -164,7 +167,7 @@ function efficiency(results, cores) {
  *  workers were started (older files: as the page loaded, with Playwright attached). */
 function browserFloor(results) {
   const all = (samples) => (samples ? summary(samples.map((f) => f.all_ms)) : null);
-  const mean = (samples) => (samples ? summary(samples.map((f) => f.each_ms.reduce((a, b) => a + b, 0) / f.each_ms.length)) : null);
+  const mean = (samples) => (samples ? summary(samples.map((f) => sum(f.each_ms) / f.each_ms.length)) : null);
   return results.floor ? {
     when: results.floor.settled ? 'on a settled page, no DevTools client' : 'as the page loads',
     two: mean(results.floor.two),
