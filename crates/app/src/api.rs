@@ -54,7 +54,8 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
     future_to_promise(async move {
         // The view module is loaded before anything is timed: showing partial results must
         // not wait for it in the middle of a sample.
-        let view_failed = ui::view::ready().await.map_err(|why| ui::show_error(&format!("{why}; the run goes on."))).is_err();
+        let view_failed =
+            ui::view::ready().await.map_err(|why| ui::show_error(&format!("{why}; the run goes on."))).is_err();
         let progress = move |p: Progress| {
             let redrew = ui::show_progress(&p);
             if let Some(f) = &on_progress {
@@ -86,8 +87,12 @@ pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilit
                 match ui::view::show(json.clone(), true).await {
                     Ok(_) if view_failed => ui::clear_error(),
                     Ok(_) => {}
-                    Err(why) if kept => ui::show_error(&format!("{why}. The run is kept in the history below: its Show button tries again.")),
-                    Err(why) => ui::show_error(&format!("{why}; this browser did not keep the run either, but scripts get its report.")),
+                    Err(why) if kept => ui::show_error(&format!(
+                        "{why}. The run is kept in the history below: its Show button tries again."
+                    )),
+                    Err(why) => ui::show_error(&format!(
+                        "{why}; this browser did not keep the run either, but scripts get its report."
+                    )),
                 }
                 Ok(JSON::parse(&json).unwrap_or(JsValue::NULL))
             }

@@ -82,5 +82,9 @@ fn timer_resolution_ms() -> f64 {
         }
     }
     // Rounded to the microsecond: the epoch-based clock adds float noise below that.
-    if smallest.is_finite() { (smallest * 1000.0).round().max(1.0) / 1000.0 } else { 1.0 }
+    if smallest.is_finite() {
+        (smallest * 1000.0).round().max(1.0) / 1000.0
+    } else {
+        1.0
+    }
 }

@@ -18,7 +18,10 @@ impl<T: Clone + 'static> LoadOnce<T> {
 
 /// The loaded value: the first caller starts `load`, the others wait for the same attempt. A
 /// failed attempt is forgotten (unless a newer one has replaced it meanwhile).
-pub async fn get<T: Clone + 'static>(slot: &'static LocalKey<LoadOnce<T>>, load: fn() -> LocalBoxFuture<'static, Result<T, String>>) -> Result<T, String> {
+pub async fn get<T: Clone + 'static>(
+    slot: &'static LocalKey<LoadOnce<T>>,
+    load: fn() -> LocalBoxFuture<'static, Result<T, String>>,
+) -> Result<T, String> {
     let loading = slot.with(|s| s.0.borrow_mut().get_or_insert_with(|| load().shared()).clone());
     let result = loading.clone().await;
     if result.is_err() {

@@ -84,7 +84,10 @@ async fn wait_for_control(timeout_ms: f64) -> Result<(), String> {
             return Err(format!("its service worker could not be registered ({why})"));
         }
         if now_ms() > deadline {
-            return Err(format!("its service worker did not take control of the page within {} s", timeout_ms / 1000.0));
+            return Err(format!(
+                "its service worker did not take control of the page within {} s",
+                timeout_ms / 1000.0
+            ));
         }
         let tick = js_sys::Promise::new(&mut |resolve, _| {
             let _ = web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20));
@@ -101,14 +104,16 @@ pub fn ping_url() -> String {
 
 /// Absolute URL of the endpoint as the page sees it (workers resolve relative URLs elsewhere).
 pub fn endpoint() -> String {
-    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
+    let base =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
     web_sys::Url::new_with_base(ENDPOINT_PATH, &base).map(|u| u.href()).unwrap_or_else(|_| ENDPOINT_PATH.to_string())
 }
 
 /// Resolves once the service worker controls the page, so the endpoint answers; on a first visit
 /// that takes one activation (claiming the page and the workers it already started).
 pub async fn endpoint_ready() -> Result<(), String> {
-    let unavailable = |why: &str| format!("the built-in latency endpoint is unavailable: {why}. Give the workload a url instead");
+    let unavailable =
+        |why: &str| format!("the built-in latency endpoint is unavailable: {why}. Give the workload a url instead");
     wait_for_control(CONTROL_TIMEOUT_MS).await.map_err(|why| unavailable(&why))?;
     // One empty request wakes the service worker (browsers stop idle ones) before any timing.
     let ping = DownloadTask { url: ping_url(), from_endpoint: true, timeout_ms: 10_000, file: None };

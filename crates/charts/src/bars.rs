@@ -1,8 +1,8 @@
 //! Grouped bars: one group per worker count, one bar per mode measured at that count.
 
 use crate::data::{self, fmt_num, Cell};
-use crate::svg::{render, Group};
 use crate::legend::Legend;
+use crate::svg::{render, Group};
 use crate::theme::{self, Theme, FONT};
 use crate::ChartError;
 use plotters::prelude::*;
@@ -45,7 +45,11 @@ pub fn bars(report: &Report, theme: Theme) -> Result<String, ChartError> {
     for run in report.runs.iter().filter(|r| Cell::of(r).is_some_and(|c| !c.verified)) {
         let why = run.errors.first().map(|e| data::clean(e, 90)).unwrap_or_else(|| "not verified".into());
         let group = Group::new("unverified-note").attr("data-mode", run.mode.name()).attr("data-workers", run.workers);
-        notes.push((group, format!("✗ {} at {}: {why}", run.mode.name(), data::count(run.workers as usize, "worker")), p.error));
+        notes.push((
+            group,
+            format!("✗ {} at {}: {why}", run.mode.name(), data::count(run.workers as usize, "worker")),
+            p.error,
+        ));
     }
 
     let title = format!("{} ({} tasks): median time per mode", report.spec.workload.kind_name(), report.spec.tasks);
@@ -54,13 +58,17 @@ pub fn bars(report: &Report, theme: Theme) -> Result<String, ChartError> {
         let (top, bottom) = root.split_vertically(PLOT_HEIGHT);
         let (plot, mut legend) = Legend::split(&top.titled(&title, p.title_font())?)?;
         let keys: Vec<i32> = (0..groups.len() as i32).map(|g| g * GROUP).collect();
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d((-GROUP / 2..groups.len() as i32 * GROUP - GROUP / 2).with_key_points(keys), 0.0..y_max)?;
+        let mut chart =
+            ChartBuilder::on(&plot).margin(12).x_label_area_size(44).y_label_area_size(64).build_cartesian_2d(
+                (-GROUP / 2..groups.len() as i32 * GROUP - GROUP / 2).with_key_points(keys),
+                0.0..y_max,
+            )?;
         let label = |x: &i32| groups.get((*x / GROUP).max(0) as usize).map(u32::to_string).unwrap_or_default();
-        theme::mesh(&mut chart, p, "workers", "median time (ms)").disable_x_mesh().x_label_formatter(&label).y_label_formatter(&theme::tick).draw()?;
+        theme::mesh(&mut chart, p, "workers", "median time (ms)")
+            .disable_x_mesh()
+            .x_label_formatter(&label)
+            .y_label_formatter(&theme::tick)
+            .draw()?;
 
         for mode in Mode::ALL.into_iter().filter(|m| cells.iter().any(|c| c.mode == *m)) {
             let color = p.mode(mode);
@@ -87,13 +95,24 @@ pub fn bars(report: &Report, theme: Theme) -> Result<String, ChartError> {
                         .title(tip);
                     marks.group(root, bar, |marks| {
                         chart.draw_series([Rectangle::new([(x - half, 0.0), (x + half, c.median)], color.filled())])?;
-                        chart.draw_series([ErrorBar::new_vertical(x, c.min, c.median, c.max, p.text.stroke_width(1), 8)])?;
+                        chart.draw_series([ErrorBar::new_vertical(
+                            x,
+                            c.min,
+                            c.median,
+                            c.max,
+                            p.text.stroke_width(1),
+                            8,
+                        )])?;
                         if c.verified {
                             return Ok(());
                         }
                         marks.group(root, Group::new("unverified"), |_| {
-                            chart.draw_series([Rectangle::new([(x - half, 0.0), (x + half, c.median)], p.error.stroke_width(2))])?;
-                            let style = (FONT, 16).into_font().color(&p.error).pos(Pos::new(HPos::Center, VPos::Bottom));
+                            chart.draw_series([Rectangle::new(
+                                [(x - half, 0.0), (x + half, c.median)],
+                                p.error.stroke_width(2),
+                            )])?;
+                            let style =
+                                (FONT, 16).into_font().color(&p.error).pos(Pos::new(HPos::Center, VPos::Bottom));
                             chart.draw_series([Text::new("✗", (x, c.max + y_max * 0.01), style)])?;
                             Ok(())
                         })
@@ -104,7 +123,8 @@ pub fn bars(report: &Report, theme: Theme) -> Result<String, ChartError> {
         }
 
         let whisker = p.text.stroke_width(1);
-        legend.entry("min..max, ○ median", move |(x, y)| ErrorBar::new_vertical(x + 7, y - 7, y, y + 7, whisker, 8))?;
+        legend
+            .entry("min..max, ○ median", move |(x, y)| ErrorBar::new_vertical(x + 7, y - 7, y, y + 7, whisker, 8))?;
         if cells.iter().any(|c| !c.verified) {
             let error = p.error.stroke_width(2);
             legend.entry("✗ not verified", move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], error))?;

@@ -61,7 +61,8 @@ impl<'a> Legend<'a> {
             return marks.group(root, Group::new("legend"), |_| Ok(()));
         }
         let font = p.font(FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
-        let widest = entries.iter().map(|(label, _)| text::size(label, f64::from(FONT_SIZE)).0).max().unwrap_or(0) as i32;
+        let widest =
+            entries.iter().map(|(label, _)| text::size(label, f64::from(FONT_SIZE)).0).max().unwrap_or(0) as i32;
         let (x0, y0) = ORIGIN;
         let room = column.dim_in_pixel().0 as i32 - x0 - 5;
         let width = (widest + SWATCH + 2 * PADDING).min(room.max(SWATCH + 2 * PADDING));

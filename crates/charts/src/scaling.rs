@@ -63,10 +63,14 @@ pub fn scaling(report: &Report, theme: Theme) -> Result<String, ChartError> {
             legend.swatch(mode.name(), p.mode(mode))?;
         }
         let ideal = p.ideal.stroke_width(2);
-        legend.entry("ideal (linear scaling)", move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 18, y)], 5, 3, ideal))?;
+        legend.entry("ideal (linear scaling)", move |(x, y)| {
+            DashedPathElement::new(vec![(x, y), (x + 18, y)], 5, 3, ideal)
+        })?;
         if cores > 0 {
             let style = p.cores.stroke_width(2);
-            legend.entry(&format!("{cores} cores"), move |(x, y)| DashedPathElement::new(vec![(x + 9, y - 8), (x + 9, y + 8)], 3, 3, style))?;
+            legend.entry(&format!("{cores} cores"), move |(x, y)| {
+                DashedPathElement::new(vec![(x + 9, y - 8), (x + 9, y + 8)], 3, 3, style)
+            })?;
         }
         let whisker = p.text.filled().stroke_width(2);
         legend.entry("median, min..max", move |(x, y)| ErrorBar::new_vertical(x + 7, y - 7, y, y + 7, whisker, 8))?;
@@ -88,7 +92,11 @@ fn time_panel(cells: &[Cell]) -> Panel {
         unit: "ms",
         series,
         y_max: positive(data_max.max(t1.map_or(0.0, |t| t.0)) * 1.1),
-        ideal: t1.map(|(t1, what)| Ideal { what: format!("ideal: {what} ({} ms / k)", fmt_num(t1)), at_one: t1, exponent: -1.0 }),
+        ideal: t1.map(|(t1, what)| Ideal {
+            what: format!("ideal: {what} ({} ms / k)", fmt_num(t1)),
+            at_one: t1,
+            exponent: -1.0,
+        }),
     }
 }
 
@@ -140,7 +148,10 @@ fn draw_panel(
         .x_label_area_size(44)
         .y_label_area_size(60)
         .build_cartesian_2d((lo..hi).log_scale().base(2.0).with_key_points(keys.to_vec()), 0.0..y_max)?;
-    theme::mesh(&mut chart, p, "workers (log₂ scale)", panel.y_desc).x_label_formatter(&|w| format!("{w}")).y_label_formatter(&theme::tick).draw()?;
+    theme::mesh(&mut chart, p, "workers (log₂ scale)", panel.y_desc)
+        .x_label_formatter(&|w| format!("{w}"))
+        .y_label_formatter(&theme::tick)
+        .draw()?;
 
     if let Some(ideal) = &panel.ideal {
         let points: Vec<(f64, f64)> = (0..IDEAL_POINTS)
@@ -149,7 +160,9 @@ fn draw_panel(
             .filter(|(_, y)| (0.0..=y_max).contains(y))
             .collect();
         let group = Group::new("ideal").attr("data-panel", panel.name).title(ideal.what.as_str());
-        marks.group(root, group, |_| Ok(chart.draw_series([DashedPathElement::new(points, 6, 4, p.ideal.stroke_width(2))]).map(|_| ())?))?;
+        marks.group(root, group, |_| {
+            Ok(chart.draw_series([DashedPathElement::new(points, 6, 4, p.ideal.stroke_width(2))]).map(|_| ())?)
+        })?;
     }
     if cores > 0 {
         let c = f64::from(cores);
@@ -158,7 +171,10 @@ fn draw_panel(
         let right_half = (c / lo).ln() > 0.6 * (hi / lo).ln();
         let (x, anchor) = if right_half { (c / 1.05, HPos::Right) } else { (c * 1.05, HPos::Left) };
         let style = p.font(14).color(&p.cores).pos(Pos::new(anchor, VPos::Bottom));
-        let group = Group::new("cores").attr("data-panel", panel.name).attr("data-cores", cores).title(format!("this machine has {cores} cores"));
+        let group = Group::new("cores")
+            .attr("data-panel", panel.name)
+            .attr("data-cores", cores)
+            .title(format!("this machine has {cores} cores"));
         marks.group(root, group, |_| {
             chart.draw_series([DashedPathElement::new(vec![(c, 0.0), (c, y_max)], 4, 4, p.cores.stroke_width(2))])?;
             chart.draw_series([Text::new(format!("{cores} cores"), (x, y_max * 0.02), style)])?;
@@ -177,7 +193,15 @@ fn draw_panel(
             let line: Vec<(f64, f64)> = points.iter().map(|pt| (f64::from(pt.workers), pt.value)).collect();
             chart.draw_series([PathElement::new(line, color.stroke_width(2))])?;
             for pt in points {
-                let tip = format!("{} at {}: {} {} (min {}, max {})", mode.name(), count(pt.workers as usize, "worker"), fmt_num(pt.value), panel.unit, fmt_num(pt.lo), fmt_num(pt.hi));
+                let tip = format!(
+                    "{} at {}: {} {} (min {}, max {})",
+                    mode.name(),
+                    count(pt.workers as usize, "worker"),
+                    fmt_num(pt.value),
+                    panel.unit,
+                    fmt_num(pt.lo),
+                    fmt_num(pt.hi)
+                );
                 let group = Group::new("point")
                     .attr("data-workers", pt.workers)
                     .attr("data-value", pt.value)

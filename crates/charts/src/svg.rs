@@ -133,7 +133,11 @@ pub(crate) fn render(
         draw(&root, &mut marks)?;
         root.present()?;
     }
-    let mut attrs = vec![("class", "threadlab-chart".to_string()), ("data-chart", kind.into()), ("data-theme", theme.name().into())];
+    let mut attrs = vec![
+        ("class", "threadlab-chart".to_string()),
+        ("data-chart", kind.into()),
+        ("data-theme", theme.name().into()),
+    ];
     attrs.extend_from_slice(root_attrs);
     marks.finish(&buf, &attrs, title)
 }

@@ -117,7 +117,6 @@ impl Palette {
     }
 }
 
-
 /// Axes, grid and labels in the theme's colours; the caller adds formatters and draws.
 pub(crate) fn mesh<'a, 'b, X, Y>(
     chart: &'b mut ChartContext<'a, Backend<'a>, Cartesian2d<X, Y>>,

@@ -43,7 +43,8 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, Ch
     if !(t1 - t0).is_finite() {
         return Err(ChartError::Invalid(format!("the trace of {what} spans more time than an axis can show")));
     }
-    let (gil, io, failed) = (any(run, |e| &e.gil_waits), any(run, |e| &e.io_waits), run.trace.iter().any(|e| e.error.is_some()));
+    let (gil, io, failed) =
+        (any(run, |e| &e.gil_waits), any(run, |e| &e.io_waits), run.trace.iter().any(|e| e.error.is_some()));
 
     let title = format!(
         "{}: {what}, {} on {}, at most {} in progress and {} computing at once",
@@ -66,11 +67,18 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, Ch
         // Lane 0 (the lowest worker id) at the top.
         let lane_of = |y: &i32| (lanes - 1 - y / LANE).clamp(0, lanes - 1) as usize;
         let label = |y: &i32| workers[lane_of(y)].to_string();
-        theme::mesh(&mut chart, p, "time since run start (ms)", "worker").disable_y_mesh().x_label_formatter(&theme::tick).y_label_formatter(&label).draw()?;
+        theme::mesh(&mut chart, p, "time since run start (ms)", "worker")
+            .disable_y_mesh()
+            .x_label_formatter(&theme::tick)
+            .y_label_formatter(&label)
+            .draw()?;
 
         for (lane, &worker) in workers.iter().enumerate() {
             let top = (lanes - lane as i32) * LANE;
-            let group = Group::new("lane").attr("data-worker", worker).attr("data-lane", lane).title(format!("worker {worker}"));
+            let group = Group::new("lane")
+                .attr("data-worker", worker)
+                .attr("data-lane", lane)
+                .title(format!("worker {worker}"));
             marks.group(root, group, |marks| {
                 chart.draw_series([Rectangle::new([(t0, top - LANE), (t1, top)], p.lane.filled())])?;
                 for e in run.trace.iter().filter(|e| e.worker == worker) {
@@ -98,7 +106,15 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, Ch
 type Chart<'a> = ChartContext<'a, Backend<'a>, Cartesian2d<RangedCoordf64, WithKeyPoints<RangedCoordi32>>>;
 
 /// One task in the lane whose top edge is at `top`: its bar, waits, label and failure mark.
-fn draw_task(root: &Area, marks: &mut Marks, chart: &mut Chart, p: &Palette, e: &TraceEvent, top: i32, room_for_label: bool) -> Result<(), ChartError> {
+fn draw_task(
+    root: &Area,
+    marks: &mut Marks,
+    chart: &mut Chart,
+    p: &Palette,
+    e: &TraceEvent,
+    top: i32,
+    room_for_label: bool,
+) -> Result<(), ChartError> {
     let class = if e.error.is_some() { "task failed" } else { "task" };
     let mut group = Group::new(class)
         .attr("data-task", e.task)
@@ -122,7 +138,8 @@ fn draw_task(root: &Area, marks: &mut Marks, chart: &mut Chart, p: &Palette, e: 
             let spans = clamp_waits(waits, e);
             if !spans.is_empty() {
                 marks.group(root, Group::new(class), |_| {
-                    chart.draw_series(spans.iter().map(|&(a, b)| Rectangle::new([(a, y0), (b, y1)], color.filled())))?;
+                    chart
+                        .draw_series(spans.iter().map(|&(a, b)| Rectangle::new([(a, y0), (b, y1)], color.filled())))?;
                     Ok(())
                 })?;
             }

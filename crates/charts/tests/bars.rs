@@ -20,7 +20,11 @@ fn one_bar_per_measured_run_in_one_series_per_mode() {
         for b in bars {
             assert_eq!(b.attribute("data-mode"), Some(mode));
             assert_eq!(b.attribute("data-verified"), Some("true"));
-            let run = report.runs.iter().find(|r| r.mode.name() == mode && r.workers as f64 == num(&b, "data-workers")).unwrap();
+            let run = report
+                .runs
+                .iter()
+                .find(|r| r.mode.name() == mode && r.workers as f64 == num(&b, "data-workers"))
+                .unwrap();
             assert_eq!(Some(num(&b, "data-median-ms")), run.median_ms);
             assert_eq!(Some(num(&b, "data-min-ms")), run.min_ms);
             assert_eq!(Some(num(&b, "data-max-ms")), run.max_ms);
@@ -36,7 +40,8 @@ fn bar_heights_are_proportional_to_the_median() {
     let heights: Vec<f64> = groups(&doc, "bar").iter().map(|b| num(&first_rect(b), "height")).collect();
     assert!((heights[0] / 2.0 - heights[1]).abs() <= 1.0, "{heights:?}");
     assert!((heights[0] / 4.0 - heights[2]).abs() <= 1.0, "{heights:?}");
-    let bottoms: Vec<f64> = groups(&doc, "bar").iter().map(|b| num(&first_rect(b), "y") + num(&first_rect(b), "height")).collect();
+    let bottoms: Vec<f64> =
+        groups(&doc, "bar").iter().map(|b| num(&first_rect(b), "y") + num(&first_rect(b), "height")).collect();
     assert!(bottoms.iter().all(|b| (b - bottoms[0]).abs() <= 1.0), "bars stand on one axis: {bottoms:?}");
 }
 
@@ -99,7 +104,8 @@ fn dark_theme_differs_from_light() {
     assert_eq!(light_doc.root_element().attribute("data-theme"), Some("light"));
     assert_eq!(dark_doc.root_element().attribute("data-theme"), Some("dark"));
     assert_ne!(background(&light_doc), background(&dark_doc));
-    let bar_fill = |doc: &roxmltree::Document| first_rect(&groups(doc, "bar")[0]).attribute("fill").unwrap().to_string();
+    let bar_fill =
+        |doc: &roxmltree::Document| first_rect(&groups(doc, "bar")[0]).attribute("fill").unwrap().to_string();
     assert_ne!(bar_fill(&light_doc), bar_fill(&dark_doc));
 }
 

@@ -11,7 +11,11 @@ fn panel<'a, 'i>(doc: &'a Document<'i>, class: &str, panel: &str) -> Vec<Node<'a
 /// The x pixel of each point's circle (the median marker), by worker count.
 fn point_x(series: &Node) -> Vec<(u32, f64)> {
     let points = series.descendants().filter(|n| has_class(n, "point"));
-    points.map(|p| (num(&p, "data-workers") as u32, num(&p.descendants().find(|n| n.has_tag_name("circle")).unwrap(), "cx"))).collect()
+    points
+        .map(|p| {
+            (num(&p, "data-workers") as u32, num(&p.descendants().find(|n| n.has_tag_name("circle")).unwrap(), "cx"))
+        })
+        .collect()
 }
 
 #[test]
@@ -58,7 +62,8 @@ fn ideal_line_and_core_marker_in_both_panels() {
 fn workers_axis_is_log2_and_the_core_line_sits_on_it() {
     let doc_text = scaling(&sweep(), Theme::Light).unwrap();
     let doc = parse(&doc_text);
-    let processes = panel(&doc, "series", "speedup").into_iter().find(|s| s.attribute("data-mode") == Some("processes")).unwrap();
+    let processes =
+        panel(&doc, "series", "speedup").into_iter().find(|s| s.attribute("data-mode") == Some("processes")).unwrap();
     let x = point_x(&processes);
     let steps: Vec<f64> = x.windows(2).map(|w| w[1].1 - w[0].1).collect();
     assert_eq!(x.iter().map(|p| p.0).collect::<Vec<_>>(), [1, 2, 4, 8]);

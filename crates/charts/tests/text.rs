@@ -24,7 +24,15 @@ fn charts() -> Vec<(&'static str, String)> {
     unverified.runs.push(skipped("threads", 2, "no cross-origin isolation"));
     let mut gil = run("threads-gil", 16, &[100.0]);
     gil.trace = (0..16)
-        .map(|t| event(t, t + 1, 0.0, 90.0, json!({"gil_waits": [[1.0, 80.0]], "gil_wait_ms": 79.0, "io_waits": [[80.0, 85.0]], "io_wait_ms": 5.0})))
+        .map(|t| {
+            event(
+                t,
+                t + 1,
+                0.0,
+                90.0,
+                json!({"gil_waits": [[1.0, 80.0]], "gil_wait_ms": 79.0, "io_waits": [[80.0, 85.0]], "io_wait_ms": 5.0}),
+            )
+        })
         .collect();
     gil.trace[3].error = Some("timed out after 500 ms".into());
     vec![
@@ -35,7 +43,8 @@ fn charts() -> Vec<(&'static str, String)> {
 }
 
 fn width_of(doc: &Document) -> f64 {
-    let view: Vec<f64> = doc.root_element().attribute("viewBox").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+    let view: Vec<f64> =
+        doc.root_element().attribute("viewBox").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
     view[2]
 }
 
@@ -55,8 +64,16 @@ fn every_legend_label_fits_its_box_and_the_box_fits_the_chart() {
             let (w, h) = text_size(&label(t), plotters_size(t));
             let (x, y) = (num(t, "x"), num(t, "y"));
             assert_eq!(t.attribute("text-anchor"), Some("start"));
-            assert!(x > left && x + f64::from(w) <= right, "{kind}: {:?} ({x} + {w}) is outside {left}..{right}", label(t));
-            assert!(y - f64::from(h) / 2.0 >= top && y + f64::from(h) / 2.0 <= bottom, "{kind}: {:?} is outside the box vertically", label(t));
+            assert!(
+                x > left && x + f64::from(w) <= right,
+                "{kind}: {:?} ({x} + {w}) is outside {left}..{right}",
+                label(t)
+            );
+            assert!(
+                y - f64::from(h) / 2.0 >= top && y + f64::from(h) / 2.0 <= bottom,
+                "{kind}: {:?} is outside the box vertically",
+                label(t)
+            );
             if let Some(p) = previous {
                 assert!(y - p >= f64::from(h), "{kind}: {:?} overlaps the entry above", label(t));
             }

@@ -34,7 +34,10 @@ fn one_lane_per_distinct_worker_holding_its_tasks() {
     let svg = draw(&run, Theme::Light);
     let doc = parse(&svg);
     let root = doc.root_element();
-    assert_eq!((root.attribute("data-chart"), root.attribute("data-mode"), root.attribute("data-workers")), (Some("timeline"), Some("threads-gil"), Some("2")));
+    assert_eq!(
+        (root.attribute("data-chart"), root.attribute("data-mode"), root.attribute("data-workers")),
+        (Some("timeline"), Some("threads-gil"), Some("2"))
+    );
     let lanes = groups(&doc, "lane");
     assert_eq!(lanes.iter().map(|l| l.attribute("data-worker").unwrap()).collect::<Vec<_>>(), ["1", "2"]);
     assert_eq!(lanes.iter().map(|l| l.attribute("data-lane").unwrap()).collect::<Vec<_>>(), ["0", "1"]);
@@ -74,16 +77,22 @@ fn gil_and_io_waits_are_shaded_inside_their_tasks_in_distinct_colours() {
         let svg = draw(&gil_run(), theme);
         let doc = parse(&svg);
         let rects = |class: &str| -> Vec<(Node, Node)> {
-            groups(&doc, class).into_iter().flat_map(|g| {
-                let task = g.ancestors().find(|a| has_class(a, "task")).unwrap();
-                g.descendants().filter(|n| n.has_tag_name("rect")).map(move |r| (task, r)).collect::<Vec<_>>()
-            }).collect()
+            groups(&doc, class)
+                .into_iter()
+                .flat_map(|g| {
+                    let task = g.ancestors().find(|a| has_class(a, "task")).unwrap();
+                    g.descendants().filter(|n| n.has_tag_name("rect")).map(move |r| (task, r)).collect::<Vec<_>>()
+                })
+                .collect()
         };
         let (gil, io) = (rects("gil-waits"), rects("io-waits"));
         assert_eq!((gil.len(), io.len()), (3, 1));
         for (task, r) in gil.iter().chain(&io) {
             let (x, w) = span(task);
-            assert!(num(r, "x") >= x - 0.5 && num(r, "x") + num(r, "width") <= x + w + 0.5, "a wait lies inside its task");
+            assert!(
+                num(r, "x") >= x - 0.5 && num(r, "x") + num(r, "width") <= x + w + 0.5,
+                "a wait lies inside its task"
+            );
         }
         let fill = |n: &Node| n.attribute("fill").unwrap().to_string();
         let task_fill = fill(&first_rect(&groups(&doc, "task")[0]));
@@ -149,6 +158,7 @@ fn dark_theme_differs_from_light() {
     let (light, dark) = (draw(&gil_run(), Theme::Light), draw(&gil_run(), Theme::Dark));
     let (light, dark) = (parse(&light), parse(&dark));
     assert_ne!(background(&light), background(&dark));
-    let task_fill = |doc: &roxmltree::Document| first_rect(&groups(doc, "task")[0]).attribute("fill").unwrap().to_string();
+    let task_fill =
+        |doc: &roxmltree::Document| first_rect(&groups(doc, "task")[0]).attribute("fill").unwrap().to_string();
     assert_ne!(task_fill(&light), task_fill(&dark));
 }

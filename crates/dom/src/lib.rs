@@ -10,10 +10,7 @@ pub fn document() -> Document {
 
 /// An element the static page (index.html) is known to contain.
 pub fn by_id(id: &str) -> HtmlElement {
-    document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into().ok())
-        .unwrap_or_else(|| panic!("index.html lacks #{id}"))
+    document().get_element_by_id(id).and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("index.html lacks #{id}"))
 }
 
 /// Adds a handler for `event` on an element of index.html, for the page's lifetime.

@@ -76,10 +76,7 @@ impl Gil {
         let contended = state.locked;
         while state.locked {
             let seen = state.switches;
-            let (guard, wait) = self
-                .released
-                .wait_timeout(state, self.interval)
-                .unwrap_or_else(|e| e.into_inner());
+            let (guard, wait) = self.released.wait_timeout(state, self.interval).unwrap_or_else(|e| e.into_inner());
             state = guard;
             if wait.timed_out() && state.locked && state.switches == seen {
                 self.drop_request.store(true, Ordering::Relaxed);

@@ -30,7 +30,14 @@ impl StartLine {
     /// A line for `jobs` jobs running on a machine of `cores` cores.
     pub fn new(jobs: usize, cores: usize) -> StartLine {
         let spinners = if jobs <= cores { jobs.saturating_sub(1) } else { 0 };
-        StartLine { jobs, spinners, spin_ms: SPIN_MS, arrived: AtomicUsize::new(0), open: Mutex::new(false), opened: Condvar::new() }
+        StartLine {
+            jobs,
+            spinners,
+            spin_ms: SPIN_MS,
+            arrived: AtomicUsize::new(0),
+            open: Mutex::new(false),
+            opened: Condvar::new(),
+        }
     }
 
     /// Returns once every job has arrived, with this job's place in the order of arrival
@@ -117,7 +124,10 @@ mod tests {
                 assert!(p.at_ms - start >= 50.0, "passed after {} ms with {cores} cores", p.at_ms - start);
             }
             assert_eq!(places(&passed), vec![0, 1, 2]);
-            assert!(passed.iter().all(|p| p.blocked == (p.place < 2)), "with {cores} cores the first two blocked, the last did not");
+            assert!(
+                passed.iter().all(|p| p.blocked == (p.place < 2)),
+                "with {cores} cores the first two blocked, the last did not"
+            );
         }
     }
 

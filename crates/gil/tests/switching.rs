@@ -136,7 +136,10 @@ fn waits_beyond_the_listed_ones_are_summed_not_listed() {
             .collect();
         workers.into_iter().map(|w| w.join().unwrap()).collect()
     });
-    let busy = results.iter().find(|r| r.0 == LISTED).unwrap_or_else(|| panic!("no thread waited more than the list holds: {results:?}"));
+    let busy = results
+        .iter()
+        .find(|r| r.0 == LISTED)
+        .unwrap_or_else(|| panic!("no thread waited more than the list holds: {results:?}"));
     assert!(busy.2 > 0.0, "the waits beyond the list are summed: {results:?}");
     for (listed, _, unlisted) in &results {
         assert!(*listed <= LISTED);

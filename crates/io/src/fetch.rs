@@ -11,7 +11,9 @@ use web_sys::{AbortController, Request, RequestCache, RequestInit, RequestMode, 
 /// Downloads `task.url` and returns the body.
 pub async fn download(task: &DownloadTask) -> Result<Vec<u8>, String> {
     if is_mixed_content(page_protocol(&global().location().href()), &task.url) {
-        return Err("blocked as mixed content: this page is https, so the browser refuses plain http URLs; use https".into());
+        return Err(
+            "blocked as mixed content: this page is https, so the browser refuses plain http URLs; use https".into()
+        );
     }
     let (result, timed_out) = with_timeout(task.timeout_ms, |signal| async move {
         let init = RequestInit::new();
@@ -19,7 +21,8 @@ pub async fn download(task: &DownloadTask) -> Result<Vec<u8>, String> {
         init.set_cache(RequestCache::NoStore);
         init.set_signal(Some(&signal));
         let request = Request::new_with_str_and_init(&task.url, &init).map_err(|e| Failed::Request(describe(&e)))?;
-        let response: Response = JsFuture::from(global().fetch_with_request(&request)).await.map_err(|_| Failed::Network)?.unchecked_into();
+        let response: Response =
+            JsFuture::from(global().fetch_with_request(&request)).await.map_err(|_| Failed::Network)?.unchecked_into();
         if task.from_endpoint && response.headers().get(ENDPOINT_HEADER).ok().flatten().is_none() {
             return Err(Failed::NotEndpoint(response.status()));
         }
@@ -53,7 +56,10 @@ enum Failed {
 }
 
 /// Runs `work` with an abort signal that fires after `ms`; also says whether it fired.
-async fn with_timeout<T, F: std::future::Future<Output = T>>(ms: u32, work: impl FnOnce(web_sys::AbortSignal) -> F) -> (T, bool) {
+async fn with_timeout<T, F: std::future::Future<Output = T>>(
+    ms: u32,
+    work: impl FnOnce(web_sys::AbortSignal) -> F,
+) -> (T, bool) {
     let controller = AbortController::new().expect("AbortController exists in every browser context");
     let signal = controller.signal();
     let abort = Closure::once_into_js(move || controller.abort());

@@ -34,7 +34,11 @@ fn cpu_ms(task: &Task) -> f64 {
         TaskKind::SampleAppend { n, .. } => f64::from(n) * NS_PER_APPENDED,
         TaskKind::Mandelbrot { width, max_iter, row_start, row_end, .. } => {
             // Most points of the usual view escape early; about a third run to max_iter.
-            f64::from(width) * f64::from(row_end.saturating_sub(row_start)) * f64::from(max_iter) * 0.35 * NS_PER_MANDELBROT_ITER
+            f64::from(width)
+                * f64::from(row_end.saturating_sub(row_start))
+                * f64::from(max_iter)
+                * 0.35
+                * NS_PER_MANDELBROT_ITER
         }
         TaskKind::Letter { n, .. } => f64::from(n) * NS_PER_LETTER_OP,
         TaskKind::Sleep { .. } | TaskKind::Fetch { .. } | TaskKind::Fault { .. } => 0.0,
@@ -192,7 +196,9 @@ mod tests {
 
     #[test]
     fn a_hang_costs_its_time_limit_and_nothing_costs_more() {
-        let hang = spec(r#"{"workload": {"kind": "fault", "fault": "hang"}, "time_limit_s": 7, "modes": ["threads"], "workers": [2]}"#);
+        let hang = spec(
+            r#"{"workload": {"kind": "fault", "fault": "hang"}, "time_limit_s": 7, "modes": ["threads"], "workers": [2]}"#,
+        );
         assert_eq!(run_ms(&hang, Mode::Threads, 2, 2), 7000.0);
         let huge = spec(r#"{"workload": {"kind": "sleep", "ms": 10000}, "tasks": 1024, "time_limit_s": 10}"#);
         assert_eq!(run_ms(&huge, Mode::Sequential, 1, 2), 10_000.0);

@@ -6,8 +6,23 @@ use serde_json::{json, Value};
 
 /// New columns go at the end, so a script that reads columns by position keeps working.
 const CSV_COLUMNS: [&str; 17] = [
-    "mode", "workers", "skipped", "samples", "median_ms", "mean_ms", "stddev_ms", "min_ms", "max_ms", "speedup",
-    "efficiency", "verified", "checksum", "startup_ms", "errors", "warnings", "chunksize",
+    "mode",
+    "workers",
+    "skipped",
+    "samples",
+    "median_ms",
+    "mean_ms",
+    "stddev_ms",
+    "min_ms",
+    "max_ms",
+    "speedup",
+    "efficiency",
+    "verified",
+    "checksum",
+    "startup_ms",
+    "errors",
+    "warnings",
+    "chunksize",
 ];
 
 /// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
@@ -64,7 +79,11 @@ pub fn chrome_trace(report: &Report) -> String {
     let mut events: Vec<Value> = Vec::new();
     for (i, r) in report.runs.iter().enumerate().filter(|(_, r)| !r.trace.is_empty()) {
         let pid = i + 1;
-        let name = if r.mode.is_single_threaded() { r.mode.name().to_string() } else { format!("{} x {}", r.mode.name(), r.workers) };
+        let name = if r.mode.is_single_threaded() {
+            r.mode.name().to_string()
+        } else {
+            format!("{} x {}", r.mode.name(), r.workers)
+        };
         events.push(json!({"ph": "M", "name": "process_name", "pid": pid, "args": {"name": name}}));
         events.push(json!({"ph": "M", "name": "process_sort_index", "pid": pid, "args": {"sort_index": pid}}));
         let mut workers: Vec<u32> = r.trace.iter().map(|e| e.worker).collect();
@@ -112,8 +131,16 @@ mod tests {
     use crate::{Mode, Spec};
 
     fn report() -> Report {
-        let spec = Spec::parse(r#"{"workload": {"kind": "fetch"}, "modes": ["threads-gil", "threads"], "workers": [2]}"#).unwrap();
-        let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "t".into(), timer_resolution_ms: 0.005, version: "9.9".into() };
+        let spec =
+            Spec::parse(r#"{"workload": {"kind": "fetch"}, "modes": ["threads-gil", "threads"], "workers": [2]}"#)
+                .unwrap();
+        let env = Env {
+            cores: 2,
+            cross_origin_isolated: true,
+            user_agent: "t".into(),
+            timer_resolution_ms: 0.005,
+            version: "9.9".into(),
+        };
         let outcome = |task, worker, start: f64| TaskOutcome {
             task,
             worker,
@@ -125,8 +152,18 @@ mod tests {
             bytes: 100,
             ..Default::default()
         };
-        let sample = Sample { wall_ms: 20.0, run_start: 1000.0, outcomes: vec![outcome(0, 1, 1000.0), outcome(1, 2, 1001.0)], startup_ms: None };
-        let mut failed = RunRecord::measured(Cell { mode: Mode::Threads, workers: 2 }, std::slice::from_ref(&sample), &[Some(1), Some(1)], 0.0);
+        let sample = Sample {
+            wall_ms: 20.0,
+            run_start: 1000.0,
+            outcomes: vec![outcome(0, 1, 1000.0), outcome(1, 2, 1001.0)],
+            startup_ms: None,
+        };
+        let mut failed = RunRecord::measured(
+            Cell { mode: Mode::Threads, workers: 2 },
+            std::slice::from_ref(&sample),
+            &[Some(1), Some(1)],
+            0.0,
+        );
         failed.verified = false;
         failed.errors = vec!["timed out, \"twice\"".into()];
         let gil = RunRecord::measured(Cell { mode: Mode::ThreadsGil, workers: 2 }, &[sample], &[Some(1), Some(1)], 0.0);
@@ -157,7 +194,10 @@ mod tests {
         assert_eq!(of("X", "GIL wait"), 4);
         assert_eq!(of("X", "I/O wait"), 4);
         let task = events.iter().find(|e| e["name"] == "task 1").unwrap();
-        assert_eq!((task["ts"].as_f64(), task["dur"].as_f64(), task["tid"].as_u64()), (Some(1000.0), Some(10000.0), Some(2)));
+        assert_eq!(
+            (task["ts"].as_f64(), task["dur"].as_f64(), task["tid"].as_u64()),
+            (Some(1000.0), Some(10000.0), Some(2))
+        );
         assert_eq!(task["args"]["bytes"], 100);
         assert_eq!(trace["otherData"]["version"], "9.9");
     }

@@ -44,7 +44,11 @@ pub fn parse(stored: &str) -> (Vec<Entry>, usize) {
         return (vec![], usize::from(!stored.trim().is_empty()));
     };
     let total = items.len();
-    let entries: Vec<Entry> = items.into_iter().filter_map(|v| serde_json::from_value::<Entry>(v).ok()).filter(|e| e.title().is_some()).collect();
+    let entries: Vec<Entry> = items
+        .into_iter()
+        .filter_map(|v| serde_json::from_value::<Entry>(v).ok())
+        .filter(|e| e.title().is_some())
+        .collect();
     let bad = total - entries.len();
     (entries, bad)
 }
@@ -82,7 +86,9 @@ impl Compared {
 
 /// Medians of every (mode, workers) either report measured, `before`'s order first.
 pub fn compare(before: &Report, after: &Report) -> Vec<Compared> {
-    let median = |r: &Report, mode: Mode, workers: u32| r.runs.iter().find(|x| x.mode == mode && x.workers == workers).and_then(|x| x.median_ms);
+    let median = |r: &Report, mode: Mode, workers: u32| {
+        r.runs.iter().find(|x| x.mode == mode && x.workers == workers).and_then(|x| x.median_ms)
+    };
     let mut keys: Vec<(Mode, u32)> = Vec::new();
     for run in before.runs.iter().chain(&after.runs) {
         if !keys.contains(&(run.mode, run.workers)) {
@@ -90,7 +96,12 @@ pub fn compare(before: &Report, after: &Report) -> Vec<Compared> {
         }
     }
     keys.into_iter()
-        .map(|(mode, workers)| Compared { mode, workers, before_ms: median(before, mode, workers), after_ms: median(after, mode, workers) })
+        .map(|(mode, workers)| Compared {
+            mode,
+            workers,
+            before_ms: median(before, mode, workers),
+            after_ms: median(after, mode, workers),
+        })
         .filter(|c| c.before_ms.is_some() || c.after_ms.is_some())
         .collect()
 }
@@ -109,9 +120,21 @@ mod tests {
 
     fn report(mode: Mode, ms: f64) -> Report {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "workers": [2]}"#).unwrap();
-        let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "t".into(), timer_resolution_ms: 0.005, version: "t".into() };
-        let outcomes = vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 6765, ..Default::default() }];
-        let run = RunRecord::measured(Cell { mode, workers: 2 }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[Some(6765)], 0.0);
+        let env = Env {
+            cores: 2,
+            cross_origin_isolated: true,
+            user_agent: "t".into(),
+            timer_resolution_ms: 0.005,
+            version: "t".into(),
+        };
+        let outcomes =
+            vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 6765, ..Default::default() }];
+        let run = RunRecord::measured(
+            Cell { mode, workers: 2 },
+            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+            &[Some(6765)],
+            0.0,
+        );
         Report::new(spec, env, vec![run])
     }
 
@@ -132,7 +155,8 @@ mod tests {
     #[test]
     fn damaged_storage_loses_only_what_is_damaged() {
         let good = to_json(&[entry(1, report(Mode::Threads, 10.0))]);
-        let mixed = format!("[{}, {{\"id\": 2}}, {{\"id\": 3, \"report\": {{\"nope\": true}}}}, 7]", &good[1..good.len() - 1]);
+        let mixed =
+            format!("[{}, {{\"id\": 2}}, {{\"id\": 3, \"report\": {{\"nope\": true}}}}, 7]", &good[1..good.len() - 1]);
         let (entries, bad) = parse(&mixed);
         assert_eq!((entries.len(), bad), (1, 3));
         assert_eq!(parse("not json"), (vec![], 1));

@@ -46,7 +46,8 @@ pub fn parse(search: &str, hash: &str) -> Result<Link, SpecError> {
             "run" => link.run = value == "1",
             "embed" => link.embed = value == "1",
             "preset" => {
-                let preset = presets::find(value).ok_or_else(|| link_error(format!("unknown preset {value:?}; pick one from the list")))?;
+                let preset = presets::find(value)
+                    .ok_or_else(|| link_error(format!("unknown preset {value:?}; pick one from the list")))?;
                 link.spec = Some(Spec::from_value(&preset.spec)?);
                 link.preset = Some(preset.id.to_string());
             }
@@ -72,13 +73,18 @@ mod tests {
 
     #[test]
     fn a_spec_survives_the_round_trip_and_run_is_read_from_either_part() {
-        let spec = Spec::parse(r#"{"workload": {"kind": "fetch", "url": "https://example.org/{letter}?a=1&b=2"}, "workers": [3]}"#).unwrap();
+        let spec = Spec::parse(
+            r#"{"workload": {"kind": "fetch", "url": "https://example.org/{letter}?a=1&b=2"}, "workers": [3]}"#,
+        )
+        .unwrap();
         let link = parse("", &format!("#{}&run=1", fragment(&spec))).unwrap();
         assert_eq!(link.spec.as_ref(), Some(&spec));
         assert!(link.run && !link.embed);
         let link = parse("?run=1&embed=1", &format!("#{}", fragment(&spec))).unwrap();
         assert!(link.run && link.embed);
-        let chunked = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"start": "warm", "chunksize": 2}}"#).unwrap();
+        let chunked =
+            Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"start": "warm", "chunksize": 2}}"#)
+                .unwrap();
         assert_eq!(parse("", &fragment(&chunked)).unwrap().spec.unwrap().processes.chunksize, Some(2));
         let to_run = address("https://example.org/lab/", &spec, true);
         let (base, hash) = to_run.split_once('#').unwrap();

@@ -36,10 +36,16 @@ pub enum WorkerRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkerReply {
-    Done { outcomes: Vec<TaskOutcome> },
+    Done {
+        outcomes: Vec<TaskOutcome>,
+    },
     /// `None` where the content is not known in advance (a user's URL).
-    Expected { checksums: Vec<Option<u64>> },
-    Failed { error: String },
+    Expected {
+        checksums: Vec<Option<u64>>,
+    },
+    Failed {
+        error: String,
+    },
 }
 
 /// Page -> the threads engine (threaded module, inside its coordinator Worker).
@@ -48,9 +54,13 @@ pub enum WorkerReply {
 pub enum ThreadsCommand {
     /// Get the workload's kernels optimised, outside any timed run. Replies `Done` with no
     /// outcomes.
-    WarmUp { workload: Workload },
+    WarmUp {
+        workload: Workload,
+    },
     /// Download `url` (the built-in endpoint) from the coordinator: `Done` if it answered.
-    Ping { url: String },
+    Ping {
+        url: String,
+    },
     Run(ThreadsRequest),
 }
 
@@ -69,10 +79,16 @@ pub struct ThreadsRequest {
 /// The threads engine -> page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ThreadsReply {
-    Done { outcomes: Vec<TaskOutcome> },
-    Failed { error: String },
+    Done {
+        outcomes: Vec<TaskOutcome>,
+    },
+    Failed {
+        error: String,
+    },
     /// A thread died (a panic or a trap): the engine's shared memory is no longer trusted.
-    Crashed { error: String },
+    Crashed {
+        error: String,
+    },
 }
 
 /// What one task did. Times are absolute milliseconds (`performance.timeOrigin + now()`), the

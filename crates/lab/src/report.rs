@@ -182,7 +182,9 @@ impl RunRecord {
                         o.checksum,
                         want
                     )),
-                    Some(_) if seen[o.task as usize] => errors.push(format!("repetition {}: task {} ran twice", rep + 1, o.task)),
+                    Some(_) if seen[o.task as usize] => {
+                        errors.push(format!("repetition {}: task {} ran twice", rep + 1, o.task))
+                    }
                     // Timers fire no earlier than asked; 0.5 ms of slack for clock rounding.
                     Some(_) if o.end - o.start < min_task_ms - 0.5 => errors.push(format!(
                         "repetition {}: task {} took {:.1} ms, less than its {min_task_ms} ms wait",
@@ -225,7 +227,8 @@ impl RunRecord {
             record.startup_ms = Some(round3(startups.iter().sum::<f64>() / startups.len() as f64));
         }
         if let Some(last) = samples.last() {
-            let mut trace: Vec<TraceEvent> = last.outcomes.iter().map(|o| TraceEvent::from_outcome(o, last.run_start)).collect();
+            let mut trace: Vec<TraceEvent> =
+                last.outcomes.iter().map(|o| TraceEvent::from_outcome(o, last.run_start)).collect();
             trace.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
             record.trace = trace;
         }
@@ -235,8 +238,13 @@ impl RunRecord {
 
 /// "task 3 of repetition 2", "tasks 0, 1, 5 of every repetition"...
 fn describe_failures(tasks: &[u32], reps: &[usize], repetitions: usize) -> String {
-    let list = |items: Vec<String>| if items.len() > 8 { format!("{}, ...", items[..8].join(", ")) } else { items.join(", ") };
-    let tasks = format!("{} {}", if tasks.len() == 1 { "task" } else { "tasks" }, list(tasks.iter().map(u32::to_string).collect()));
+    let list =
+        |items: Vec<String>| if items.len() > 8 { format!("{}, ...", items[..8].join(", ")) } else { items.join(", ") };
+    let tasks = format!(
+        "{} {}",
+        if tasks.len() == 1 { "task" } else { "tasks" },
+        list(tasks.iter().map(u32::to_string).collect())
+    );
     let reps = match reps.len() {
         n if n == repetitions && n > 1 => "every repetition".to_string(),
         1 => format!("repetition {}", reps[0]),
@@ -340,7 +348,11 @@ mod tests {
     }
 
     fn sample(wall: f64, checksums: &[u64]) -> Sample {
-        let outcomes = checksums.iter().enumerate().map(|(i, &c)| outcome(i as u32, 1 + i as u32 % 2, 1000.0 + i as f64, 1010.0, c)).collect();
+        let outcomes = checksums
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| outcome(i as u32, 1 + i as u32 % 2, 1000.0 + i as f64, 1010.0, c))
+            .collect();
         Sample { wall_ms: wall, run_start: 1000.0, outcomes, startup_ms: None }
     }
 
@@ -402,22 +414,35 @@ mod tests {
     #[test]
     fn speedup_is_against_sequential_else_one_worker() {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}}"#).unwrap();
-        let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "test".into(), timer_resolution_ms: 0.005, version: "x".into() };
+        let env = Env {
+            cores: 2,
+            cross_origin_isolated: true,
+            user_agent: "test".into(),
+            timer_resolution_ms: 0.005,
+            version: "x".into(),
+        };
         let rec = |mode, workers, ms| {
             RunRecord::measured(Cell { mode, workers }, &[sample(ms, &[5, 8])], &[Some(5), Some(8)], 0.0)
         };
-        let report = Report::new(spec.clone(), env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 50.0)]);
+        let report =
+            Report::new(spec.clone(), env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 50.0)]);
         assert_eq!(report.runs[1].speedup, Some(2.0));
         assert_eq!(report.runs[1].efficiency, Some(1.0));
-        let report = Report::new(spec.clone(), env.clone(), vec![rec(Mode::Processes, 1, 90.0), rec(Mode::Processes, 2, 60.0)]);
+        let report =
+            Report::new(spec.clone(), env.clone(), vec![rec(Mode::Processes, 1, 90.0), rec(Mode::Processes, 2, 60.0)]);
         assert_eq!(report.runs[1].speedup, Some(1.5));
         assert!(report.runs.iter().all(|r| r.warnings.is_empty()), "{:?}", report.runs[1].warnings);
         // More than 2 cores can give CPU work is flagged; waiting work may overlap any amount.
-        let too_fast = Report::new(spec, env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 30.0)]);
+        let too_fast =
+            Report::new(spec, env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 30.0)]);
         let warnings = &too_fast.runs[1].warnings;
-        assert!(warnings.iter().any(|w| w.starts_with("a speedup of 3.33x is more than 2 cores allow for CPU work")), "{warnings:?}");
+        assert!(
+            warnings.iter().any(|w| w.starts_with("a speedup of 3.33x is more than 2 cores allow for CPU work")),
+            "{warnings:?}"
+        );
         let sleep = Spec::parse(r#"{"workload": {"kind": "sleep", "ms": 5}}"#).unwrap();
-        let waiting = Report::new(sleep, env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 30.0)]);
+        let waiting =
+            Report::new(sleep, env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 30.0)]);
         assert!(waiting.runs[1].warnings.is_empty(), "{:?}", waiting.runs[1].warnings);
         // Processes runs say how many tasks went in a message: Pool.map's default for 10 tasks
         // is ceil(10 / 4k), or the spec's chunksize.
@@ -435,12 +460,23 @@ mod tests {
     #[test]
     fn outliers_and_too_short_runs_are_warned_about() {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}}"#).unwrap();
-        let env = Env { cores: 2, cross_origin_isolated: false, user_agent: "t".into(), timer_resolution_ms: 0.1, version: "x".into() };
+        let env = Env {
+            cores: 2,
+            cross_origin_isolated: false,
+            user_agent: "t".into(),
+            timer_resolution_ms: 0.1,
+            version: "x".into(),
+        };
         let cell = Cell { mode: Mode::Sequential, workers: 1 };
         let walls = [20.0, 20.2, 19.9, 20.1, 60.0];
         let samples: Vec<Sample> = walls.iter().map(|&w| sample(w, &[5, 8])).collect();
         let noisy = RunRecord::measured(cell, &samples, &[Some(5), Some(8)], 0.0);
-        let short = RunRecord::measured(Cell { mode: Mode::Async, workers: 1 }, &[sample(0.5, &[5, 8])], &[Some(5), Some(8)], 0.0);
+        let short = RunRecord::measured(
+            Cell { mode: Mode::Async, workers: 1 },
+            &[sample(0.5, &[5, 8])],
+            &[Some(5), Some(8)],
+            0.0,
+        );
         let report = Report::new(spec, env, vec![noisy, short]);
         assert_eq!(report.runs[0].warnings.len(), 1, "{:?}", report.runs[0].warnings);
         assert!(report.runs[0].warnings[0].starts_with("1 of 5 samples are outliers"));

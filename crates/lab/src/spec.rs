@@ -150,11 +150,21 @@ fn describe(v: &Value) -> String {
 }
 
 /// Reads an integer field in `min..=max`, or its default when absent.
-fn int_field(obj: &Map<String, Value>, key: &str, path: &str, min: u64, max: u64, default: Option<u64>) -> Result<u64, SpecError> {
+fn int_field(
+    obj: &Map<String, Value>,
+    key: &str,
+    path: &str,
+    min: u64,
+    max: u64,
+    default: Option<u64>,
+) -> Result<u64, SpecError> {
     let range = || format!("must be an integer from {min} to {max}");
     match obj.get(key) {
         None => default.ok_or_else(|| err(path, format!("is required; {}", range()))),
-        Some(v) => match v.as_u64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1.8e19).map(|f| f as u64)) {
+        Some(v) => match v
+            .as_u64()
+            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1.8e19).map(|f| f as u64))
+        {
             Some(n) if (min..=max).contains(&n) => Ok(n),
             _ => Err(err(path, format!("{} (got {})", range(), describe(v)))),
         },
@@ -192,12 +202,17 @@ fn parse_download(obj: &Map<String, Value>) -> Result<Download, SpecError> {
     let url = match obj.get("url") {
         None | Some(Value::Null) => None,
         Some(Value::String(u)) if u.trim().is_empty() => None,
-        Some(Value::String(u)) if u.len() > MAX_URL_LEN => return Err(err("workload.url", format!("is longer than {MAX_URL_LEN} characters"))),
+        Some(Value::String(u)) if u.len() > MAX_URL_LEN => {
+            return Err(err("workload.url", format!("is longer than {MAX_URL_LEN} characters")))
+        }
         Some(Value::String(u)) => {
-            check_url(u.trim()).map_err(|m| err("workload.url", format!("{m} (got {})", describe(&Value::String(u.clone())))))?;
+            check_url(u.trim())
+                .map_err(|m| err("workload.url", format!("{m} (got {})", describe(&Value::String(u.clone())))))?;
             Some(u.trim().to_string())
         }
-        Some(other) => return Err(err("workload.url", format!("must be a string, an http(s) URL (got {})", describe(other)))),
+        Some(other) => {
+            return Err(err("workload.url", format!("must be a string, an http(s) URL (got {})", describe(other))))
+        }
     };
     let download = Download {
         delay_ms: optional("delay_ms", 0, u64::from(ENDPOINT_MAX_DELAY_MS))?,
@@ -208,7 +223,10 @@ fn parse_download(obj: &Map<String, Value>) -> Result<Download, SpecError> {
     if download.url.is_some() {
         for key in ["delay_ms", "bytes"] {
             if obj.get(key).is_some_and(|v| !v.is_null()) {
-                return Err(err(&format!("workload.{key}"), "applies to the built-in endpoint only; remove it or the url"));
+                return Err(err(
+                    &format!("workload.{key}"),
+                    "applies to the built-in endpoint only; remove it or the url",
+                ));
             }
         }
     }
@@ -263,8 +281,15 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
             keys(&["fault", "at_task", "n"])?;
             let names = || Fault::ALL.map(Fault::name).join(", ");
             let fault = match obj.get("fault") {
-                Some(Value::String(f)) => Fault::from_name(f).ok_or_else(|| err("workload.fault", format!("unknown fault {}; one of {}", describe(&Value::String(f.clone())), names())))?,
-                Some(other) => return Err(err("workload.fault", format!("must be one of {} (got {})", names(), describe(other)))),
+                Some(Value::String(f)) => Fault::from_name(f).ok_or_else(|| {
+                    err(
+                        "workload.fault",
+                        format!("unknown fault {}; one of {}", describe(&Value::String(f.clone())), names()),
+                    )
+                })?,
+                Some(other) => {
+                    return Err(err("workload.fault", format!("must be one of {} (got {})", names(), describe(other))))
+                }
                 None => return Err(err("workload.fault", format!("is required; one of {}", names()))),
             };
             Workload::Fault {
@@ -276,7 +301,11 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
         other => {
             return Err(err(
                 "workload.kind",
-                format!("unknown kind {}; one of {}", describe(&Value::String(other.into())), WORKLOAD_KINDS.join(", ")),
+                format!(
+                    "unknown kind {}; one of {}",
+                    describe(&Value::String(other.into())),
+                    WORKLOAD_KINDS.join(", ")
+                ),
             ))
         }
     };
@@ -296,16 +325,31 @@ impl Spec {
     /// Validates a JSON value and fills in defaults.
     pub fn from_value(value: &Value) -> Result<Spec, SpecError> {
         let obj = object(value, "spec")?;
-        check_keys(obj, "", &["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes", "time_limit_s"])?;
-        let workload = parse_workload(obj.get("workload").ok_or_else(|| err("workload", "is required, e.g. {\"kind\": \"fib\", \"n\": 35}"))?)?;
+        check_keys(
+            obj,
+            "",
+            &["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes", "time_limit_s"],
+        )?;
+        let workload = parse_workload(
+            obj.get("workload").ok_or_else(|| err("workload", "is required, e.g. {\"kind\": \"fib\", \"n\": 35}"))?,
+        )?;
         let tasks = int_field(obj, "tasks", "tasks", 1, u64::from(MAX_TASKS), Some(10))? as u32;
         let repeat = int_field(obj, "repeat", "repeat", 1, u64::from(MAX_REPEAT), Some(3))? as u32;
         let warmup = int_field(obj, "warmup", "warmup", 0, u64::from(MAX_WARMUP), Some(1))? as u32;
-        let time_limit_s =
-            int_field(obj, "time_limit_s", "time_limit_s", 1, u64::from(MAX_TIME_LIMIT_S), Some(u64::from(DEFAULT_TIME_LIMIT_S)))? as u32;
+        let time_limit_s = int_field(
+            obj,
+            "time_limit_s",
+            "time_limit_s",
+            1,
+            u64::from(MAX_TIME_LIMIT_S),
+            Some(u64::from(DEFAULT_TIME_LIMIT_S)),
+        )? as u32;
         if let Workload::Fault { at_task, .. } = workload {
             if at_task >= tasks {
-                return Err(err("workload.at_task", format!("must be a task of this run: from 0 to {} (got {at_task})", tasks - 1)));
+                return Err(err(
+                    "workload.at_task",
+                    format!("must be a task of this run: from 0 to {} (got {at_task})", tasks - 1),
+                ));
             }
         }
 
@@ -319,10 +363,9 @@ impl Spec {
                 }
                 let mut modes = Vec::new();
                 for (i, m) in list.iter().enumerate() {
-                    let mode = m
-                        .as_str()
-                        .and_then(Mode::from_name)
-                        .ok_or_else(|| err(&format!("modes[{i}]"), format!("unknown mode {}; one of {}", describe(m), names())))?;
+                    let mode = m.as_str().and_then(Mode::from_name).ok_or_else(|| {
+                        err(&format!("modes[{i}]"), format!("unknown mode {}; one of {}", describe(m), names()))
+                    })?;
                     if !modes.contains(&mode) {
                         modes.push(mode);
                     }
@@ -342,7 +385,12 @@ impl Spec {
                 let mut workers = Vec::new();
                 for (i, w) in list.iter().enumerate() {
                     let n = w.as_u64().filter(|n| (1..=u64::from(MAX_WORKERS)).contains(n));
-                    let n = n.ok_or_else(|| err(&format!("workers[{i}]"), format!("must be an integer from 1 to {MAX_WORKERS} (got {})", describe(w))))?;
+                    let n = n.ok_or_else(|| {
+                        err(
+                            &format!("workers[{i}]"),
+                            format!("must be an integer from 1 to {MAX_WORKERS} (got {})", describe(w)),
+                        )
+                    })?;
                     workers.push(n as u32);
                 }
                 workers.sort_unstable();
@@ -358,10 +406,12 @@ impl Spec {
                 check_keys(g, "gil", &["switch_interval_ms"])?;
                 let ms = match g.get("switch_interval_ms") {
                     None => 5.0,
-                    Some(x) => x
-                        .as_f64()
-                        .filter(|ms| (0.1..=1000.0).contains(ms))
-                        .ok_or_else(|| err("gil.switch_interval_ms", format!("must be a number from 0.1 to 1000 (got {})", describe(x))))?,
+                    Some(x) => x.as_f64().filter(|ms| (0.1..=1000.0).contains(ms)).ok_or_else(|| {
+                        err(
+                            "gil.switch_interval_ms",
+                            format!("must be a number from 0.1 to 1000 (got {})", describe(x)),
+                        )
+                    })?,
                 };
                 GilSettings { switch_interval_ms: ms }
             }
@@ -376,11 +426,18 @@ impl Spec {
                     None => ProcessStart::Cold,
                     Some(Value::String(s)) if s == "cold" => ProcessStart::Cold,
                     Some(Value::String(s)) if s == "warm" => ProcessStart::Warm,
-                    Some(x) => return Err(err("processes.start", format!("must be \"cold\" or \"warm\" (got {})", describe(x)))),
+                    Some(x) => {
+                        return Err(err(
+                            "processes.start",
+                            format!("must be \"cold\" or \"warm\" (got {})", describe(x)),
+                        ))
+                    }
                 };
                 let chunksize = match p.get("chunksize") {
                     None | Some(Value::Null) => None,
-                    Some(_) => Some(int_field(p, "chunksize", "processes.chunksize", 1, u64::from(MAX_TASKS), None)? as u32),
+                    Some(_) => {
+                        Some(int_field(p, "chunksize", "processes.chunksize", 1, u64::from(MAX_TASKS), None)? as u32)
+                    }
                 };
                 ProcessSettings { start, chunksize }
             }
@@ -395,7 +452,8 @@ impl Spec {
     /// download's body is held until it is hashed (and written): async holds every task's.
     fn check_memory(&self) -> Result<(), SpecError> {
         if let Some((download, _)) = self.workload.download() {
-            let in_flight = if self.modes.contains(&Mode::Async) { self.tasks } else { self.max_workers().min(self.tasks) };
+            let in_flight =
+                if self.modes.contains(&Mode::Async) { self.tasks } else { self.max_workers().min(self.tasks) };
             let need_mb = u64::from(in_flight) * u64::from(download.bytes()) / (1 << 20);
             if need_mb > DOWNLOAD_MEMORY_BUDGET_MB {
                 return Err(err(
@@ -493,20 +551,52 @@ mod tests {
             (r#"{"workload": {"kind": "fault"}}"#, "workload.fault", "required; one of panic, trap, oom, hang"),
             (r#"{"workload": {"kind": "fault", "fault": "segv"}}"#, "workload.fault", "unknown fault"),
             (r#"{"workload": {"kind": "fault", "fault": 1}}"#, "workload.fault", "one of panic"),
-            (r#"{"workload": {"kind": "fault", "fault": "hang", "at_task": 10}, "tasks": 10}"#, "workload.at_task", "from 0 to 9"),
+            (
+                r#"{"workload": {"kind": "fault", "fault": "hang", "at_task": 10}, "tasks": 10}"#,
+                "workload.at_task",
+                "from 0 to 9",
+            ),
             (r#"{"workload": {"kind": "fault", "fault": "trap", "n": 41}}"#, "workload.n", "from 1 to 40"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "workers": [1, 17]}"#, "workers[1]", "from 1 to 16"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "workers": []}"#, "workers", "1 to 16 entries"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "modes": ["threadz"]}"#, "modes[0]", "threads-gil"),
             (r#"{"workload": {"kind": "fib", "n": 30}, "repeat": 2.5}"#, "repeat", "integer"),
-            (r#"{"workload": {"kind": "fib", "n": 30}, "gil": {"switch_interval_ms": 0}}"#, "gil.switch_interval_ms", "0.1 to 1000"),
+            (
+                r#"{"workload": {"kind": "fib", "n": 30}, "gil": {"switch_interval_ms": 0}}"#,
+                "gil.switch_interval_ms",
+                "0.1 to 1000",
+            ),
             (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"start": "hot"}}"#, "processes.start", "cold"),
-            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": 0}}"#, "processes.chunksize", "from 1 to 1024 (got 0)"),
-            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": -2}}"#, "processes.chunksize", "(got -2)"),
-            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": 1.5}}"#, "processes.chunksize", "integer"),
-            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": "3"}}"#, "processes.chunksize", "integer"),
-            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": 1025}}"#, "processes.chunksize", "from 1 to 1024"),
-            (r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunk": 2}}"#, "processes.chunk", "allowed here: start, chunksize"),
+            (
+                r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": 0}}"#,
+                "processes.chunksize",
+                "from 1 to 1024 (got 0)",
+            ),
+            (
+                r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": -2}}"#,
+                "processes.chunksize",
+                "(got -2)",
+            ),
+            (
+                r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": 1.5}}"#,
+                "processes.chunksize",
+                "integer",
+            ),
+            (
+                r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": "3"}}"#,
+                "processes.chunksize",
+                "integer",
+            ),
+            (
+                r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunksize": 1025}}"#,
+                "processes.chunksize",
+                "from 1 to 1024",
+            ),
+            (
+                r#"{"workload": {"kind": "fib", "n": 30}, "processes": {"chunk": 2}}"#,
+                "processes.chunk",
+                "allowed here: start, chunksize",
+            ),
             (r#"{"workload": {"kind": "fib", "n": 30}, "task": 3}"#, "task", "unknown field"),
             (r#"{"workload": {"kind": "fib", "n": 30, "m": 1}}"#, "workload.m", "unknown field"),
             (r#"{"tasks": 3}"#, "workload", "required"),
@@ -515,12 +605,20 @@ mod tests {
             (r#"{"workload": {"kind": "fetch", "url": "ftp://example.org/"}}"#, "workload.url", "http"),
             (r#"{"workload": {"kind": "fetch", "url": "javascript:alert(1)"}}"#, "workload.url", "only http"),
             (r#"{"workload": {"kind": "fetch", "url": 5}}"#, "workload.url", "string"),
-            (r#"{"workload": {"kind": "fetch", "url": "https://x/", "delay_ms": 5}}"#, "workload.delay_ms", "built-in endpoint only"),
+            (
+                r#"{"workload": {"kind": "fetch", "url": "https://x/", "delay_ms": 5}}"#,
+                "workload.delay_ms",
+                "built-in endpoint only",
+            ),
             (r#"{"workload": {"kind": "fetch_write", "delay_ms": 60001}}"#, "workload.delay_ms", "0 to 60000"),
             (r#"{"workload": {"kind": "fetch", "bytes": 5000000}}"#, "workload.bytes", "0 to 4194304"),
             (r#"{"workload": {"kind": "fetch", "timeout_ms": 0}}"#, "workload.timeout_ms", "1 to 120000"),
             (r#"{"workload": {"kind": "fetch", "method": "POST"}}"#, "workload.method", "unknown field"),
-            (r#"{"workload": {"kind": "fetch", "bytes": 4194304}, "tasks": 100, "modes": ["async"]}"#, "workload.bytes", "256 MB"),
+            (
+                r#"{"workload": {"kind": "fetch", "bytes": 4194304}, "tasks": 100, "modes": ["async"]}"#,
+                "workload.bytes",
+                "256 MB",
+            ),
         ];
         for (json, field, words) in cases {
             let e = parse(json).unwrap_err();
@@ -534,9 +632,25 @@ mod tests {
     #[test]
     fn odd_values_anywhere_give_a_spec_or_a_field_error() {
         let odd = [
-            json!(null), json!(-1), json!(0), json!(1), json!(2.5), json!(1e300), json!(-1e300),
-            json!(u64::MAX), json!(i64::MIN), json!("x"), json!(""), json!([]), json!([1, "a"]),
-            json!({}), json!({"kind": "fib"}), json!(true), json!("fib"), json!([0]), json!([17]),
+            json!(null),
+            json!(-1),
+            json!(0),
+            json!(1),
+            json!(2.5),
+            json!(1e300),
+            json!(-1e300),
+            json!(u64::MAX),
+            json!(i64::MIN),
+            json!("x"),
+            json!(""),
+            json!([]),
+            json!([1, "a"]),
+            json!({}),
+            json!({"kind": "fib"}),
+            json!(true),
+            json!("fib"),
+            json!([0]),
+            json!([17]),
         ];
         let fields = ["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes"];
         let inner = ["n", "ms", "width", "height", "max_iter", "kind", "switch_interval_ms", "start", "chunksize"];
@@ -582,12 +696,20 @@ mod tests {
         let null = parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"chunksize": null}}"#).unwrap();
         assert_eq!(null.processes.chunksize, None);
         for n in [1, 7, MAX_TASKS] {
-            let spec = parse(&format!(r#"{{"workload": {{"kind": "fib", "n": 20}}, "processes": {{"chunksize": {n}}}}}"#)).unwrap();
+            let spec =
+                parse(&format!(r#"{{"workload": {{"kind": "fib", "n": 20}}, "processes": {{"chunksize": {n}}}}}"#))
+                    .unwrap();
             assert_eq!(spec.processes, ProcessSettings { start: ProcessStart::Cold, chunksize: Some(n) });
             assert_eq!(parse(&spec.to_json()).unwrap(), spec);
         }
         // 2.0 is the integer 2, as for every other integer field.
-        assert_eq!(parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"chunksize": 2.0}}"#).unwrap().processes.chunksize, Some(2));
+        assert_eq!(
+            parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"chunksize": 2.0}}"#)
+                .unwrap()
+                .processes
+                .chunksize,
+            Some(2)
+        );
         // Accepted for waiting work too (where it does not apply: plan::dispatch).
         assert!(parse(r#"{"workload": {"kind": "sleep", "ms": 1}, "processes": {"chunksize": 4}}"#).is_ok());
     }
@@ -598,11 +720,17 @@ mod tests {
         let Workload::Fetch(d) = &spec.workload else { panic!("{:?}", spec.workload) };
         assert_eq!((d.delay_ms(), d.bytes(), d.timeout_ms(), d.url.as_deref()), (200, 10_240, 10_000, None));
         assert_eq!(parse(&spec.to_json()).unwrap(), spec);
-        let user = parse(r#"{"workload": {"kind": "fetch_write", "url": " https://example.org/{letter}.txt ", "timeout_ms": 500}}"#).unwrap();
+        let user = parse(
+            r#"{"workload": {"kind": "fetch_write", "url": " https://example.org/{letter}.txt ", "timeout_ms": 500}}"#,
+        )
+        .unwrap();
         assert_eq!(user.workload.download().unwrap().0.url.as_deref(), Some("https://example.org/{letter}.txt"));
         assert_eq!(parse(&user.to_json()).unwrap(), user);
         // An empty URL field (a cleared form input) means the built-in endpoint.
-        assert_eq!(parse(r#"{"workload": {"kind": "fetch", "url": ""}}"#).unwrap().workload, Workload::Fetch(Download::default()));
+        assert_eq!(
+            parse(r#"{"workload": {"kind": "fetch", "url": ""}}"#).unwrap().workload,
+            Workload::Fetch(Download::default())
+        );
     }
 
     #[test]
@@ -616,7 +744,9 @@ mod tests {
 
     #[test]
     fn duplicate_workers_and_modes_collapse() {
-        let spec = parse(r#"{"workload": {"kind": "sleep", "ms": 1}, "workers": [4, 1, 4], "modes": ["async", "async"]}"#).unwrap();
+        let spec =
+            parse(r#"{"workload": {"kind": "sleep", "ms": 1}, "workers": [4, 1, 4], "modes": ["async", "async"]}"#)
+                .unwrap();
         assert_eq!(spec.workers, vec![1, 4]);
         assert_eq!(spec.modes, vec![Mode::Async]);
     }
@@ -628,6 +758,8 @@ mod tests {
         assert_eq!(e.field, "workload.n");
         assert!(parse(&format!(r#"{big}, "modes": ["processes"]}}"#)).is_ok());
         // The articles' experiment: 2 x 10 million in 1 vs 2 workers fits.
-        assert!(parse(r#"{"workload": {"kind": "sample_append", "n": 10000000}, "tasks": 2, "workers": [1, 2]}"#).is_ok());
+        assert!(
+            parse(r#"{"workload": {"kind": "sample_append", "n": 10000000}, "tasks": 2, "workers": [1, 2]}"#).is_ok()
+        );
     }
 }

@@ -56,7 +56,12 @@ pub fn outliers(samples: &[f64]) -> Vec<usize> {
     if mad == 0.0 {
         return vec![];
     }
-    samples.iter().enumerate().filter(|(_, x)| (0.6745 * (*x - median) / mad).abs() > OUTLIER_Z).map(|(i, _)| i).collect()
+    samples
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| (0.6745 * (*x - median) / mad).abs() > OUTLIER_Z)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[cfg(test)]

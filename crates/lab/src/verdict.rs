@@ -113,21 +113,27 @@ impl Verdict {
                 return Verdict {
                     summary: "No mode completed its tasks correctly, so nothing can be compared.".into(),
                     details: vec![
-                        format!("Results that failed verification: {}. Their timings are not trustworthy.", failed.join(", ")),
+                        format!(
+                            "Results that failed verification: {}. Their timings are not trustworthy.",
+                            failed.join(", ")
+                        ),
                         format!("First problem: {first}."),
                     ],
                 };
             }
-            let reasons: Vec<String> = runs.iter().filter_map(|r| Some(format!("{}: {}", r.mode.name(), r.skipped.as_ref()?))).collect();
+            let reasons: Vec<String> =
+                runs.iter().filter_map(|r| Some(format!("{}: {}", r.mode.name(), r.skipped.as_ref()?))).collect();
             return Verdict { summary: "Nothing was measured.".into(), details: reasons };
         };
         let waiting = spec.workload.is_waiting();
         let sequential = best(runs, Mode::Sequential);
         let mut summary = format!("{} was fastest ({:.1} ms median", label(winner), winner.median_ms.unwrap());
         match (sequential, winner.speedup) {
-            (Some(seq), Some(s)) if seq.mode != winner.mode => {
-                summary.push_str(&format!(", {} the speed of sequential at {:.1} ms).", times(s), seq.median_ms.unwrap()))
-            }
+            (Some(seq), Some(s)) if seq.mode != winner.mode => summary.push_str(&format!(
+                ", {} the speed of sequential at {:.1} ms).",
+                times(s),
+                seq.median_ms.unwrap()
+            )),
             _ => summary.push_str(")."),
         }
 
@@ -166,7 +172,10 @@ impl Verdict {
         if let Some(gil) = best(runs, Mode::ThreadsGil) {
             let waited: f64 = gil.trace.iter().map(|e| e.gil_wait_ms).sum();
             if waited > 0.0 {
-                details.push(format!("In the last {} run, threads spent {waited:.1} ms in total waiting for the GIL.", label(gil)));
+                details.push(format!(
+                    "In the last {} run, threads spent {waited:.1} ms in total waiting for the GIL.",
+                    label(gil)
+                ));
             }
         }
         if !waiting {
@@ -195,12 +204,16 @@ impl Verdict {
         if let (true, Some(n), Some(_)) = (waiting, spec.processes.chunksize, best(runs, Mode::Processes)) {
             // Accepted (a form keeps it across workloads) but not used: say so rather than let
             // the number look as if it had shaped the run (plan::dispatch).
-            details.push(format!("The chunksize {n} did not apply: waiting tasks went to the processes one per message."));
+            details
+                .push(format!("The chunksize {n} did not apply: waiting tasks went to the processes one per message."));
         }
         if let Some(asyn) = best(runs, Mode::Async) {
             if !waiting {
                 if let Some(s) = asyn.speedup {
-                    details.push(format!("async ran at {} sequential speed: one thread, so CPU work runs one task at a time.", times(s)));
+                    details.push(format!(
+                        "async ran at {} sequential speed: one thread, so CPU work runs one task at a time.",
+                        times(s)
+                    ));
                 }
             }
         }
@@ -217,7 +230,13 @@ impl Verdict {
         }
         let unverified: Vec<String> = runs.iter().filter(|r| r.skipped.is_none() && !r.verified).map(label).collect();
         if !unverified.is_empty() {
-            details.insert(0, format!("Results that failed verification: {}. Their timings are not trustworthy.", unverified.join(", ")));
+            details.insert(
+                0,
+                format!(
+                    "Results that failed verification: {}. Their timings are not trustworthy.",
+                    unverified.join(", ")
+                ),
+            );
             if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", label(r), r.errors.first()?))) {
                 details.insert(1, format!("First problem: {first}."));
             }
@@ -337,12 +356,31 @@ mod tests {
     use crate::report::{Report, Sample};
 
     fn measured(mode: Mode, workers: u32, ms: f64) -> RunRecord {
-        let outcomes = vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 1, gil_waits: vec![(0.0, 2.0)], ..Default::default() }];
-        RunRecord::measured(Cell { mode, workers }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[Some(1)], 0.0)
+        let outcomes = vec![TaskOutcome {
+            task: 0,
+            worker: 1,
+            start: 0.0,
+            end: ms,
+            checksum: 1,
+            gil_waits: vec![(0.0, 2.0)],
+            ..Default::default()
+        }];
+        RunRecord::measured(
+            Cell { mode, workers },
+            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+            &[Some(1)],
+            0.0,
+        )
     }
 
     fn env() -> Env {
-        Env { cores: 2, cross_origin_isolated: true, user_agent: "t".into(), timer_resolution_ms: 0.005, version: "t".into() }
+        Env {
+            cores: 2,
+            cross_origin_isolated: true,
+            user_agent: "t".into(),
+            timer_resolution_ms: 0.005,
+            version: "t".into(),
+        }
     }
 
     #[test]
@@ -395,7 +433,11 @@ mod tests {
         let user = r#"{"workload": {"kind": "fetch", "url": "https://example.org/"}, "tasks": 100, "workers": [1, 2, 4, 6, 8, 16], "modes": ["threads"]}"#;
         let flat = |spec: &str, t16: f64| {
             let spec = Spec::parse(spec).unwrap();
-            let runs = vec![measured(Mode::Threads, 1, 2000.0), measured(Mode::Threads, 6, 340.0), measured(Mode::Threads, 16, t16)];
+            let runs = vec![
+                measured(Mode::Threads, 1, 2000.0),
+                measured(Mode::Threads, 6, 340.0),
+                measured(Mode::Threads, 16, t16),
+            ];
             Verdict::from_runs(&spec, &env(), &runs).details.join("\n")
         };
         let note = flat(user, 330.0);
@@ -424,7 +466,11 @@ mod tests {
     #[test]
     fn advice_points_at_the_runs_that_show_it() {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 30}, "workers": [2]}"#).unwrap();
-        let runs = vec![measured(Mode::Sequential, 1, 100.0), measured(Mode::Processes, 2, 52.0), measured(Mode::ThreadsGil, 2, 101.0)];
+        let runs = vec![
+            measured(Mode::Sequential, 1, 100.0),
+            measured(Mode::Processes, 2, 52.0),
+            measured(Mode::ThreadsGil, 2, 101.0),
+        ];
         let report = Report::new(spec, env(), runs);
         let lines = when_to_use(&report.spec, &report.runs);
         assert_eq!(lines[0].evidence, Some((Mode::Processes, 2)));
@@ -439,14 +485,22 @@ mod tests {
         let runs = vec![measured(Mode::Sequential, 1, 1.0), measured(Mode::Processes, 2, 8.0)];
         let report = Report::new(spec, env(), runs);
         let lines = when_to_use(&report.spec, &report.runs);
-        assert!(lines[0].text.contains("Not here: processes with 2 workers ran at 0.12x sequential speed"), "{:?}", lines[0]);
+        assert!(
+            lines[0].text.contains("Not here: processes with 2 workers ran at 0.12x sequential speed"),
+            "{:?}",
+            lines[0]
+        );
         assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
     }
 
     #[test]
     fn one_worker_runs_are_not_compared_as_gil_effects() {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 30}, "workers": [1]}"#).unwrap();
-        let runs = vec![measured(Mode::ThreadsGil, 1, 100.0), measured(Mode::Threads, 1, 99.0), measured(Mode::Processes, 1, 101.0)];
+        let runs = vec![
+            measured(Mode::ThreadsGil, 1, 100.0),
+            measured(Mode::Threads, 1, 99.0),
+            measured(Mode::Processes, 1, 101.0),
+        ];
         let v = Verdict::from_runs(&spec, &env(), &runs);
         assert!(!v.details.iter().any(|d| d.contains("with the GIL")), "{:?}", v.details);
     }
@@ -455,16 +509,38 @@ mod tests {
     fn a_fault_run_tells_what_survived_in_each_mode() {
         let spec = Spec::parse(r#"{"workload": {"kind": "fault", "fault": "panic", "at_task": 1}, "tasks": 2, "modes": ["threads", "processes"], "workers": [2]}"#).unwrap();
         let ok = TaskOutcome { task: 0, worker: 1, start: 0.0, end: 5.0, checksum: 196_418, ..Default::default() };
-        let crashed = TaskOutcome { task: 1, worker: 2, start: 3.0, end: 3.0, error: Some("the process running it crashed (panicked: x)".into()), ..Default::default() };
+        let crashed = TaskOutcome {
+            task: 1,
+            worker: 2,
+            start: 3.0,
+            end: 3.0,
+            error: Some("the process running it crashed (panicked: x)".into()),
+            ..Default::default()
+        };
         let sample = Sample { wall_ms: 9.0, run_start: 0.0, outcomes: vec![ok, crashed], startup_ms: None };
-        let procs = RunRecord::measured(Cell { mode: Mode::Processes, workers: 2 }, &[sample], &[Some(196_418), None], 0.0);
-        let mut threads = RunRecord::measured(Cell { mode: Mode::Threads, workers: 2 }, &[], &[Some(196_418), None], 0.0);
+        let procs =
+            RunRecord::measured(Cell { mode: Mode::Processes, workers: 2 }, &[sample], &[Some(196_418), None], 0.0);
+        let mut threads =
+            RunRecord::measured(Cell { mode: Mode::Threads, workers: 2 }, &[], &[Some(196_418), None], 0.0);
         threads.errors.insert(0, "thread 2, in task 1: panicked: x. Threads share one memory".into());
         let runs = [threads, procs];
         let v = Verdict::from_runs(&spec, &env(), &runs);
         assert!(v.summary.starts_with("Task 1 panicked: processes with 2 workers lost only that task, threads with 2 workers lost everything."), "{}", v.summary);
-        assert!(v.details.iter().any(|d| d.starts_with("processes with 2 workers: 1 of 2 tasks finished: the process running it crashed")), "{:?}", v.details);
-        assert!(v.details.iter().any(|d| d.starts_with("threads with 2 workers: 0 of 2 tasks finished: thread 2, in task 1")), "{:?}", v.details);
+        assert!(
+            v.details
+                .iter()
+                .any(|d| d
+                    .starts_with("processes with 2 workers: 1 of 2 tasks finished: the process running it crashed")),
+            "{:?}",
+            v.details
+        );
+        assert!(
+            v.details
+                .iter()
+                .any(|d| d.starts_with("threads with 2 workers: 0 of 2 tasks finished: thread 2, in task 1")),
+            "{:?}",
+            v.details
+        );
         let advice = when_to_use(&spec, &runs);
         assert!(advice[0].text.starts_with("Work that may crash"), "{:?}", advice[0]);
         assert!(advice[0].text.ends_with("Here: processes with 2 workers finished 1 of 2 tasks."), "{:?}", advice[0]);

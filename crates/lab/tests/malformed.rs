@@ -10,13 +10,17 @@ use threadlab_lab::Spec;
 /// Cases per property; the 6 properties try 6 x CASES inputs in all.
 const CASES: u32 = 1000;
 
-const FIELDS: [&str; 9] = ["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes", "time_limit_s"];
+const FIELDS: [&str; 9] =
+    ["workload", "tasks", "modes", "workers", "repeat", "warmup", "gil", "processes", "time_limit_s"];
 
 /// An error must name a field of the spec (or the spec or permalink as a whole), or the unknown
 /// field it refuses.
 fn names_a_field(field: &str, message: &str) -> bool {
     let top = field.split(['.', '[']).next().unwrap_or_default();
-    FIELDS.contains(&top) || top == "spec" || top == "permalink" || (!field.is_empty() && message.starts_with("unknown field"))
+    FIELDS.contains(&top)
+        || top == "spec"
+        || top == "permalink"
+        || (!field.is_empty() && message.starts_with("unknown field"))
 }
 
 fn check(result: Result<Spec, threadlab_lab::SpecError>) -> Result<(), TestCaseError> {
@@ -39,21 +43,60 @@ fn any_json() -> impl Strategy<Value = Value> {
         any::<u64>().prop_map(Value::from),
         any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         "\\PC{0,20}".prop_map(Value::from),
-        prop::sample::select(vec!["fib", "fetch", "fetch_write", "sleep", "fault", "panic", "hang", "threads", "warm", "https://x/{letter}", "ftp://x"])
-            .prop_map(Value::from),
+        prop::sample::select(vec![
+            "fib",
+            "fetch",
+            "fetch_write",
+            "sleep",
+            "fault",
+            "panic",
+            "hang",
+            "threads",
+            "warm",
+            "https://x/{letter}",
+            "ftp://x"
+        ])
+        .prop_map(Value::from),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
-            prop::collection::hash_map("[a-z_]{1,12}", inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::hash_map("[a-z_]{1,12}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
 
 /// A plausible spec with some fields replaced by arbitrary JSON: reaches the deep checks.
 fn mutated_spec() -> impl Strategy<Value = Value> {
-    let kinds = prop::sample::select(vec!["fib", "sum", "primes", "sample_append", "mandelbrot", "letters", "sleep", "fetch", "fetch_write", "fault"]);
-    let keys = prop::sample::select(vec!["n", "ms", "width", "height", "max_iter", "url", "delay_ms", "bytes", "timeout_ms", "kind", "fault", "at_task", "start", "chunksize"]);
+    let kinds = prop::sample::select(vec![
+        "fib",
+        "sum",
+        "primes",
+        "sample_append",
+        "mandelbrot",
+        "letters",
+        "sleep",
+        "fetch",
+        "fetch_write",
+        "fault",
+    ]);
+    let keys = prop::sample::select(vec![
+        "n",
+        "ms",
+        "width",
+        "height",
+        "max_iter",
+        "url",
+        "delay_ms",
+        "bytes",
+        "timeout_ms",
+        "kind",
+        "fault",
+        "at_task",
+        "start",
+        "chunksize",
+    ]);
     let mutation = (prop::sample::select(FIELDS.to_vec()), keys, any_json(), any::<bool>());
     (kinds, prop::collection::vec(mutation, 0..4)).prop_map(|(kind, mutations)| {
         let mut spec = json!({"workload": {"kind": kind}, "gil": {}, "processes": {}});
@@ -62,7 +105,12 @@ fn mutated_spec() -> impl Strategy<Value = Value> {
         }
         let defaults = json!({"n": 20, "ms": 1, "width": 8, "height": 8, "max_iter": 10});
         for key in ["n", "ms", "width", "height", "max_iter"] {
-            if matches!((kind, key), ("fib" | "sum" | "primes" | "sample_append", "n") | ("sleep", "ms") | ("mandelbrot", "width" | "height" | "max_iter")) {
+            if matches!(
+                (kind, key),
+                ("fib" | "sum" | "primes" | "sample_append", "n")
+                    | ("sleep", "ms")
+                    | ("mandelbrot", "width" | "height" | "max_iter")
+            ) {
                 spec["workload"][key] = defaults[key].clone();
             }
         }

@@ -14,9 +14,9 @@
 //! data the dead thread left half-done, so nothing of it is trusted again.
 
 use futures::channel::oneshot;
-use threadlab_workloads::fault::panic_message;
 use std::cell::Cell;
 use std::sync::{Mutex, Once};
+use threadlab_workloads::fault::panic_message;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -66,7 +66,8 @@ pub fn listen_on_this_thread() {
 
 /// Tells the run in progress that this thread died of `what`.
 fn report(what: &str) {
-    let thread = rayon::current_thread_index().map_or_else(|| "the coordinator".to_string(), |i| format!("thread {}", i + 1));
+    let thread =
+        rayon::current_thread_index().map_or_else(|| "the coordinator".to_string(), |i| format!("thread {}", i + 1));
     let task = CURRENT_TASK.with(Cell::get).map(|t| format!(", in task {t}")).unwrap_or_default();
     // A poisoned lock still holds the sender: the report must get through.
     let sender = WATCHER.lock().unwrap_or_else(|p| p.into_inner()).take();

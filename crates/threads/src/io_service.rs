@@ -13,7 +13,10 @@ use threadlab_workloads::download::DownloadTask;
 pub enum IoJob {
     Download(DownloadTask),
     /// Write the body to a file, read it back and compare.
-    Write { file: String, body: Vec<u8> },
+    Write {
+        file: String,
+        body: Vec<u8>,
+    },
 }
 
 /// A body for downloads, nothing for writes; or what went wrong.
@@ -35,7 +38,9 @@ pub fn start() {
                 wasm_bindgen_futures::spawn_local(async move {
                     let result = match job {
                         IoJob::Download(task) => threadlab_io::download(&task).await,
-                        IoJob::Write { file, body } => threadlab_io::write_and_read_back(&file, &body).await.map(|()| Vec::new()),
+                        IoJob::Write { file, body } => {
+                            threadlab_io::write_and_read_back(&file, &body).await.map(|()| Vec::new())
+                        }
                     };
                     let _ = reply.send(result); // the thread may be gone if the run was abandoned
                 });

@@ -27,7 +27,8 @@ pub async fn run_threads(command: String) -> String {
             ThreadsReply::Done { outcomes: vec![] }
         }
         Ok(ThreadsCommand::Ping { url }) => {
-            let ping = threadlab_workloads::download::DownloadTask { url, from_endpoint: true, timeout_ms: 5_000, file: None };
+            let ping =
+                threadlab_workloads::download::DownloadTask { url, from_endpoint: true, timeout_ms: 5_000, file: None };
             match threadlab_io::download(&ping).await {
                 Ok(_) => ThreadsReply::Done { outcomes: vec![] },
                 Err(error) => ThreadsReply::Failed { error },

@@ -57,7 +57,9 @@ pub async fn start_pool(threads: usize, glue: String, bootstrap: String) -> Resu
     let workers = started.into_iter().collect::<Result<Vec<Worker>, String>>().map_err(failed)?;
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .spawn_handler(move |thread| builders.send(thread).map_err(|_| std::io::Error::other("no pool thread is waiting")))
+        .spawn_handler(move |thread| {
+            builders.send(thread).map_err(|_| std::io::Error::other("no pool thread is waiting"))
+        })
         .build_global()
         .map_err(|e| failed(e.to_string()))?;
     THREADS.with(|kept| kept.borrow_mut().extend(workers));

@@ -1,11 +1,11 @@
 //! Exactly k threads pull tasks from one shared queue.
 
+use crate::io_service::{call, IoJob};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 use threadlab_gil::{Clock, Gil, GilThread, StartLine};
 use threadlab_lab::protocol::{TaskOutcome, ThreadsRequest};
-use crate::io_service::{call, IoJob};
 use threadlab_workloads::download::{body_checksum, DownloadTask};
 use threadlab_workloads::{run_cpu_task, sleep_checksum, Checkpoint, NoCheckpoint, Task, TaskKind};
 
@@ -112,7 +112,10 @@ fn run_task(task: &Task, req: &ThreadsRequest, cp: &mut impl Waiter, now: Clock)
             let request = req.workload.download_task(task.index, &req.endpoint).expect("a fetch task has a download");
             download(request, cp, now)
         }
-        _ => TaskOutcome { checksum: run_cpu_task(task, cp).expect("every other task is CPU work"), ..Default::default() },
+        _ => TaskOutcome {
+            checksum: run_cpu_task(task, cp).expect("every other task is CPU work"),
+            ..Default::default()
+        },
     }
 }
 

@@ -9,7 +9,10 @@ use threadlab_dom::{by_id, document, el, on, show_error};
 use threadlab_lab::report::{Report, RunRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, CanvasRenderingContext2d, DomParser, HtmlCanvasElement, HtmlImageElement, HtmlSelectElement, MediaQueryList, SupportedType, Url};
+use web_sys::{
+    Blob, BlobPropertyBag, CanvasRenderingContext2d, DomParser, HtmlCanvasElement, HtmlImageElement, HtmlSelectElement,
+    MediaQueryList, SupportedType, Url,
+};
 
 /// The three figures in index.html, by id.
 const FIGURES: [&str; 3] = ["chart-bars", "chart-scaling", "chart-timeline"];
@@ -115,7 +118,12 @@ fn default_timeline(report: &Report) -> Option<usize> {
     use threadlab_lab::Mode::*;
     let with_trace = |r: &&RunRecord| !r.trace.is_empty();
     for mode in [ThreadsGil, Threads, Processes, Async, Sequential] {
-        let best = report.runs.iter().enumerate().filter(|(_, r)| r.mode == mode && with_trace(r)).max_by_key(|(_, r)| r.workers);
+        let best = report
+            .runs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.mode == mode && with_trace(r))
+            .max_by_key(|(_, r)| r.workers);
         if let Some((i, _)) = best {
             return Some(i);
         }
@@ -135,7 +143,8 @@ fn fill_timeline_choices(report: &Report) {
     // A choice the user made stays; otherwise the most telling run, which changes as a sweep
     // fills in.
     let picked = select.has_attribute("data-picked");
-    let keep = picked && report.runs.get(previous.parse::<usize>().unwrap_or(usize::MAX)).is_some_and(|r| !r.trace.is_empty());
+    let keep =
+        picked && report.runs.get(previous.parse::<usize>().unwrap_or(usize::MAX)).is_some_and(|r| !r.trace.is_empty());
     if !keep {
         if let Some(i) = default_timeline(report) {
             select.set_value(&i.to_string());
@@ -150,7 +159,9 @@ fn place(figure: &str, svg: Result<String, String>) {
     let Some(slot) = by_id(figure).query_selector(".chart").ok().flatten() else { return };
     slot.set_text_content(None);
     let parsed = svg.as_ref().map_err(Clone::clone).and_then(|text| {
-        let doc = DomParser::new().and_then(|p| p.parse_from_string(text, SupportedType::ImageSvgXml)).map_err(|_| "the chart could not be parsed".to_string())?;
+        let doc = DomParser::new()
+            .and_then(|p| p.parse_from_string(text, SupportedType::ImageSvgXml))
+            .map_err(|_| "the chart could not be parsed".to_string())?;
         let root = doc.document_element().ok_or("empty chart")?;
         document().import_node_with_deep(&root, true).map_err(|_| "the chart could not be placed".to_string())
     });
@@ -207,15 +218,22 @@ async fn png(svg: &str) -> Result<Blob, String> {
     let canvas: HtmlCanvasElement = document().create_element("canvas").map_err(|_| "no canvas")?.unchecked_into();
     canvas.set_width(w);
     canvas.set_height(h);
-    let context: CanvasRenderingContext2d = canvas.get_context("2d").ok().flatten().ok_or("no 2d context")?.unchecked_into();
-    context.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(w), f64::from(h)).map_err(|_| "drawing failed")?;
+    let context: CanvasRenderingContext2d =
+        canvas.get_context("2d").ok().flatten().ok_or("no 2d context")?.unchecked_into();
+    context
+        .draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, f64::from(w), f64::from(h))
+        .map_err(|_| "drawing failed")?;
     let made = Promise::new(&mut |resolve, _| {
         let done = Closure::once_into_js(move |blob: JsValue| {
             let _ = resolve.call1(&JsValue::NULL, &blob);
         });
         let _ = canvas.to_blob(done.unchecked_ref());
     });
-    JsFuture::from(made).await.ok().and_then(|b| b.dyn_into::<Blob>().ok()).ok_or_else(|| "the canvas made no PNG".into())
+    JsFuture::from(made)
+        .await
+        .ok()
+        .and_then(|b| b.dyn_into::<Blob>().ok())
+        .ok_or_else(|| "the canvas made no PNG".into())
 }
 
 #[cfg(test)]
@@ -228,12 +246,35 @@ mod tests {
 
     /// A sweep of threads over 1 and 2 workers, read back from the JSON the page sends.
     fn report() -> Report {
-        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "tasks": 2, "modes": ["threads"], "workers": [1, 2]}"#).unwrap();
+        let spec = Spec::parse(
+            r#"{"workload": {"kind": "fib", "n": 20}, "tasks": 2, "modes": ["threads"], "workers": [1, 2]}"#,
+        )
+        .unwrap();
         let run = |workers: u32, ms: f64| {
-            let outcomes = (0..2).map(|task| TaskOutcome { task, worker: task % workers + 1, start: 0.0, end: ms, checksum: 6765, ..Default::default() }).collect();
-            RunRecord::measured(Cell { mode: Mode::Threads, workers }, &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }], &[Some(6765), Some(6765)], 0.0)
+            let outcomes = (0..2)
+                .map(|task| TaskOutcome {
+                    task,
+                    worker: task % workers + 1,
+                    start: 0.0,
+                    end: ms,
+                    checksum: 6765,
+                    ..Default::default()
+                })
+                .collect();
+            RunRecord::measured(
+                Cell { mode: Mode::Threads, workers },
+                &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+                &[Some(6765), Some(6765)],
+                0.0,
+            )
         };
-        let env = Env { cores: 2, cross_origin_isolated: true, user_agent: "test".into(), timer_resolution_ms: 0.005, version: "test".into() };
+        let env = Env {
+            cores: 2,
+            cross_origin_isolated: true,
+            user_agent: "test".into(),
+            timer_resolution_ms: 0.005,
+            version: "test".into(),
+        };
         crate::read(&Report::new(spec, env, vec![run(1, 20.0), run(2, 10.0)]).to_json()).unwrap()
     }
 

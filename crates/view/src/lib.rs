@@ -25,7 +25,8 @@ thread_local! {
 /// scheme. Runs when the page instantiates the module.
 #[wasm_bindgen(start)]
 pub fn start() {
-    let has_results = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("results-table")).is_some();
+    let has_results =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("results-table")).is_some();
     if has_results {
         exports::bind();
         charts::bind();
@@ -50,7 +51,9 @@ pub fn show(json: &str, finished: bool) -> Result<(), String> {
 #[wasm_bindgen]
 pub fn compare(json: &str) -> Result<(), String> {
     let saved = read(json)?;
-    let current = exports::exported().ok_or("there is no finished report on screen to compare it with: run an experiment, or show a saved one, first")?;
+    let current = exports::exported().ok_or(
+        "there is no finished report on screen to compare it with: run an experiment, or show a saved one, first",
+    )?;
     compare::show(&saved, &current);
     Ok(())
 }

@@ -88,7 +88,11 @@ fn show_advice(report: &Report) {
 pub fn show(report: &Report, finished: bool) {
     show_advice(report);
     let summary = &report.verdict.summary;
-    by_id("verdict").set_text_content(Some(&if finished { summary.clone() } else { format!("So far (the run goes on): {summary}") }));
+    by_id("verdict").set_text_content(Some(&if finished {
+        summary.clone()
+    } else {
+        format!("So far (the run goes on): {summary}")
+    }));
     let details = by_id("verdict-details");
     details.set_text_content(None);
     for d in &report.verdict.details {
@@ -97,7 +101,17 @@ pub fn show(report: &Report, finished: bool) {
     let body = by_id("results-table").query_selector("tbody").ok().flatten().expect("table has a body");
     body.set_text_content(None);
     for r in &report.runs {
-        let row = el("tr", if r.skipped.is_some() { "skipped" } else if r.verified { "" } else { "unverified" }, "");
+        let row = el(
+            "tr",
+            if r.skipped.is_some() {
+                "skipped"
+            } else if r.verified {
+                ""
+            } else {
+                "unverified"
+            },
+            "",
+        );
         row.set_attribute("data-mode", r.mode.name()).ok();
         row.set_id(&row_id(r.mode, r.workers));
         for (i, text) in cells(r).iter().enumerate() {

@@ -8,9 +8,11 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use threadlab_clock::now_ms;
-use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
 use threadlab_io::run_download_task;
-use threadlab_workloads::{expected_checksum, once_per_kernel, warm_up, run_cpu_task, sleep_checksum, NoCheckpoint, Task, TaskKind, Workload};
+use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
+use threadlab_workloads::{
+    expected_checksum, once_per_kernel, run_cpu_task, sleep_checksum, warm_up, NoCheckpoint, Task, TaskKind, Workload,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -35,7 +37,9 @@ fn set_global(name: &str, value: &JsValue) {
 /// queued here, and a process that waits (sleep) must not start that chunk meanwhile.
 #[wasm_bindgen]
 pub fn process_worker_main() {
-    std::panic::set_hook(Box::new(|info| set_global(PANIC_GLOBAL, &JsValue::from_str(&threadlab_workloads::fault::panic_message(info)))));
+    std::panic::set_hook(Box::new(|info| {
+        set_global(PANIC_GLOBAL, &JsValue::from_str(&threadlab_workloads::fault::panic_message(info)))
+    }));
     let scope: Rc<DedicatedWorkerGlobalScope> = Rc::new(js_sys::global().unchecked_into());
     let queue: Rc<RefCell<VecDeque<JsValue>>> = Rc::default();
     let busy = Rc::new(Cell::new(false));
@@ -67,9 +71,9 @@ pub fn process_worker_main() {
 
 async fn handle(request: WorkerRequest) -> WorkerReply {
     match request {
-        WorkerRequest::Expected { workload, tasks } => {
-            WorkerReply::Expected { checksums: workload.tasks(tasks).iter().map(|t| expected_checksum(&workload, t)).collect() }
-        }
+        WorkerRequest::Expected { workload, tasks } => WorkerReply::Expected {
+            checksums: workload.tasks(tasks).iter().map(|t| expected_checksum(&workload, t)).collect(),
+        },
         WorkerRequest::Ping { url } => match threadlab_io::download(&ping(url)).await {
             Ok(_) => WorkerReply::Done { outcomes: vec![] },
             Err(error) => WorkerReply::Failed { error },
@@ -82,7 +86,8 @@ async fn handle(request: WorkerRequest) -> WorkerReply {
         }
         WorkerRequest::Run { workload, tasks, indices, concurrent, worker, endpoint } => {
             let batch = Batch { workload: &workload, tasks, worker, endpoint: &endpoint };
-            let outcomes = if concurrent { batch.run_concurrently(&indices).await } else { batch.run_one_by_one(&indices).await };
+            let outcomes =
+                if concurrent { batch.run_concurrently(&indices).await } else { batch.run_one_by_one(&indices).await };
             WorkerReply::Done { outcomes }
         }
     }
@@ -126,7 +131,14 @@ impl Batch<'_> {
                 TaskKind::Sleep { ms } => {
                     let start = now_ms();
                     let end = timer(ms).await;
-                    TaskOutcome { task: task.index, worker: self.worker, start, end, checksum: sleep_checksum(ms), ..Default::default() }
+                    TaskOutcome {
+                        task: task.index,
+                        worker: self.worker,
+                        start,
+                        end,
+                        checksum: sleep_checksum(ms),
+                        ..Default::default()
+                    }
                 }
                 TaskKind::Fetch { .. } => self.download(&task).await,
                 _ => self.cpu(&task),
@@ -146,7 +158,9 @@ impl Batch<'_> {
             let task = self.task(i);
             match task.kind {
                 TaskKind::Sleep { ms } => sleeping.push((task.index, now_ms(), sleep_checksum(ms), timer_promise(ms))),
-                TaskKind::Fetch { .. } => downloads.push(futures::FutureExt::boxed_local(async move { self.download(&task).await })),
+                TaskKind::Fetch { .. } => {
+                    downloads.push(futures::FutureExt::boxed_local(async move { self.download(&task).await }))
+                }
                 _ => outcomes.push(self.cpu(&task)),
             }
         }
@@ -232,14 +246,21 @@ mod tests {
         threadlab_io::write_and_read_back("test.txt", b"first version, longer").await.unwrap();
         threadlab_io::write_and_read_back("test.txt", b"second").await.unwrap();
         assert_eq!(threadlab_io::read_file("test.txt").await.unwrap(), b"second");
-        assert!(threadlab_io::read_file("missing.txt").await.unwrap_err().contains("cannot open threadlab/missing.txt"));
+        assert!(threadlab_io::read_file("missing.txt")
+            .await
+            .unwrap_err()
+            .contains("cannot open threadlab/missing.txt"));
     }
 
     #[wasm_bindgen_test]
     async fn a_failed_download_ends_its_task_with_the_cause_and_the_wait() {
         use threadlab_workloads::download::Download;
         // Port 9 (discard) is closed on loopback: the connection is refused at once.
-        let w = Workload::FetchWrite(Download { url: Some("http://127.0.0.1:9/{letter}".into()), timeout_ms: Some(3000), ..Default::default() });
+        let w = Workload::FetchWrite(Download {
+            url: Some("http://127.0.0.1:9/{letter}".into()),
+            timeout_ms: Some(3000),
+            ..Default::default()
+        });
         let outcomes = Batch { workload: &w, tasks: 2, worker: 3, endpoint: "" }.run_concurrently(&[0, 1]).await;
         assert_eq!(outcomes.len(), 2);
         for o in &outcomes {

@@ -151,7 +151,8 @@ pub fn ready_or_error(first: &JsValue) -> Result<(), String> {
 /// What a worker's `error` event says. An uncaught error is an ErrorEvent; a script that failed
 /// to load or parse fires a plain Event, with no message.
 pub fn error_event_message(event: &Event) -> String {
-    let message = js_sys::Reflect::get(event, &"message".into()).ok().and_then(|m| m.as_string()).filter(|m| !m.is_empty());
+    let message =
+        js_sys::Reflect::get(event, &"message".into()).ok().and_then(|m| m.as_string()).filter(|m| !m.is_empty());
     message.unwrap_or_else(|| "the worker failed to load or crashed".into())
 }
 

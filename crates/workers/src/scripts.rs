@@ -37,7 +37,10 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 /// The response to a GET of `url` from this context's `fetch`, if it is a success (HTTP cache
 /// allowed: these are the site's own files).
 pub async fn fetch_ok(url: &str) -> Result<Response, String> {
-    let response: Response = JsFuture::from(js_sys::global().unchecked_into::<Global>().fetch(url)).await.map_err(load_error(url))?.unchecked_into();
+    let response: Response = JsFuture::from(js_sys::global().unchecked_into::<Global>().fetch(url))
+        .await
+        .map_err(load_error(url))?
+        .unchecked_into();
     if !response.ok() {
         return Err(format!("could not load {url}: HTTP {}", response.status()));
     }

@@ -63,12 +63,19 @@ impl Download {
             Some(template) => expand_url(template, index),
             None => endpoint_url(endpoint, self.delay_ms(), self.bytes(), u64::from(index)),
         };
-        DownloadTask { url, from_endpoint: self.url.is_none(), timeout_ms: self.timeout_ms(), file: write.then(|| file_name(index)) }
+        DownloadTask {
+            url,
+            from_endpoint: self.url.is_none(),
+            timeout_ms: self.timeout_ms(),
+            file: write.then(|| file_name(index)),
+        }
     }
 
     /// The checksum task `index` must return, when the content is known in advance.
     pub fn expected_checksum(&self, index: u32) -> Option<u64> {
-        self.url.is_none().then(|| body_checksum(&endpoint_body(self.bytes(), u64::from(index)), &mut crate::NoCheckpoint))
+        self.url
+            .is_none()
+            .then(|| body_checksum(&endpoint_body(self.bytes(), u64::from(index)), &mut crate::NoCheckpoint))
     }
 }
 
@@ -101,7 +108,11 @@ pub fn parse_endpoint_query(url: &str) -> Result<(u32, u32, u64), String> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let number = |max: u64| -> Result<u64, String> {
-            value.parse::<u64>().ok().filter(|v| *v <= max).ok_or_else(|| format!("{key} must be an integer from 0 to {max}, got {value:?}"))
+            value
+                .parse::<u64>()
+                .ok()
+                .filter(|v| *v <= max)
+                .ok_or_else(|| format!("{key} must be an integer from 0 to {max}, got {value:?}"))
         };
         match key {
             "ms" => ms = number(u64::from(ENDPOINT_MAX_DELAY_MS))? as u32,
@@ -179,7 +190,11 @@ pub fn is_mixed_content(page_protocol: &str, url: &str) -> bool {
     }
     let host = url[7..].split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit('@').next().unwrap_or("");
-    let name = if host.starts_with('[') { host.split(']').next().unwrap_or("").trim_start_matches('[') } else { host.split(':').next().unwrap_or("") };
+    let name = if host.starts_with('[') {
+        host.split(']').next().unwrap_or("").trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
     let loopback = name == "localhost" || name.ends_with(".localhost") || name.starts_with("127.") || name == "::1";
     !loopback
 }
@@ -259,7 +274,16 @@ mod tests {
     fn only_http_urls_with_a_host_pass() {
         assert!(check_url("https://example.org/a").is_ok());
         assert!(check_url("HTTP://127.0.0.1:8080").is_ok());
-        for bad in ["ftp://x/", "javascript:alert(1)", "data:text/plain,x", "http://", "https:///path", "http://a b/", "/relative", "http://:80/"] {
+        for bad in [
+            "ftp://x/",
+            "javascript:alert(1)",
+            "data:text/plain,x",
+            "http://",
+            "https:///path",
+            "http://a b/",
+            "/relative",
+            "http://:80/",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
     }

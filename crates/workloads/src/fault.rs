@@ -58,7 +58,8 @@ pub fn inject(fault: Fault, task: u32, cp: &mut impl Checkpoint, oom_limit: Opti
 /// crates/workloads/src/fault.rs:52)". For the panic hooks of the engines.
 pub fn panic_message(info: &std::panic::PanicHookInfo) -> String {
     let payload = info.payload();
-    let message = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()));
+    let message =
+        payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()));
     let place = info.location().map(|l| format!(" (at {}:{})", l.file(), l.line())).unwrap_or_default();
     format!("panicked: {}{place}", message.unwrap_or_else(|| "(no message)".into()))
 }
@@ -94,7 +95,10 @@ fn out_of_memory(task: u32, limit: Option<usize>) -> ! {
         hoard.push(black_box(block));
     }
     drop(hoard);
-    panic!("out of memory in task {task}: memory allocation of {OOM_STEP} bytes failed after {} MiB were taken", taken >> 20)
+    panic!(
+        "out of memory in task {task}: memory allocation of {OOM_STEP} bytes failed after {} MiB were taken",
+        taken >> 20
+    )
 }
 
 #[inline(never)]
@@ -133,7 +137,10 @@ mod tests {
         // Capped here: the real fault takes all the memory the allocator gives.
         let e = std::panic::catch_unwind(|| inject(Fault::Oom, 1, &mut NoCheckpoint, Some(200 << 20))).unwrap_err();
         let message = e.downcast_ref::<String>().unwrap();
-        assert!(message.starts_with("out of memory in task 1: memory allocation of 67108864 bytes failed after 192 MiB"), "{message}");
+        assert!(
+            message.starts_with("out of memory in task 1: memory allocation of 67108864 bytes failed after 192 MiB"),
+            "{message}"
+        );
     }
 
     #[test]

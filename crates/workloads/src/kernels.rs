@@ -202,9 +202,7 @@ pub fn sample_append(n: u32, seed: u64, cp: &mut impl Checkpoint) -> u64 {
         done = end;
     }
     let list = black_box(list);
-    list.iter()
-        .enumerate()
-        .fold(u64::from(n), |acc, (i, &v)| fold_sample(acc, i as u64, v))
+    list.iter().enumerate().fold(u64::from(n), |acc, (i, &v)| fold_sample(acc, i as u64, v))
 }
 
 /// The same checksum from the bare stream, without building a list.

@@ -43,19 +43,45 @@ pub struct Task {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskKind {
-    Fib { n: u32 },
+    Fib {
+        n: u32,
+    },
     /// Sum of start..end.
-    Sum { start: u64, end: u64 },
+    Sum {
+        start: u64,
+        end: u64,
+    },
     /// Number of primes in start..end.
-    Primes { start: u64, end: u64 },
-    SampleAppend { n: u32, seed: u64 },
-    Mandelbrot { width: u32, height: u32, max_iter: u32, row_start: u32, row_end: u32 },
-    Letter { letter: u8, n: u32 },
-    Sleep { ms: u32 },
+    Primes {
+        start: u64,
+        end: u64,
+    },
+    SampleAppend {
+        n: u32,
+        seed: u64,
+    },
+    Mandelbrot {
+        width: u32,
+        height: u32,
+        max_iter: u32,
+        row_start: u32,
+        row_end: u32,
+    },
+    Letter {
+        letter: u8,
+        n: u32,
+    },
+    Sleep {
+        ms: u32,
+    },
     /// A download (`write`: then a file write); its request comes from `Workload::download_task`.
-    Fetch { write: bool },
+    Fetch {
+        write: bool,
+    },
     /// The injected fault of a `fault` workload.
-    Fault { fault: Fault },
+    Fault {
+        fault: Fault,
+    },
 }
 
 impl Workload {
@@ -121,13 +147,7 @@ impl Workload {
             Workload::SampleAppend { n } => TaskKind::SampleAppend { n, seed: u64::from(index) },
             Workload::Mandelbrot { width, height, max_iter } => {
                 let (row_start, row_end) = share(0, u64::from(height), index, count);
-                TaskKind::Mandelbrot {
-                    width,
-                    height,
-                    max_iter,
-                    row_start: row_start as u32,
-                    row_end: row_end as u32,
-                }
+                TaskKind::Mandelbrot { width, height, max_iter, row_start: row_start as u32, row_end: row_end as u32 }
             }
             Workload::Letters {} => TaskKind::Letter { letter: b'a' + (index % 26) as u8, n: LETTER_OPS },
             Workload::Sleep { ms } => TaskKind::Sleep { ms },
@@ -146,7 +166,9 @@ impl Workload {
             Workload::Sum { n } => Workload::Sum { n: n.min(200_000) },
             Workload::Primes { n } => Workload::Primes { n: n.min(20_000) },
             Workload::SampleAppend { n } => Workload::SampleAppend { n: n.min(50_000) },
-            Workload::Mandelbrot { max_iter, .. } => Workload::Mandelbrot { width: 32, height: 24, max_iter: max_iter.min(200) },
+            Workload::Mandelbrot { max_iter, .. } => {
+                Workload::Mandelbrot { width: 32, height: 24, max_iter: max_iter.min(200) }
+            }
             Workload::Letters {} => Workload::Letters {},
             // The fault itself is never warmed up: only the kernel of the other tasks.
             Workload::Fault { n, .. } => Workload::Fib { n: n.min(22) },

@@ -6,8 +6,8 @@ use crate::load_once::{self, LoadOnce};
 use futures::future::FutureExt;
 use js_sys::{Object, Reflect};
 use threadlab_clock::now_ms;
-use threadlab_workers::{load_error, Port};
 use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
+use threadlab_workers::{load_error, Port};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -99,7 +99,10 @@ impl From<WorkerError> for String {
 fn crash_of(message: &JsValue) -> Option<Crash> {
     let crashed = Reflect::get(message, &"crashed".into()).ok().filter(JsValue::is_object)?;
     let task = Reflect::get(&crashed, &"task".into()).ok().and_then(|t| t.as_f64()).map(|t| t as u32);
-    let cause = Reflect::get(&crashed, &"error".into()).ok().and_then(|e| e.as_string()).unwrap_or_else(|| "no reason given".into());
+    let cause = Reflect::get(&crashed, &"error".into())
+        .ok()
+        .and_then(|e| e.as_string())
+        .unwrap_or_else(|| "no reason given".into());
     Some(Crash { task, cause })
 }
 

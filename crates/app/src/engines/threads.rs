@@ -6,9 +6,9 @@ use crate::runner::timer::Timer;
 use futures::future::{select, Either};
 use js_sys::{Object, Reflect};
 use threadlab_lab::protocol::{TaskOutcome, ThreadsCommand, ThreadsReply, ThreadsRequest};
-use threadlab_workloads::Workload;
 use threadlab_lab::MAX_WORKERS;
 use threadlab_workers::Port;
+use threadlab_workloads::Workload;
 use wasm_bindgen::JsValue;
 
 /// How long the engine may take to start (~0.2 s here): a pool thread that never answers must

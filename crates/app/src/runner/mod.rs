@@ -10,7 +10,6 @@ mod pool;
 mod sample;
 pub(crate) mod timer;
 
-use threadlab_workers::terminate_all;
 use crate::env::Capabilities;
 use kept::{helper, threads_engine};
 use sample::sample;
@@ -20,6 +19,7 @@ use threadlab_lab::protocol::WorkerRequest;
 use threadlab_lab::report::{Report, RunRecord, Sample};
 use threadlab_lab::spec::ProcessStart;
 use threadlab_lab::{Mode, Spec};
+use threadlab_workers::terminate_all;
 
 pub use kept::prestart;
 
@@ -96,7 +96,12 @@ pub fn cancel() {
 /// a cell that fails keeps its error in the report and the run goes on.
 /// `on_progress` returns true when it redrew the page: the next sample then waits for the
 /// browser to paint it, so drawing never shares the cores with a timed sample.
-pub async fn run(slot: RunSlot, spec: Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress) -> bool) -> Result<Report, String> {
+pub async fn run(
+    slot: RunSlot,
+    spec: Spec,
+    caps: &Capabilities,
+    on_progress: &dyn Fn(Progress) -> bool,
+) -> Result<Report, String> {
     let result = run_cells(&spec, caps, on_progress, slot.0).await;
     if still_wanted(slot.0).is_err() {
         return Err(CANCELLED.into());
@@ -105,7 +110,12 @@ pub async fn run(slot: RunSlot, spec: Spec, caps: &Capabilities, on_progress: &d
     result.map(|runs| Report::new(spec, caps.env(), runs))
 }
 
-async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progress) -> bool, generation: u64) -> Result<Vec<RunRecord>, String> {
+async fn run_cells(
+    spec: &Spec,
+    caps: &Capabilities,
+    on_progress: &dyn Fn(Progress) -> bool,
+    generation: u64,
+) -> Result<Vec<RunRecord>, String> {
     // Before anything is timed: every engine this run uses is started and its kernels warmed,
     // and no engine is still starting in the background (that would steal CPU from a sample).
     still_wanted(generation)?;
@@ -132,7 +142,8 @@ async fn run_cells(spec: &Spec, caps: &Capabilities, on_progress: &dyn Fn(Progre
     still_wanted(generation)?;
     let helper = helper().await?;
     still_wanted(generation)?;
-    let expected = helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
+    let expected =
+        helper.expected(&WorkerRequest::Expected { workload: spec.workload.clone(), tasks: spec.tasks }).await?;
     still_wanted(generation)?;
     helper.warm_up(&spec.workload).await?;
     still_wanted(generation)?;

@@ -41,7 +41,14 @@ async fn drain(worker: ProcessWorker, id: u32, spec: &Spec, next: &Cell<u32>, k:
     }
 }
 
-async fn feed(worker: &mut ProcessWorker, replaced: &mut bool, id: u32, spec: &Spec, next: &Cell<u32>, k: u32) -> Result<Vec<TaskOutcome>, String> {
+async fn feed(
+    worker: &mut ProcessWorker,
+    replaced: &mut bool,
+    id: u32,
+    spec: &Spec,
+    next: &Cell<u32>,
+    k: u32,
+) -> Result<Vec<TaskOutcome>, String> {
     let Dispatch { size, queued } = plan::dispatch(spec, k);
     let mut outcomes = Vec::new();
     let mut seed = Some(id - 1);
@@ -66,7 +73,14 @@ async fn feed(worker: &mut ProcessWorker, replaced: &mut bool, id: u32, spec: &S
                 }
             };
             let endpoint = endpoint();
-            worker.send(&WorkerRequest::Run { workload: spec.workload.clone(), tasks: spec.tasks, indices: indices.clone(), concurrent: false, worker: id, endpoint })?;
+            worker.send(&WorkerRequest::Run {
+                workload: spec.workload.clone(),
+                tasks: spec.tasks,
+                indices: indices.clone(),
+                concurrent: false,
+                worker: id,
+                endpoint,
+            })?;
             sent.push_back(indices);
         }
         if sent.is_empty() {
@@ -82,7 +96,14 @@ async fn feed(worker: &mut ProcessWorker, replaced: &mut bool, id: u32, spec: &S
                 let culprit = crash.task.filter(|t| lost.contains(t)).unwrap_or(lost[0]);
                 let at = now_ms();
                 let error = format!("the process running it crashed ({}); the pool replaced it", crash.cause);
-                outcomes.push(TaskOutcome { task: culprit, worker: id, start: at, end: at, error: Some(error), ..Default::default() });
+                outcomes.push(TaskOutcome {
+                    task: culprit,
+                    worker: id,
+                    start: at,
+                    end: at,
+                    error: Some(error),
+                    ..Default::default()
+                });
                 retry.extend(lost.into_iter().filter(|&t| t != culprit));
                 *worker = ProcessWorker::start().await?;
                 *replaced = true;

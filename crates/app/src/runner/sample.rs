@@ -4,7 +4,6 @@
 use super::kept::{self, helper, threads_engine};
 use super::pool::processes;
 use super::timer::Timer;
-use threadlab_workers::terminate_all;
 use crate::service_worker::endpoint;
 use futures::future::{select, Either};
 use futures::FutureExt;
@@ -13,6 +12,7 @@ use threadlab_lab::plan::Cell as PlanCell;
 use threadlab_lab::protocol::{ThreadsRequest, WorkerRequest};
 use threadlab_lab::report::Sample;
 use threadlab_lab::{Mode, Spec};
+use threadlab_workers::terminate_all;
 
 /// One timed run of `cell`, stopped at the spec's time limit: a hung task cannot be
 /// interrupted from inside its worker, only by terminating it, so every worker goes (the
@@ -72,7 +72,13 @@ async fn threads(spec: &Spec, k: u32, gil_switch_interval_ms: Option<f64>) -> Re
     let engine = threads_engine().await?;
     // A no-op unless the engine is new (rebuilt after a crash or a time limit).
     engine.warm_up(&spec.workload).await?;
-    let request = ThreadsRequest { workload: spec.workload.clone(), tasks: spec.tasks, workers: k, gil_switch_interval_ms, endpoint: endpoint() };
+    let request = ThreadsRequest {
+        workload: spec.workload.clone(),
+        tasks: spec.tasks,
+        workers: k,
+        gil_switch_interval_ms,
+        endpoint: endpoint(),
+    };
     let start = now_ms();
     let outcomes = engine.run(&request).await?;
     Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })

@@ -16,7 +16,10 @@ impl Timer {
         let promise = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
         let resolve = settle.expect("the executor runs at once");
         let handle = web_sys::window()
-            .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(f64::from(i32::MAX)) as i32).ok())
+            .and_then(|w| {
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(f64::from(i32::MAX)) as i32)
+                    .ok()
+            })
             .unwrap_or(0);
         Timer { promise, resolve, handle }
     }

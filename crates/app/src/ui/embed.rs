@@ -3,9 +3,9 @@
 //! so a snippet can size the iframe, and says in one sentence when the parent's lack of
 //! cross-origin isolation rules threads out.
 
-use threadlab_dom::{by_id, document, page_address};
 use crate::env::Capabilities;
 use js_sys::{Object, Reflect};
+use threadlab_dom::{by_id, document, page_address};
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlAnchorElement, ResizeObserver};

@@ -1,12 +1,12 @@
 //! The experiment form <-> spec JSON. The form never validates on its own: it hands whatever
 //! was typed to `Spec::parse`, whose errors name the field.
 
-use threadlab_dom::{by_id, document, el, on};
 use crate::api;
 use crate::env::Capabilities;
 use crate::runner;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
+use threadlab_dom::{by_id, document, el, on};
 use threadlab_lab::presets::{self, Preset};
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
@@ -176,7 +176,8 @@ pub fn bind(caps: Rc<Capabilities>) {
     on("kind", "change", |_| show_params(&select("kind").value()));
     on("spec-form", "input", |e| {
         // Editing any field but the preset picker makes the experiment a custom one.
-        let from_preset = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.id() == "preset");
+        let from_preset =
+            e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.id() == "preset");
         if !from_preset {
             select("preset").set_value("");
             by_id("preset-claim").set_text_content(None);

@@ -84,7 +84,12 @@ fn render(note: Option<&str>) {
 fn on_click(event: Event) {
     let Some(button) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
     let Some(action) = button.get_attribute("data-action") else { return };
-    let id = button.closest("li").ok().flatten().and_then(|li| li.get_attribute("data-id")).and_then(|id| id.parse::<u64>().ok());
+    let id = button
+        .closest("li")
+        .ok()
+        .flatten()
+        .and_then(|li| li.get_attribute("data-id"))
+        .and_then(|id| id.parse::<u64>().ok());
     let (entries, _) = read();
     let Some(entry) = entries.iter().find(|e| Some(e.id) == id).cloned() else { return };
     let title = entry.title().unwrap_or_default();
@@ -99,7 +104,10 @@ fn on_click(event: Event) {
                     if let Some(spec) = &spec {
                         super::form::write_form(spec);
                     }
-                    note(&format!("Showing the saved run: {title}{}", if spec.is_some() { " (its experiment is in the form)" } else { "" }));
+                    note(&format!(
+                        "Showing the saved run: {title}{}",
+                        if spec.is_some() { " (its experiment is in the form)" } else { "" }
+                    ));
                 }
                 Err(why) => note(&format!("This saved run could not be shown: {why}")),
             }

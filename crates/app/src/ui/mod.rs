@@ -11,13 +11,12 @@ use crate::api;
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
 use std::cell::Cell;
+use std::rc::Rc;
 pub use threadlab_dom::show_error;
 use threadlab_dom::{by_id, el};
-use std::rc::Rc;
 use threadlab_lab::{permalink, presets, Spec};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlProgressElement};
-
 
 pub fn start() {
     // Only the playground page has the form; any other document (a test runner's) is left alone.
@@ -61,7 +60,9 @@ fn load_permalink(caps: Rc<Capabilities>) {
     let link = permalink::parse(&location.search().unwrap_or_default(), &location.hash().unwrap_or_default());
     let link = match link {
         Ok(link) => link,
-        Err(e) => return show_error(&format!("this link's experiment cannot be loaded: {e}. The form shows the defaults.")),
+        Err(e) => {
+            return show_error(&format!("this link's experiment cannot be loaded: {e}. The form shows the defaults."))
+        }
     };
     let preset = link.preset.as_deref().and_then(presets::find);
     if link.embed {
@@ -113,7 +114,13 @@ fn describe(spec: &Spec) -> String {
         .map(|o| o.iter().filter(|(k, _)| *k != "kind").map(|(k, v)| format!("{k}: {v}")).collect())
         .unwrap_or_default();
     let workers: Vec<String> = spec.workers.iter().map(u32::to_string).collect();
-    format!("{} {{{}}}, {} tasks, workers {}", spec.workload.kind_name(), params.join(", "), spec.tasks, workers.join(", "))
+    format!(
+        "{} {{{}}}, {} tasks, workers {}",
+        spec.workload.kind_name(),
+        params.join(", "),
+        spec.tasks,
+        workers.join(", ")
+    )
 }
 
 /// The host a spec's downloads go to, when it is not this page's own.
@@ -136,7 +143,11 @@ fn show_badges(caps: &Capabilities) {
         "navigator.hardwareConcurrency: the most speedup CPU work can show",
     );
     badge(
-        if caps.cross_origin_isolated { "cross-origin isolated".into() } else { "not cross-origin isolated: no shared-memory threads".into() },
+        if caps.cross_origin_isolated {
+            "cross-origin isolated".into()
+        } else {
+            "not cross-origin isolated: no shared-memory threads".into()
+        },
         caps.cross_origin_isolated,
         "COOP/COEP headers make SharedArrayBuffer, and so threads, available",
     );
@@ -192,7 +203,8 @@ pub fn show_progress(p: &Progress) -> bool {
     progress.set_max(f64::from(p.total.max(1)));
     progress.set_value(f64::from(p.done));
     let elapsed = now - started;
-    let left = if p.done > 0 && p.done < p.total { elapsed / f64::from(p.done) * f64::from(p.total - p.done) } else { 0.0 };
+    let left =
+        if p.done > 0 && p.done < p.total { elapsed / f64::from(p.done) * f64::from(p.total - p.done) } else { 0.0 };
     let eta = if left >= 1000.0 { format!(", about {:.0} s left", left / 1000.0) } else { String::new() };
     let text = format!(
         "{} of {} tasks ({} of {} runs){eta}; last: {} with {} worker(s)",
@@ -221,4 +233,3 @@ pub fn run_finished() {
     button("cancel").set_disabled(true);
     by_id("progress-text").set_text_content(Some(""));
 }
-

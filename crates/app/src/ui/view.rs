@@ -5,9 +5,9 @@
 use crate::engines::site_url;
 use crate::load_once::{self, LoadOnce};
 use futures::future::FutureExt;
-use std::future::Future;
 use js_sys::Promise;
 use std::cell::Cell;
+use std::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -37,7 +37,13 @@ thread_local! {
 async fn module() -> Result<View, String> {
     load_once::get(&MODULE, || {
         let promise = load_view(&site_url("pkg/view.js"), &site_url("pkg/view_bg.wasm"));
-        async move { JsFuture::from(promise).await.map(JsCast::unchecked_into).map_err(|e| format!("the results view could not be loaded: {}", describe(&e))) }.boxed_local()
+        async move {
+            JsFuture::from(promise)
+                .await
+                .map(JsCast::unchecked_into)
+                .map_err(|e| format!("the results view could not be loaded: {}", describe(&e)))
+        }
+        .boxed_local()
     })
     .await
 }

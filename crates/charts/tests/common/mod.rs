@@ -9,7 +9,13 @@ use threadlab_lab::stats::Summary;
 use threadlab_lab::Spec;
 
 pub fn env(cores: u32) -> Env {
-    Env { cores, cross_origin_isolated: true, user_agent: "test".into(), timer_resolution_ms: 0.005, version: "test".into() }
+    Env {
+        cores,
+        cross_origin_isolated: true,
+        user_agent: "test".into(),
+        timer_resolution_ms: 0.005,
+        version: "test".into(),
+    }
 }
 
 pub fn spec() -> Spec {
