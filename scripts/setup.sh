@@ -7,13 +7,24 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.22.1
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate version in Cargo.lock
-TOOLCHAIN=nightly            # threads need -Zbuild-std; see shared/TOOLCHAIN.md
+# The dated nightly of rust-toolchain.toml (the threaded module needs -Zbuild-std).
+TOOLCHAIN=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
 
 with_browser=0
 [[ "${1:-}" == "--test" ]] && with_browser=1
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 has_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"; }
+
+if ! rustup toolchain list | grep -q "^$TOOLCHAIN"; then
+  step "rustup: toolchain $TOOLCHAIN"
+  rustup toolchain install "$TOOLCHAIN" --profile minimal --component rust-src,rustfmt,clippy --target wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if ! rustup component list --installed --toolchain "$TOOLCHAIN" | grep -q "^$component"; then
+    rustup component add "$component" --toolchain "$TOOLCHAIN"
+  fi
+done
 
 installed_targets=$(rustup target list --installed --toolchain "$TOOLCHAIN")
 if ! grep -q wasm32-unknown-unknown <<<"$installed_targets"; then
