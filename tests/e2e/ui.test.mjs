@@ -99,12 +99,12 @@ test('?preset=fib-threads-vs-processes loads the preset into the form', { timeou
     const f = await formState(page);
     assert.equal(f.preset, 'fib-threads-vs-processes');
     assert.equal(f.kind, 'fib');
-    assert.equal(f.n, '35');
+    assert.equal(f.n, '41');
     assert.equal(f.tasks, '10');
     assert.equal(f.workers, '10');
-    assert.equal(f.repeat, '3');
-    assert.equal(f.warmup, '1');
-    assert.deepEqual(f.modes, MODES);
+    assert.equal(f.repeat, '2');
+    assert.equal(f.warmup, '0');
+    assert.deepEqual(f.modes, MODES.filter((m) => m !== 'async'));
     assert.ok(f.claim.length > 0, 'the claim is shown');
     assert.equal(f.error, null);
 

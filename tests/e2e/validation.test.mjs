@@ -9,7 +9,7 @@ const ctx = setup();
 const SMALL = { workload: { kind: 'fib', n: 20 }, tasks: 2, modes: ['sequential', 'processes'], workers: [1], repeat: 1, warmup: 0 };
 
 const INVALID = [
-  { name: 'workload.n out of range', spec: { ...SMALL, workload: { kind: 'fib', n: 99 } }, field: 'workload.n', also: /1 to 40/ },
+  { name: 'workload.n out of range', spec: { ...SMALL, workload: { kind: 'fib', n: 99 } }, field: 'workload.n', also: /1 to 45/ },
   { name: 'unknown kind', spec: { ...SMALL, workload: { kind: 'nope' } }, field: 'workload.kind', also: /fib/ },
   { name: 'workers [0]', spec: { ...SMALL, workers: [0] }, field: 'workers[0]', also: /1 to 16/ },
   { name: 'unknown mode', spec: { ...SMALL, modes: ['sequential', 'green-threads'] }, field: 'modes[1]', also: /sequential/ },

@@ -11,7 +11,7 @@ pub const ASK_ABOVE_MS: f64 = 60_000.0;
 
 /// Per-operation costs in nanoseconds.
 const NS_PER_FIB_CALL: f64 = 1.0;
-const NS_PER_SUMMED: f64 = 1.0;
+const NS_PER_SUMMED: f64 = 0.5;
 const NS_PER_DIVISION: f64 = 4.0;
 const NS_PER_APPENDED: f64 = 4.0;
 const NS_PER_MANDELBROT_ITER: f64 = 1.5;

@@ -1,5 +1,6 @@
 //! The articles' experiments, one click each.
 
+use crate::spec::{Mode, Spec};
 use serde_json::Value;
 
 pub struct Preset {
@@ -7,8 +8,80 @@ pub struct Preset {
     pub title: &'static str,
     /// What the original article claimed.
     pub claim: &'static str,
+    /// How the experiment was sized for the browser, and why.
+    pub scaling: &'static str,
+    /// The article it reproduces, with the figures it gives; `None` for threadlab's own.
+    pub article: Option<Article>,
     pub spec: Value,
 }
+
+/// A source article and the figures it reports (facts only: timings, core counts).
+pub struct Article {
+    pub title: &'static str,
+    /// Where it ran: interpreter and core count, as far as the article says.
+    pub setup: &'static str,
+    pub figures: &'static [Figure],
+    /// What the article shows instead, where it gives no figure.
+    pub note: &'static str,
+}
+
+/// One timing from an article: `mode` at `workers` took `seconds`. CPython's threads are
+/// threadlab's `threads-gil`.
+pub struct Figure {
+    pub mode: Mode,
+    pub workers: u32,
+    pub seconds: f64,
+}
+
+impl Article {
+    /// The figure's ratio to the article's baseline: its sequential time, else the same mode
+    /// with 1 worker (as `Report::new` computes speedups).
+    pub fn ratio(&self, f: &Figure) -> Option<f64> {
+        let find = |mode: Mode, workers: u32| self.figures.iter().find(|g| g.mode == mode && g.workers == workers);
+        let base = find(Mode::Sequential, 1).or_else(|| find(f.mode, 1))?;
+        Some(base.seconds / f.seconds)
+    }
+}
+
+const fn fig(mode: Mode, workers: u32, seconds: f64) -> Figure {
+    Figure { mode, workers, seconds }
+}
+
+const FIB_AND_DOWNLOADS: &str = "Multithreading vs Multiprocessing in Python, and when to use which! (2024)";
+const SLEEPING_THREADS: &str = "Multithreading and Multiprocessing in Python";
+const LETTERS: &str = "Multithreading v/s Multiprocessing in Python (May 2021)";
+const WORKER_TABLES: &str = "Multiprocessing vs Multithreading in Python: What You Need to Know";
+const DEEP_DIVE: &str = "Multi-threading and Multi-processing in Python (concurrency and parallelism)";
+
+use Mode::{Processes, Sequential, ThreadsGil};
+
+const SUM_TABLE: &[Figure] = &[
+    fig(ThreadsGil, 1, 36.13),
+    fig(ThreadsGil, 2, 36.98),
+    fig(ThreadsGil, 4, 37.41),
+    fig(ThreadsGil, 8, 38.19),
+    fig(ThreadsGil, 16, 39.52),
+    fig(Processes, 1, 36.21),
+    fig(Processes, 2, 18.74),
+    fig(Processes, 4, 9.87),
+    fig(Processes, 8, 9.91),
+    fig(Processes, 16, 10.06),
+];
+
+const APPEND_TIMES: &[Figure] = &[fig(Sequential, 1, 35.087), fig(Processes, 2, 15.251)];
+
+const FETCH_TABLE: &[Figure] = &[
+    fig(ThreadsGil, 1, 15.21),
+    fig(ThreadsGil, 2, 7.73),
+    fig(ThreadsGil, 4, 4.21),
+    fig(ThreadsGil, 8, 2.34),
+    fig(ThreadsGil, 16, 1.53),
+    fig(Processes, 1, 14.98),
+    fig(Processes, 2, 7.69),
+    fig(Processes, 4, 4.12),
+    fig(Processes, 8, 2.31),
+    fig(Processes, 16, 1.49),
+];
 
 pub fn all() -> Vec<Preset> {
     vec![
@@ -16,81 +89,177 @@ pub fn all() -> Vec<Preset> {
             id: "fib-threads-vs-processes",
             title: "10 x fib(35): threads vs processes",
             claim: "With the GIL, 10 threads take as long as doing the work sequentially; 10 processes use every core.",
-            spec: parse(r#"{"workload": {"kind": "fib", "n": 35}, "tasks": 10,
-                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
-                         "workers": [10], "repeat": 3, "warmup": 1}"#),
+            scaling: "fib(41) here stands in for the article's fib(35). Wasm computes fib about 50x faster than \
+                      CPython, so fib(35) would take ~25 ms here, less than starting a worker (20-70 ms), where in \
+                      CPython a fork costs a thousandth of the task. At fib(41), ~0.4 s a task, starting the 10 \
+                      process workers inside the run is again a small part of it.",
+            article: Some(Article {
+                title: FIB_AND_DOWNLOADS,
+                setup: "CPython; the core count is not given",
+                figures: &[],
+                note: "The article shows its timings only as screenshots: no figure to compare here.",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "fib", "n": 41}, "tasks": 10,
+                    "modes": ["sequential", "threads", "threads-gil", "processes"],
+                    "workers": [10], "repeat": 2, "warmup": 0}"#,
+            ),
         },
         Preset {
             id: "sum-sweep",
             title: "Sum of the first 100 million integers, 1 to 16 workers",
             claim: "Threads do not speed up the sum; processes do, up to the number of cores.",
-            spec: parse(r#"{"workload": {"kind": "sum", "n": 100000000}, "tasks": 16,
-                         "modes": ["sequential", "threads", "threads-gil", "processes"],
-                         "workers": [1, 2, 4, 8, 16], "repeat": 3, "warmup": 1,
-                         "processes": {"start": "warm"}}"#),
+            scaling: "4 billion integers here stand in for the article's 100 million: Wasm sums about 1000x faster \
+                      than CPython's loop, and 100 million would take 36 ms, too short to split 16 ways. The \
+                      processes are a pool started before timing, as a Pool reused across the sweep is.",
+            article: Some(Article {
+                title: WORKER_TABLES,
+                setup: "CPython, 4 cores",
+                figures: SUM_TABLE,
+                note: "",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "sum", "n": 4000000000}, "tasks": 16,
+                    "modes": ["sequential", "threads-gil", "processes"],
+                    "workers": [1, 2, 4, 8, 16], "repeat": 2, "warmup": 0,
+                    "processes": {"start": "warm"}}"#,
+            ),
         },
         Preset {
             id: "append-1-vs-2-processes",
             title: "Append 10 million random integers to a list, 1 vs 2 processes",
             claim: "Two processes finish two lists in about the time one process takes for one.",
-            spec: parse(r#"{"workload": {"kind": "sample_append", "n": 10000000}, "tasks": 2,
-                         "modes": ["sequential", "processes"], "workers": [1, 2], "repeat": 3, "warmup": 1}"#),
+            scaling: "The article's sizes: 2 lists of 10 million. Wasm appends about 400x faster than CPython \
+                      (~40 ms a list here, 17 s there), so a new worker's start and its fresh memory would cost more \
+                      than a list: the processes here are a pool started and warmed up before timing. Set Process \
+                      start to cold to see what starting them inside the run costs.",
+            article: Some(Article {
+                title: DEEP_DIVE,
+                setup: "CPython, `time` of the whole script; the core count is not given",
+                figures: APPEND_TIMES,
+                note: "",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "sample_append", "n": 10000000}, "tasks": 2,
+                    "modes": ["sequential", "processes"], "workers": [2], "repeat": 5, "warmup": 1,
+                    "processes": {"start": "warm"}}"#,
+            ),
         },
         Preset {
             id: "sleep-threads-vs-processes",
             title: "Sleep-based work: 2 threads vs 2 processes",
             claim: "Sleeping releases the GIL, so threads overlap waits as well as processes do, without the start-up cost.",
-            spec: parse(r#"{"workload": {"kind": "sleep", "ms": 500}, "tasks": 2,
-                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
-                         "workers": [2], "repeat": 3, "warmup": 0}"#),
+            scaling: "Each of the 2 workers sleeps 5 times, as each of the article's threads prints 5 numbers; 0.5 s \
+                      sleeps instead of 1 s halve the wait and keep every proportion (a sleep is not faster in Wasm).",
+            article: Some(Article {
+                title: SLEEPING_THREADS,
+                setup: "CPython; the core count is not given",
+                figures: &[],
+                note: "The article gives no timing: its output shows the two threads printing each number together, \
+                       so both finish in the time of one.",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "sleep", "ms": 500}, "tasks": 10,
+                    "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                    "workers": [2], "repeat": 1, "warmup": 0}"#,
+            ),
         },
         Preset {
             id: "mandelbrot-sweep",
             title: "Mandelbrot rows, 1 to 8 workers",
             claim: "A CPU-bound image splits into rows; parallel workers help up to the core count.",
-            spec: parse(r#"{"workload": {"kind": "mandelbrot", "width": 800, "height": 600, "max_iter": 500}, "tasks": 16,
-                         "modes": ["sequential", "threads", "threads-gil", "processes"],
-                         "workers": [1, 2, 4, 8], "repeat": 3, "warmup": 1, "processes": {"start": "warm"}}"#),
+            scaling: "threadlab's own experiment, not an article's: 16 bands of a 1600 x 1200 image.",
+            article: None,
+            spec: parse(
+                r#"{"workload": {"kind": "mandelbrot", "width": 1600, "height": 1200, "max_iter": 500}, "tasks": 16,
+                    "modes": ["sequential", "threads", "threads-gil", "processes"],
+                    "workers": [1, 2, 4, 8], "repeat": 2, "warmup": 0, "processes": {"start": "warm"}}"#,
+            ),
         },
         Preset {
             id: "download-threads-vs-processes",
             title: "Download 10 pages: 10 threads vs 10 processes",
             claim: "Downloading is I/O-bound: threads wait in parallel despite the GIL, so they beat sequential code as much as processes do, without starting processes.",
-            spec: parse(r#"{"workload": {"kind": "fetch", "delay_ms": 200, "bytes": 20480}, "tasks": 10,
-                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
-                         "workers": [10], "repeat": 3, "warmup": 1}"#),
+            scaling: "The article's counts, from the built-in endpoint with a 200 ms delay, a stand-in for a public \
+                      API's latency that every visitor gets alike (a wait is not faster in Wasm).",
+            article: Some(Article {
+                title: FIB_AND_DOWNLOADS,
+                setup: "CPython; the core count is not given",
+                figures: &[],
+                note: "The article shows its timings only as screenshots: no figure to compare here.",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "fetch", "delay_ms": 200, "bytes": 20480}, "tasks": 10,
+                    "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                    "workers": [10], "repeat": 3, "warmup": 1}"#,
+            ),
         },
         Preset {
             id: "letters-fetch-write",
             title: "Fetch 26 letters and write each to {letter}.txt",
             claim: "Fetching and writing files is waiting, not computing: threads finish in a fraction of the sequential time.",
-            spec: parse(r#"{"workload": {"kind": "fetch_write", "delay_ms": 100, "bytes": 1024}, "tasks": 26,
-                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
-                         "workers": [4, 16], "repeat": 3, "warmup": 1}"#),
+            scaling: "The article's 26 letters, each fetched from the built-in endpoint (100 ms) and written to \
+                      {letter}.txt in the browser's private file system.",
+            article: Some(Article {
+                title: LETTERS,
+                setup: "CPython, concurrent.futures pools of the default size; the core count is not given",
+                figures: &[],
+                note: "The article gives its times only as screenshots; it says the thread pool finished almost 4x \
+                       sooner than the process pool.",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "fetch_write", "delay_ms": 100, "bytes": 1024}, "tasks": 26,
+                    "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                    "workers": [4, 16], "repeat": 3, "warmup": 1}"#,
+            ),
         },
         Preset {
             id: "fetch-100-sweep",
             title: "Fetch 100 pages with 1 to 16 workers",
             claim: "More threads download more pages at once: time falls with every worker added, until the server or the connection limit says no.",
-            spec: parse(r#"{"workload": {"kind": "fetch", "delay_ms": 100}, "tasks": 100,
-                         "modes": ["threads", "threads-gil", "processes", "async"],
-                         "workers": [1, 2, 4, 8, 16], "repeat": 1, "warmup": 0, "processes": {"start": "warm"}}"#),
+            scaling: "The article's 100 pages and worker counts, from the built-in endpoint with a 100 ms delay \
+                      (the article's pages took ~150 ms each).",
+            article: Some(Article {
+                title: WORKER_TABLES,
+                setup: "CPython, 4 cores",
+                figures: FETCH_TABLE,
+                note: "",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "fetch", "delay_ms": 100}, "tasks": 100,
+                    "modes": ["threads", "threads-gil", "processes", "async"],
+                    "workers": [1, 2, 4, 8, 16], "repeat": 1, "warmup": 0, "processes": {"start": "warm"}}"#,
+            ),
         },
         Preset {
             id: "image-queue-5-threads",
             title: "A queue of 30 image downloads, 5 threads",
             claim: "Five threads taking downloads from a queue finish about five times sooner than one loop downloading one image after another.",
-            spec: parse(r#"{"workload": {"kind": "fetch", "delay_ms": 150, "bytes": 204800}, "tasks": 30,
-                         "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
-                         "workers": [5], "repeat": 3, "warmup": 1}"#),
+            scaling: "The article's 6 images x 5 = 30 downloads and 5 threads, 200 KB each from the built-in \
+                      endpoint (150 ms).",
+            article: Some(Article {
+                title: DEEP_DIVE,
+                setup: "CPython; the core count is not given",
+                figures: &[],
+                note: "The article gives no timing for the downloads.",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "fetch", "delay_ms": 150, "bytes": 204800}, "tasks": 30,
+                    "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
+                    "workers": [5], "repeat": 3, "warmup": 1}"#,
+            ),
         },
         Preset {
             id: "crash-thread-vs-process",
             title: "One task crashes: threads vs processes",
             claim: "A crash in one thread brings the whole program down; a crashing worker process takes only its own task with it, and the pool carries on.",
-            spec: parse(r#"{"workload": {"kind": "fault", "fault": "panic", "at_task": 3, "n": 30}, "tasks": 10,
-                         "modes": ["sequential", "threads", "processes"],
-                         "workers": [4], "repeat": 1, "warmup": 0, "processes": {"start": "warm"}}"#),
+            scaling: "threadlab's own experiment, not an article's: task 3 of 10 panics.",
+            article: None,
+            spec: parse(
+                r#"{"workload": {"kind": "fault", "fault": "panic", "at_task": 3, "n": 30}, "tasks": 10,
+                    "modes": ["sequential", "threads", "processes"],
+                    "workers": [4], "repeat": 1, "warmup": 0, "processes": {"start": "warm"}}"#,
+            ),
         },
     ]
 }
@@ -103,6 +272,24 @@ fn parse(spec: &str) -> Value {
 
 pub fn find(id: &str) -> Option<Preset> {
     all().into_iter().find(|p| p.id == id)
+}
+
+/// The preset whose claim a spec tests: the same experiment, else the first of the same kind of
+/// work (a custom fib run is checked against the fib preset's claim), else the first of the same
+/// shape (CPU, waiting or crashing work).
+pub fn matching(spec: &Spec) -> Option<Preset> {
+    let presets = all();
+    let parsed = |p: &Preset| Spec::from_value(&p.spec).ok();
+    let kind = spec.workload.kind_name();
+    let shape = crate::claim::Shape::of(&spec.workload);
+    let index = presets
+        .iter()
+        .position(|p| parsed(p).is_some_and(|q| &q == spec))
+        .or_else(|| presets.iter().position(|p| parsed(p).is_some_and(|q| q.workload.kind_name() == kind)))
+        .or_else(|| {
+            presets.iter().position(|p| parsed(p).is_some_and(|q| crate::claim::Shape::of(&q.workload) == shape))
+        })?;
+    presets.into_iter().nth(index)
 }
 
 #[cfg(test)]

@@ -294,6 +294,9 @@ pub struct Report {
     pub env: Env,
     pub runs: Vec<RunRecord>,
     pub verdict: Verdict,
+    /// Whether the claim of the preset this spec has the shape of holds here (`lab::claim`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<crate::claim::ClaimCheck>,
 }
 
 impl Report {
@@ -324,7 +327,8 @@ impl Report {
             }
         }
         let verdict = Verdict::from_runs(&spec, &env, &runs);
-        Report { spec, env, runs, verdict }
+        let claim = crate::claim::check(&spec, &env, &runs);
+        Report { spec, env, runs, verdict, claim }
     }
 
     pub fn to_json(&self) -> String {
