@@ -29,7 +29,7 @@ function importedMemoryIsShared(b) {
   return false;
 }
 if (!memory || !importedMemoryIsShared(bytes)) {
-  console.error(`${file}: does not import a shared memory; the threaded build is broken (see shared/TOOLCHAIN.md)`);
+  console.error(`${file}: does not import a shared memory; the threaded build is broken (see docs/toolchain.md)`);
   process.exit(1);
 }
 console.error(`${file}: imports shared memory ${memory.module}.${memory.name}`);
