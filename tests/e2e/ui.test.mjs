@@ -113,7 +113,7 @@ test('?preset=fib-threads-vs-processes loads the preset into the form', { timeou
     const s = await formState(page);
     assert.equal(s.kind, 'sleep');
     assert.equal(s.ms, '500');
-    assert.equal(s.tasks, '2');
+    assert.equal(s.tasks, '10');
     assert.equal(s.workers, '2');
     assert.equal(s.msShown, true);
     assert.equal(s.nShown, false);
