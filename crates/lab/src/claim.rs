@@ -2,6 +2,7 @@
 //! numbers point to? Computed from the runs, never asserted. A spec gets a check when it has the
 //! shape of a preset (the same kind of work, and the modes the claim compares).
 
+use crate::article::{beside, Beside};
 use crate::presets;
 use crate::report::{Env, RunRecord};
 use crate::spec::{Mode, ProcessStart, Spec};
@@ -58,6 +59,12 @@ pub struct ClaimCheck {
     pub cause: Option<Cause>,
     /// "The article's claim holds here: ..." or "... does not hold here, because ...".
     pub text: String,
+    /// How the preset sized the article's experiment for Wasm; only when this is that experiment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<String>,
+    /// The article's own figures beside these runs, when this is its kind of work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<Beside>,
 }
 
 /// Below this share of the best possible speedup a mode is said not to show it.
@@ -80,7 +87,17 @@ pub fn check(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Option<ClaimCheck> {
     } else {
         format!("The article's claim does not hold here, because {because}.")
     };
-    Some(ClaimCheck { preset: preset.id.to_string(), claim: preset.claim.to_string(), holds, cause, text })
+    let preset_spec = Spec::from_value(&preset.spec).ok();
+    let same_kind = preset_spec.as_ref().is_some_and(|p| p.workload.kind_name() == spec.workload.kind_name());
+    Some(ClaimCheck {
+        preset: preset.id.to_string(),
+        claim: preset.claim.to_string(),
+        holds,
+        cause,
+        text,
+        scaling: (preset_spec.as_ref() == Some(spec)).then(|| preset.scaling.to_string()),
+        article: preset.article.as_ref().filter(|_| same_kind).map(|a| beside(a, runs)),
+    })
 }
 
 type Finding = (bool, Option<Cause>, String);
@@ -382,6 +399,23 @@ mod tests {
         let check = report(spec, 2, serial).claim.unwrap();
         assert!(!check.holds, "{}", check.text);
         assert!(check.text.contains("threads-gil with 2 workers took 990 ms where overlapping waits take 500 ms"));
+    }
+
+    #[test]
+    fn the_sizing_is_told_for_the_presets_own_experiment_and_the_article_for_its_kind_of_work() {
+        let runs = || vec![run(Mode::Sequential, 1, 4000.0), run(Mode::ThreadsGil, 10, 4100.0)];
+        let custom = report(FIB, 2, runs()).claim.unwrap();
+        assert_eq!(custom.scaling, None, "fib(30) is not the preset's experiment");
+        let article = custom.article.expect("a fib run is the fib article's kind of work");
+        assert!(article.rows.is_empty() && article.note.contains("screenshots"), "{article:?}");
+
+        let preset = presets::find("fib-threads-vs-processes").unwrap();
+        let own = report(&preset.spec.to_string(), 2, runs()).claim.unwrap();
+        assert_eq!(own.scaling.as_deref(), Some(preset.scaling));
+
+        let mandelbrot = r#"{"workload": {"kind": "mandelbrot", "width": 64, "height": 64, "max_iter": 50},
+            "tasks": 10, "modes": ["sequential", "threads-gil"], "workers": [10]}"#;
+        assert_eq!(report(mandelbrot, 2, runs()).claim.unwrap().article, None, "threadlab's own experiment");
     }
 
     #[test]

@@ -214,6 +214,26 @@ pub fn all() -> Vec<Preset> {
             ),
         },
         Preset {
+            id: "letters-cpu-threads-vs-processes",
+            title: "Process 26 letters: thread pool vs process pool",
+            claim: "Processing the letters is CPU work: the thread pool is no faster than one thread, the process pool is several times faster.",
+            scaling: "The article's 26 letters, each a loop of 64 million multiply-and-modulo steps (~150 ms in \
+                      Wasm), so that starting the 4 process workers inside the run costs about as little beside a \
+                      letter as a fork does beside the article's CPython loop.",
+            article: Some(Article {
+                title: LETTERS,
+                setup: "CPython, concurrent.futures pools of the default size; the core count is not given",
+                figures: &[],
+                note: "The article gives its times only as screenshots; it says the process pool finished about 3.5x \
+                       sooner than the thread pool.",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "letters"}, "tasks": 26,
+                    "modes": ["sequential", "threads", "threads-gil", "processes"],
+                    "workers": [4], "repeat": 2, "warmup": 0}"#,
+            ),
+        },
+        Preset {
             id: "fetch-100-sweep",
             title: "Fetch 100 pages with 1 to 16 workers",
             claim: "More threads download more pages at once: time falls with every worker added, until the server or the connection limit says no.",

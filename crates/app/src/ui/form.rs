@@ -111,7 +111,7 @@ pub fn workload_fields(spec: &Spec) -> Value {
 /// Fills the form with `spec`, as a custom experiment (`load_preset` then names its preset).
 pub fn write_form(spec: &Spec) {
     select("preset").set_value("");
-    by_id("preset-claim").set_text_content(None);
+    describe_preset(None);
     let workload = workload_fields(spec);
     let kind = workload["kind"].as_str().unwrap_or("fib").to_string();
     select("kind").set_value(&kind);
@@ -154,7 +154,13 @@ pub fn load_preset(p: &Preset) {
         Err(e) => super::show_error(&format!("preset {} is broken: {e}", p.id)),
     }
     select("preset").set_value(p.id);
-    by_id("preset-claim").set_text_content(Some(&format!("The article's claim: {}", p.claim)));
+    describe_preset(Some(p));
+}
+
+/// Under the preset picker: the claim the preset tests, and how it was sized for Wasm.
+fn describe_preset(p: Option<&Preset>) {
+    by_id("preset-claim").set_text_content(p.map(|p| format!("The article's claim: {}", p.claim)).as_deref());
+    by_id("preset-scaling").set_text_content(p.map(|p| p.scaling));
 }
 
 pub fn bind(caps: Rc<Capabilities>) {
@@ -170,7 +176,7 @@ pub fn bind(caps: Rc<Capabilities>) {
         let id = select("preset").value();
         match presets::find(&id) {
             Some(p) => load_preset(&p),
-            None => by_id("preset-claim").set_text_content(None),
+            None => describe_preset(None),
         }
     });
     on("kind", "change", |_| show_params(&select("kind").value()));
@@ -180,7 +186,7 @@ pub fn bind(caps: Rc<Capabilities>) {
             e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.id() == "preset");
         if !from_preset {
             select("preset").set_value("");
-            by_id("preset-claim").set_text_content(None);
+            describe_preset(None);
         }
     });
     let c = caps.clone();
