@@ -20,7 +20,7 @@ const ALL_MODES = ['sequential', 'threads', 'threads-gil', 'processes', 'async']
 
 const ISOLATED_SPECS = [
   // CPU work in every mode: speedups, GIL waits, cold start-up, chunksize, a claim check.
-  { workload: { kind: 'fib', n: 22 }, tasks: 4, modes: ALL_MODES, workers: [2], repeat: 2, warmup: 0 },
+  { workload: { kind: 'fib', n: 30 }, tasks: 4, modes: ALL_MODES, workers: [2], repeat: 2, warmup: 0 },
   // I/O from the built-in endpoint: bytes and I/O waits in the trace.
   { workload: { kind: 'fetch_write', delay_ms: 20, bytes: 2000 }, tasks: 3, modes: ['sequential', 'threads-gil', 'async'], workers: [3], repeat: 1, warmup: 0 },
   // A crash: errors on the records, an error on a trace entry, a fault's filled-in defaults.
