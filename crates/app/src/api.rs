@@ -1,4 +1,4 @@
-//! `window.threadlab`, the scripting contract (shared/DESIGN.md): `ready`, `run(spec,
+//! `window.threadlab`, the scripting contract (docs/api.md): `ready`, `run(spec,
 //! {onProgress})`, `cancel()`, `capabilities()`, `presets`. The page's own Run button goes
 //! through [`run_spec`] too, so the UI and scripts see the same behaviour.
 

@@ -1,4 +1,4 @@
-//! The report contract (shared/DESIGN.md): per-cell statistics, verification and traces.
+//! The report contract (docs/report.md): per-cell statistics, verification and traces.
 
 use crate::plan::Cell;
 use crate::protocol::TaskOutcome;

@@ -1,4 +1,4 @@
-//! The spec contract (shared/DESIGN.md): parsing with defaults, and validation whose errors name
+//! The spec contract (docs/spec.md): parsing with defaults, and validation whose errors name
 //! the field and the allowed range. Nothing runs unless `Spec::parse` said yes.
 
 use serde::{Deserialize, Serialize};
