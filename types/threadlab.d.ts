@@ -223,6 +223,33 @@ export interface ClaimCheck {
   holds: boolean;
   cause?: ClaimCause;
   text: string;
+  /** How the preset sized the article's experiment for Wasm; only when the spec is the preset's. */
+  scaling?: string;
+  /** The article's own figures beside this report's runs, when the spec is its kind of work. */
+  article?: ArticleBeside;
+}
+
+/** An article's figures beside the same runs measured here (`lab::article`). */
+export interface ArticleBeside {
+  title: string;
+  /** Interpreter and cores of the article's figures, as far as it says. */
+  setup: string;
+  /** What the article shows instead, where it gives no figure. */
+  note?: string;
+  rows: ArticleRow[];
+}
+
+export interface ArticleRow {
+  mode: Mode;
+  workers: number;
+  /** The article's time, in seconds. */
+  article_s: number;
+  /** Against the article's sequential time, else the same mode at 1 worker. */
+  article_speedup?: number;
+  /** The median measured here, when this run was measured. */
+  here_ms?: number;
+  /** Against the same baseline measured here. */
+  here_speedup?: number;
 }
 
 export interface Report {

@@ -23,6 +23,8 @@ const ISOLATED_SPECS = [
   { workload: { kind: 'fib', n: 30 }, tasks: 4, modes: ALL_MODES, workers: [2], repeat: 2, warmup: 0 },
   // I/O from the built-in endpoint: bytes and I/O waits in the trace.
   { workload: { kind: 'fetch_write', delay_ms: 20, bytes: 2000 }, tasks: 3, modes: ['sequential', 'threads-gil', 'async'], workers: [3], repeat: 1, warmup: 0 },
+  // The sum article's worker table beside the runs: a claim's article rows with speedups on both sides.
+  { workload: { kind: 'sum', n: 100000000 }, tasks: 4, modes: ['sequential', 'processes'], workers: [1, 2], repeat: 1, warmup: 0, processes: { start: 'warm' } },
   // A crash: errors on the records, an error on a trace entry, a fault's filled-in defaults.
   { workload: { kind: 'fault', fault: 'panic', at_task: 1 }, tasks: 3, modes: ['processes', 'threads'], workers: [2], repeat: 1, warmup: 0, time_limit_s: 30 },
 ];
@@ -75,6 +77,8 @@ test('types/threadlab.d.ts matches the reports, capabilities and presets the pag
   const events = runs.flatMap((r) => r.trace);
   const present = {
     claim: found.reports.some((r) => r.claim),
+    article_rows: found.reports.some((r) => r.claim?.article?.rows.some((row) => row.here_speedup !== undefined)),
+    article_note: found.reports.some((r) => r.claim?.article?.note),
     skipped: runs.some((r) => r.skipped),
     errors: runs.some((r) => r.errors),
     speedup: runs.some((r) => r.speedup !== undefined),
