@@ -22,11 +22,11 @@ pub const MAX_TIMEOUT_MS: u64 = 120_000;
 pub const MAX_URL_LEN: usize = 2048;
 /// Downloaded bodies one run may hold at once (async keeps every task's body in flight).
 pub const DOWNLOAD_MEMORY_BUDGET_MB: u64 = 256;
-/// Default and longest time one run (one repetition of one cell) may take before it is stopped
-/// and its workers terminated: a hung task must not hold the page for ever.
 /// fib(45) takes about 4 s in Wasm here: the longest task a visitor should wait for.
 pub const MAX_FIB_N: u64 = 45;
 
+/// Default and longest time one run (one repetition of one cell) may take before it is stopped
+/// and its workers terminated: a hung task must not hold the page for ever.
 pub const DEFAULT_TIME_LIMIT_S: u32 = 120;
 pub const MAX_TIME_LIMIT_S: u32 = 3600;
 
