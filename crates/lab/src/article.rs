@@ -3,7 +3,7 @@
 //! one), so each side is also given as a speedup against its own baseline, by the same rule.
 
 use crate::presets::Article;
-use crate::report::RunRecord;
+use crate::runs::RunRecord;
 use crate::spec::Mode;
 use serde::{Deserialize, Serialize};
 

@@ -3,33 +3,11 @@
 //! shape of a preset (the same kind of work, and the modes the claim compares).
 
 use crate::article::{beside, Beside};
-use crate::presets;
-use crate::report::{Env, RunRecord};
+use crate::presets::{self, Shape};
+use crate::runs::{Env, RunRecord};
 use crate::spec::{Mode, ProcessStart, Spec};
 use crate::verdict::CONNECTIONS_PER_HOST;
 use serde::{Deserialize, Serialize};
-use threadlab_workloads::Workload;
-
-/// What the claim is about, by the kind of work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// CPU work: threads with the GIL about 1x, processes about min(workers, cores)x.
-    Compute,
-    /// Waiting work: the waits overlap in every concurrent mode.
-    Waiting,
-    /// One task crashes: processes lose only it, threads lose the run.
-    Crash,
-}
-
-impl Shape {
-    pub fn of(workload: &Workload) -> Shape {
-        match workload {
-            Workload::Fault { .. } => Shape::Crash,
-            w if w.is_waiting() => Shape::Waiting,
-            _ => Shape::Compute,
-        }
-    }
-}
 
 /// The cause a claim that does not hold points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ pub mod plan;
 pub mod presets;
 pub mod protocol;
 pub mod report;
+pub mod runs;
 pub mod spec;
 pub mod stats;
 pub mod verdict;

@@ -2,6 +2,28 @@
 
 use crate::spec::{Mode, Spec};
 use serde_json::Value;
+use threadlab_workloads::Workload;
+
+/// What the claim is about, by the kind of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// CPU work: threads with the GIL about 1x, processes about min(workers, cores)x.
+    Compute,
+    /// Waiting work: the waits overlap in every concurrent mode.
+    Waiting,
+    /// One task crashes: processes lose only it, threads lose the run.
+    Crash,
+}
+
+impl Shape {
+    pub fn of(workload: &Workload) -> Shape {
+        match workload {
+            Workload::Fault { .. } => Shape::Crash,
+            w if w.is_waiting() => Shape::Waiting,
+            _ => Shape::Compute,
+        }
+    }
+}
 
 pub struct Preset {
     pub id: &'static str,
@@ -301,14 +323,12 @@ pub fn matching(spec: &Spec) -> Option<Preset> {
     let presets = all();
     let parsed = |p: &Preset| Spec::from_value(&p.spec).ok();
     let kind = spec.workload.kind_name();
-    let shape = crate::claim::Shape::of(&spec.workload);
+    let shape = Shape::of(&spec.workload);
     let index = presets
         .iter()
         .position(|p| parsed(p).is_some_and(|q| &q == spec))
         .or_else(|| presets.iter().position(|p| parsed(p).is_some_and(|q| q.workload.kind_name() == kind)))
-        .or_else(|| {
-            presets.iter().position(|p| parsed(p).is_some_and(|q| crate::claim::Shape::of(&q.workload) == shape))
-        })?;
+        .or_else(|| presets.iter().position(|p| parsed(p).is_some_and(|q| Shape::of(&q.workload) == shape)))?;
     presets.into_iter().nth(index)
 }
 

@@ -1,6 +1,6 @@
 //! The verdict: a few sentences computed from the measured numbers.
 
-use crate::report::{Env, RunRecord};
+use crate::runs::{Env, RunRecord};
 use crate::spec::{Mode, ProcessStart, Spec};
 use serde::{Deserialize, Serialize};
 use threadlab_workloads::fault::Fault;
