@@ -122,6 +122,17 @@ fn round3(x: f64) -> f64 {
 }
 
 impl RunRecord {
+    /// "sequential", "threads with 1 worker", "processes with 4 workers": how sentences and
+    /// pickers name a run.
+    pub fn label(&self) -> String {
+        if self.mode.is_single_threaded() {
+            self.mode.name().to_string()
+        } else {
+            let s = if self.workers == 1 { "" } else { "s" };
+            format!("{} with {} worker{s}", self.mode.name(), self.workers)
+        }
+    }
+
     pub fn skipped(cell: Cell, reason: &str) -> RunRecord {
         RunRecord {
             mode: cell.mode,
@@ -279,6 +290,14 @@ pub(crate) mod fixtures {
 mod tests {
     use super::fixtures::{outcome, sample};
     use super::*;
+
+    #[test]
+    fn a_run_is_named_with_its_worker_count_in_the_right_number() {
+        let named = |mode, workers| RunRecord::skipped(Cell { mode, workers }, "").label();
+        assert_eq!(named(Mode::Threads, 1), "threads with 1 worker");
+        assert_eq!(named(Mode::Processes, 4), "processes with 4 workers");
+        assert_eq!(named(Mode::Sequential, 1), "sequential");
+    }
 
     #[test]
     fn gil_waits_beyond_the_listed_ones_still_count() {
