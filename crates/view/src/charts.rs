@@ -168,14 +168,6 @@ fn select() -> HtmlSelectElement {
     by_id("timeline-run").unchecked_into()
 }
 
-fn label(r: &RunRecord) -> String {
-    if r.mode.is_single_threaded() {
-        r.mode.name().to_string()
-    } else {
-        format!("{} with {} workers", r.mode.name(), r.workers)
-    }
-}
-
 /// The run whose timeline says most: threads with the GIL (interleaving), else free threads
 /// (parallel lanes), else processes, with the most workers; else any run with a trace.
 fn default_timeline(report: &Report) -> Option<usize> {
@@ -200,7 +192,7 @@ fn fill_timeline_choices(report: &Report) {
     let previous = select.value();
     select.set_text_content(None);
     for (i, r) in report.runs.iter().enumerate().filter(|(_, r)| !r.trace.is_empty()) {
-        let option = el("option", "", &label(r));
+        let option = el("option", "", &r.label());
         option.set_attribute("value", &i.to_string()).ok();
         select.append_child(&option).ok();
     }
