@@ -188,15 +188,20 @@ fn why_processes_fall_short(spec: &Spec, runs: &[RunRecord], procs: &RunRecord, 
 }
 
 /// Waiting work: every concurrent mode at every worker count finished in about the time of its
-/// busiest worker's waits, ceil(tasks / workers) of them (async: all at once).
+/// busiest worker's tasks, ceil(tasks / workers) of them. Async overlaps every wait, but its one
+/// thread does the work between them (reading a body, writing a file) one task after another,
+/// and so does the one event loop that does the threads' I/O (`threads::io_service`): there, the
+/// ideal is at least one wait plus every task's work.
 fn waiting(spec: &Spec, runs: &[RunRecord]) -> Option<Finding> {
+    let wait = spec.workload.min_task_ms();
     let per_task = match runs.iter().find(|r| r.mode == Mode::Sequential).and_then(|r| r.median_ms) {
         Some(seq) => seq / f64::from(spec.tasks),
-        None => spec.workload.min_task_ms(),
+        None => wait,
     };
     if per_task <= 0.0 {
         return None;
     }
+    let work = (per_task - wait).max(0.0);
     let user_url = spec.workload.download().is_some_and(|(d, _)| d.url.is_some());
     let mut worst: Option<(f64, String)> = None;
     let mut checked = 0;
@@ -208,7 +213,9 @@ fn waiting(spec: &Spec, runs: &[RunRecord]) -> Option<Finding> {
             let in_flight = if mode == Mode::Async { spec.tasks } else { k.min(spec.tasks) };
             // Cold process workers start inside the run, at once: one start-up comes on top.
             let start_up = if mode == Mode::Processes { r.startup_ms.unwrap_or_default() } else { 0.0 };
-            let ideal_ms = f64::from(spec.tasks.div_ceil(in_flight)) * per_task + start_up;
+            let rounds = f64::from(spec.tasks.div_ceil(in_flight)) * per_task + start_up;
+            let one_event_loop = per_task + f64::from(spec.tasks - 1) * work;
+            let ideal_ms = if mode == Mode::Processes { rounds } else { rounds.max(one_event_loop) };
             let share = ideal_ms / r.median_ms?;
             checked += 1;
             let who =
@@ -377,6 +384,19 @@ mod tests {
         let check = report(spec, 2, serial).claim.unwrap();
         assert!(!check.holds, "{}", check.text);
         assert!(check.text.contains("threads-gil with 2 workers took 990 ms where overlapping waits take 500 ms"));
+        // 10 ms of work a task besides its 100 ms wait: async does the 10 tasks' work in turn.
+        let working =
+            || vec![run(Mode::Sequential, 1, 1100.0), run(Mode::ThreadsGil, 2, 560.0), run(Mode::Async, 1, 230.0)];
+        assert!(report(spec, 2, working()).claim.unwrap().holds, "async's ideal is 110 + 9 x 10 ms");
+        let mut slow = working();
+        slow[2] = run(Mode::Async, 1, 400.0);
+        let check = report(spec, 2, slow).claim.unwrap();
+        assert!(check.text.contains("async took 400 ms where overlapping waits take 200 ms"), "{}", check.text);
+        // Threads' I/O work is done by one event loop too: 10 threads cannot beat one wait plus it.
+        let wide = spec.replace(r#""workers": [2]"#, r#""workers": [10]"#);
+        let threads_wide =
+            vec![run(Mode::Sequential, 1, 1100.0), run(Mode::ThreadsGil, 10, 220.0), run(Mode::Async, 1, 230.0)];
+        assert!(report(&wide, 2, threads_wide).claim.unwrap().holds, "threads' ideal is 110 + 9 x 10 ms");
     }
 
     #[test]
