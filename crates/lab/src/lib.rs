@@ -7,6 +7,7 @@ pub mod claim;
 pub mod estimate;
 pub mod export;
 pub mod history;
+pub mod kinds;
 pub mod permalink;
 pub mod plan;
 pub mod presets;

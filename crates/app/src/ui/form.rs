@@ -7,30 +7,15 @@ use crate::runner;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
 use threadlab_dom::{by_id, document, el, on};
+use threadlab_lab::kinds;
 use threadlab_lab::presets::{self, Preset};
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
-/// Parameter inputs per workload kind (ids are `param-<name>`).
-fn params_of(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "fib" | "sum" | "primes" | "sample_append" => &["n"],
-        "mandelbrot" => &["width", "height", "max_iter"],
-        "sleep" => &["ms"],
-        "fetch" | "fetch_write" => &["url", "delay_ms", "bytes", "timeout_ms"],
-        "fault" => &["fault", "at_task", "n"],
-        _ => &[],
-    }
-}
-
-/// Parameters that may be left empty (their defaults apply), and those that are text.
-fn optional(param: &str) -> bool {
-    matches!(param, "url" | "delay_ms" | "bytes" | "timeout_ms")
-}
-
-fn textual(param: &str) -> bool {
-    matches!(param, "url" | "fault")
+/// The parameter fields of a workload kind (their inputs' ids are `param-<name>`), from `lab::kinds`.
+fn params_of(kind: &str) -> &'static [kinds::Field] {
+    kinds::find(kind).map_or(&[], |k| k.fields)
 }
 
 /// The value of an input or a select (`param-fault` is a select).
@@ -72,13 +57,14 @@ pub fn read_form() -> Value {
     let mut workload = Map::new();
     workload.insert("kind".into(), Value::String(kind.clone()));
     for p in params_of(&kind) {
-        let text = field_value(&format!("param-{p}"));
-        let value = match *p {
-            _ if optional(p) && text.trim().is_empty() => continue,
-            _ if textual(p) => Value::String(text.trim().to_string()),
-            _ => number(&text),
+        let text = field_value(&format!("param-{}", p.name));
+        // Left empty, a field that may be absent is: its default or the workload's applies.
+        let value = match p.ty {
+            _ if p.absent != kinds::Absent::Required && text.trim().is_empty() => continue,
+            kinds::FieldType::Int { .. } => number(&text),
+            kinds::FieldType::Url | kinds::FieldType::Fault => Value::String(text.trim().to_string()),
         };
-        workload.insert((*p).into(), value);
+        workload.insert(p.name.into(), value);
     }
     let modes: Vec<Value> = mode_boxes().iter().filter(|b| b.checked()).map(|b| Value::String(b.value())).collect();
     let workers: Vec<Value> =
@@ -116,12 +102,12 @@ pub fn write_form(spec: &Spec) {
     let kind = workload["kind"].as_str().unwrap_or("fib").to_string();
     select("kind").set_value(&kind);
     for p in params_of(&kind) {
-        let text = match &workload[*p] {
+        let text = match &workload[p.name] {
             Value::Null => String::new(),
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        set_field_value(&format!("param-{p}"), &text);
+        set_field_value(&format!("param-{}", p.name), &text);
     }
     show_params(&kind);
     input("tasks").set_value(&spec.tasks.to_string());
@@ -143,7 +129,7 @@ fn show_params(kind: &str) {
     for i in 0..labels.length() {
         if let Some(label) = labels.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
             let name = label.get_attribute("data-param").unwrap_or_default();
-            label.toggle_attribute_with_force("hidden", !params_of(kind).contains(&name.as_str())).ok();
+            label.toggle_attribute_with_force("hidden", !params_of(kind).iter().any(|p| p.name == name)).ok();
         }
     }
 }
@@ -170,7 +156,13 @@ pub fn bind(caps: Rc<Capabilities>) {
         option.set_attribute("value", p.id).ok();
         preset_select.append_child(&option).ok();
     }
-    show_params(&select("kind").value());
+    let kind_select = select("kind");
+    for k in kinds::KINDS {
+        let option = el("option", "", &format!("{}: {}", k.name, k.help));
+        option.set_attribute("value", k.name).ok();
+        kind_select.append_child(&option).ok();
+    }
+    show_params(&kind_select.value());
 
     on("preset", "change", |_| {
         let id = select("preset").value();
