@@ -6,9 +6,9 @@
 //! last result is back; for cold processes that includes starting the workers.
 
 mod kept;
+mod paint;
 mod pool;
 mod sample;
-pub(crate) mod timer;
 
 use crate::env::Capabilities;
 use kept::{helper, threads_engine};
@@ -168,7 +168,7 @@ async fn run_cells(
         if s.skipped.is_some() {
             done += per_cell;
             if on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial: None }) {
-                timer::after_next_paint().await;
+                paint::after_next_paint().await;
             }
         }
     }
@@ -204,7 +204,7 @@ async fn run_cells(
             };
             let partial: Option<&dyn Fn() -> Report> = if measured { Some(&so_far) } else { None };
             if on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial }) {
-                timer::after_next_paint().await;
+                paint::after_next_paint().await;
             }
         }
     }
