@@ -1,10 +1,10 @@
 //! `window.threadlab`, the scripting contract (docs/api.md): `ready`, `run(spec,
-//! {onProgress})`, `cancel()`, `capabilities()`, `presets`. The page's own Run button goes
-//! through [`run_spec`] too, so the UI and scripts see the same behaviour.
+//! {onProgress})`, `cancel()`, `capabilities()`, `presets`. Runs go through the run controller,
+//! as the page's own Run button does, so the UI and scripts see the same behaviour.
 
+use crate::controller::{self, Screen};
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
-use crate::ui;
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use serde_json::Value;
 use std::rc::Rc;
@@ -34,76 +34,27 @@ fn spec_text(value: &JsValue) -> Result<String, String> {
         .ok_or_else(|| "invalid spec: spec: cannot be converted to JSON".into())
 }
 
-/// Validates and runs a spec, showing progress and the result on the page. Resolves to the
-/// report object; rejects with an `Error` naming the problem.
-pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilities>) -> Promise {
-    let parsed = spec_text(&spec).and_then(|text| Spec::parse(&text).map_err(|e| e.to_string()));
-    let spec = match parsed {
-        Ok(spec) => spec,
-        Err(message) => {
-            ui::show_error(&message);
-            return Promise::reject(&js_sys::Error::new(&message));
+/// Runs a spec through the run controller (`controller::start`), which shows progress and the
+/// result on the page. Resolves to the report object; rejects with an `Error` naming the problem.
+fn run_spec(screen: Rc<dyn Screen>, spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilities>) -> Promise {
+    let spec = spec_text(&spec).and_then(|text| Spec::parse(&text).map_err(|e| e.to_string()));
+    let tell = move |p: &Progress| {
+        if let Some(f) = &on_progress {
+            let o = Object::new();
+            set(&o, "done", &p.done.into());
+            set(&o, "total", &p.total.into());
+            set(&o, "mode", &p.cell.mode.name().into());
+            set(&o, "workers", &p.cell.workers.into());
+            // A throwing callback must not break the run.
+            let _ = f.call1(&JsValue::NULL, &o);
         }
     };
-    let slot = match runner::claim() {
-        Ok(slot) => slot,
-        // Not shown on the page: the run in progress owns it.
-        Err(message) => return Promise::reject(&js_sys::Error::new(&message)),
-    };
-    ui::run_started(&spec);
-    future_to_promise(async move {
-        // The view module is loaded before anything is timed: showing partial results must
-        // not wait for it in the middle of a sample.
-        let view_failed =
-            ui::view::ready().await.map_err(|why| ui::show_error(&format!("{why}; the run goes on."))).is_err();
-        let progress = move |p: Progress| {
-            let redrew = ui::show_progress(&p);
-            if let Some(f) = &on_progress {
-                let o = Object::new();
-                set(&o, "done", &p.done.into());
-                set(&o, "total", &p.total.into());
-                set(&o, "mode", &p.cell.mode.name().into());
-                set(&o, "workers", &p.cell.workers.into());
-                // A throwing callback must not break the run.
-                let _ = f.call1(&JsValue::NULL, &o);
-            }
-            redrew
-        };
-        let result = runner::run(slot, spec, &caps, &progress).await;
-        // A run cancelled and already followed by a new one leaves the page to the new one.
-        let superseded = runner::is_running();
-        if !superseded {
-            ui::run_finished();
-        }
-        // Every cold process worker adds the fetch of its scripts to the browser's resource
-        // timing buffer; the page never reads it, so it is emptied rather than left to fill.
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            p.clear_resource_timings();
-        }
-        match result {
-            Ok(report) => {
-                let json = report.to_json();
-                let kept = ui::history::save(&json);
-                match ui::view::show(json.clone(), true).await {
-                    Ok(_) if view_failed => ui::clear_error(),
-                    Ok(_) => {}
-                    Err(why) if kept => ui::show_error(&format!(
-                        "{why}. The run is kept in the history below: its Show button tries again."
-                    )),
-                    Err(why) => ui::show_error(&format!(
-                        "{why}; this browser did not keep the run either, but scripts get its report."
-                    )),
-                }
-                Ok(JSON::parse(&json).unwrap_or(JsValue::NULL))
-            }
-            Err(message) => {
-                if !superseded {
-                    ui::show_error(&message);
-                }
-                Err(js_sys::Error::new(&message).into())
-            }
-        }
-    })
+    match controller::start(screen, spec, caps, tell) {
+        Ok(run) => future_to_promise(async move {
+            run.await.map(|json| JSON::parse(&json).unwrap_or(JsValue::NULL)).map_err(|m| js_sys::Error::new(&m).into())
+        }),
+        Err(message) => Promise::reject(&js_sys::Error::new(&message)),
+    }
 }
 
 pub fn capabilities_object(caps: &Capabilities) -> Object {
@@ -147,7 +98,7 @@ fn presets_array() -> Array {
 
 /// Installs `window.threadlab`. The page can run specs as soon as this module runs (engines
 /// start on demand).
-pub fn install(caps: Rc<Capabilities>) {
+pub fn install(caps: Rc<Capabilities>, screen: Rc<dyn Screen>) {
     // www/boot.js creates `window.threadlab` with its `ready` promise before the module loads,
     // and resolves it when loading finishes; fill in the rest of the same object.
     let existing = Reflect::get(&js_sys::global(), &"threadlab".into()).ok().filter(|v| v.is_object());
@@ -159,7 +110,7 @@ pub fn install(caps: Rc<Capabilities>) {
     let c = caps.clone();
     let run = Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |spec: JsValue, options: JsValue| {
         let on_progress = Reflect::get(&options, &"onProgress".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
-        run_spec(spec, on_progress, c.clone())
+        run_spec(screen.clone(), spec, on_progress, c.clone())
     });
     set(&api, "run", run.as_ref());
     run.forget();

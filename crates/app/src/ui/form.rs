@@ -1,7 +1,6 @@
 //! The experiment form <-> spec JSON. The form never validates on its own: it hands whatever
 //! was typed to `Spec::parse`, whose errors name the field.
 
-use crate::api;
 use crate::env::Capabilities;
 use crate::runner;
 use serde_json::{json, Map, Value};
@@ -184,18 +183,12 @@ pub fn bind(caps: Rc<Capabilities>) {
     let c = caps.clone();
     on("spec-form", "submit", move |e| {
         e.prevent_default();
-        let form = read_form();
-        // An invalid spec passes: run_spec explains it.
-        if !Spec::from_value(&form).map_or(true, |spec| super::agrees_to_long_run(&spec, &c)) {
+        // An invalid spec passes: the run controller explains it.
+        let spec = Spec::from_value(&read_form()).map_err(|e| e.to_string());
+        if spec.as_ref().is_ok_and(|spec| !super::agrees_to_long_run(spec, &c)) {
             return;
         }
-        let spec = JsValue::from_str(&form.to_string());
-        // Errors and results are shown on the page by run_spec; the promise is for scripts,
-        // so its rejection is consumed here rather than reported as unhandled.
-        let done = wasm_bindgen_futures::JsFuture::from(api::run_spec(spec, None, caps.clone()));
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = done.await;
-        });
+        super::run_from_page(spec, caps.clone());
     });
     on("cancel", "click", |_| runner::cancel());
 }
