@@ -2,7 +2,7 @@
 //! their ranges and defaults. Spec parsing and its error messages (`spec`), the page's form
 //! (`app::ui::form`) and the README's table of workloads all read this one list.
 
-use crate::spec::{FAULT_DEFAULT_N, MAX_FIB_N, MAX_TASKS, MAX_TIMEOUT_MS};
+use crate::limits::{FAULT_DEFAULT_N, MAX_FIB_N, MAX_TASKS, MAX_TIMEOUT_MS};
 use threadlab_workloads::download::{ENDPOINT_MAX_BYTES, ENDPOINT_MAX_DELAY_MS};
 use threadlab_workloads::fault::Fault;
 

@@ -8,6 +8,7 @@ pub mod estimate;
 pub mod export;
 pub mod history;
 pub mod kinds;
+pub mod limits;
 pub mod permalink;
 pub mod plan;
 pub mod presets;
