@@ -7,8 +7,8 @@
 //! plots, the scaling chart's two panels one above the other, axes get fewer ticks, titles and
 //! notes wrap, and no text is smaller than [`MIN_TEXT_PX`].
 
-use crate::svg::Area;
 use crate::text;
+use crate::text::Area;
 use crate::ChartError;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -7,8 +7,9 @@
 //! can include the legend's rows.
 
 use crate::layout::{Layout, SMALLEST};
-use crate::svg::{Area, Group, Marks};
+use crate::svg::{Group, Marks};
 use crate::text;
+use crate::text::Area;
 use crate::theme::Palette;
 use crate::ChartError;
 use plotters::element::DashedPathElement;

@@ -8,14 +8,11 @@
 //! marker, and the replacements are escaped here.
 
 use crate::layout::Layout;
-use crate::text::Backend;
+use crate::text::{Area, Backend};
 use crate::theme::Theme;
 use crate::ChartError;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fmt::Write;
-
-pub(crate) type Area<'a> = DrawingArea<Backend<'a>, Shift>;
 
 const MARK_FONT: &str = "threadlab-mark";
 

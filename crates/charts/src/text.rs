@@ -114,6 +114,9 @@ fn size_of(text: &str, size: f64) -> u32 {
 /// backend's own.
 pub struct Backend<'a>(SVGBackend<'a>);
 
+/// A drawing area on the wrapper backend: what every chart draws into.
+pub(crate) type Area<'a> = DrawingArea<Backend<'a>, plotters::coord::Shift>;
+
 impl<'a> Backend<'a> {
     pub fn with_string(buf: &'a mut String, dim: (u32, u32)) -> Backend<'a> {
         Backend(SVGBackend::with_string(buf, dim))

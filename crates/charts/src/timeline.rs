@@ -3,7 +3,8 @@
 use crate::data::{clean, count, fmt_num};
 use crate::layout::{self, Layout, SMALLEST};
 use crate::legend::{Legend, Swatch};
-use crate::svg::{render, Area, Group, Marks};
+use crate::svg::{render, Group, Marks};
+use crate::text::Area;
 use crate::text::{self, Backend};
 use crate::theme::{self, Palette, FONT};
 use crate::{ChartError, Theme};
