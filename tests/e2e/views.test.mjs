@@ -322,7 +322,7 @@ test('charts: bars, scaling and timeline after a 1-and-2-worker sweep; drawn whi
     // Table rows, the verdict, "when to use which" linking to rows, warnings in the notes.
     const rows = await tableRows(page);
     assert.deepEqual(rows.map((r) => r.id), report.runs.map((r) => `run-${r.mode}-${r.workers}`));
-    const table = await page.$eval('.table-wrap', (t) => ({ scroll: t.scrollWidth, client: t.clientWidth, viewport: innerWidth }));
+    const table = await page.$eval('.table-wrap:has(#results-table)', (t) => ({ scroll: t.scrollWidth, client: t.clientWidth, viewport: innerWidth }));
     assert.ok(table.scroll <= table.client, `the table fits a desktop page without scrolling sideways: ${JSON.stringify(table)}`);
     assert.equal((await page.textContent('#verdict')).trim(), report.verdict.summary);
     assert.deepEqual(await page.$$eval('#verdict-details li', (lis) => lis.map((li) => li.textContent)), report.verdict.details);
@@ -958,7 +958,7 @@ test('phone width (390 px): Run by keyboard; charts laid out for the width, ligh
     await screenshot(page, 'views-phone-dark.png');
 
     // The table scrolls inside its own box; the page never scrolls sideways.
-    const table = await page.$eval('.table-wrap', (t) => ({ scroll: t.scrollWidth, client: t.clientWidth, right: t.getBoundingClientRect().right, overflowX: getComputedStyle(t).overflowX }));
+    const table = await page.$eval('.table-wrap:has(#results-table)', (t) => ({ scroll: t.scrollWidth, client: t.clientWidth, right: t.getBoundingClientRect().right, overflowX: getComputedStyle(t).overflowX }));
     assert.ok(table.scroll > table.client && table.right <= 390 && table.overflowX === 'auto', `the table scrolls in its box: ${JSON.stringify(table)}`);
     const after = await overflow();
     assert.ok(after.scrollWidth <= 390, `document.documentElement.scrollWidth is ${after.scrollWidth}`);
