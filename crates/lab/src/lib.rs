@@ -2,6 +2,7 @@
 //! the run plan, statistics, the report model, the verdict, presets and the executor protocol.
 //! No wasm dependencies; tested natively.
 
+pub mod checks;
 pub mod claim;
 pub mod estimate;
 pub mod export;

@@ -78,6 +78,7 @@ async fn handle(request: WorkerRequest) -> WorkerReply {
             Ok(_) => WorkerReply::Done { outcomes: vec![] },
             Err(error) => WorkerReply::Failed { error },
         },
+        WorkerRequest::Check => WorkerReply::Checks { checks: threadlab_io::checks::worker_checks().await },
         WorkerRequest::WarmUp { workload } => {
             once_per_kernel(&workload, || {
                 warm_up(&workload, &mut NoCheckpoint, now_ms, WARM_UP_MS);
