@@ -14,7 +14,7 @@ import { DIST, describeRun, fib, mustRun, runOf, setup } from './harness.mjs';
 
 const ctx = setup();
 const ALL_MODES = ['sequential', 'threads', 'threads-gil', 'processes', 'async'];
-const PAGE_CHECKS = ['cross_origin_isolated', 'shared_wasm_memory', 'shared_array_buffer_global', 'opfs_window', 'create_writable_window'];
+const PAGE_CHECKS = ['cross_origin_isolated', 'shared_wasm_memory', 'shared_memory_to_workers', 'shared_array_buffer_global', 'opfs_window', 'create_writable_window'];
 const WORKER_CHECKS = ['module_workers', 'atomics_wait_worker', 'opfs_worker', 'sync_access_handle_worker', 'create_writable_worker'];
 /** The scripts every worker starts from: the process workers', the threads coordinator's, the pool threads'. */
 const BOOTSTRAPS = ['www/process-worker.js', 'www/threads-worker.js', 'www/pool-thread.js'];
@@ -85,6 +85,7 @@ test('capabilities: a page that is not isolated says which headers the host must
   await ctx.withPage({ isolated: false }, async ({ page }) => {
     const caps = await page.evaluate(() => window.threadlab.checkCapabilities());
     assert.equal(caps.checks.cross_origin_isolated, false);
+    assert.equal(caps.checks.shared_memory_to_workers, false, 'no memory is sent to a worker without isolation');
     assert.equal(caps.shared_memory, false);
     assert.match(caps.skip_reasons.threads, /not cross-origin isolated.*the host must send the COOP\/COEP headers/);
     assert.equal(caps.skip_reasons.fetch_write, null, 'files need no isolation');
@@ -100,6 +101,7 @@ test('no SharedArrayBuffer global (WebKit): threads and threads-gil still run, v
     const caps = await page.evaluate(() => window.threadlab.checkCapabilities());
     assert.equal(caps.checks.shared_array_buffer_global, false);
     assert.equal(caps.checks.shared_wasm_memory, true);
+    assert.equal(caps.checks.shared_memory_to_workers, true);
     assert.equal(caps.checks.atomics_wait_worker, true);
     assert.equal(caps.shared_memory, true);
     assert.deepEqual(caps.modes, ALL_MODES);

@@ -135,6 +135,7 @@ fn checks_object(checks: &Checks) -> Object {
     let flag = |key: &str, value: Option<bool>| set(&o, key, &value.map_or(JsValue::NULL, JsValue::from));
     flag("cross_origin_isolated", Some(checks.cross_origin_isolated));
     flag("shared_wasm_memory", Some(checks.shared_wasm_memory));
+    flag("shared_memory_to_workers", Some(checks.shared_memory_to_workers));
     flag("shared_array_buffer_global", Some(checks.shared_array_buffer));
     flag("opfs_window", Some(checks.opfs_window));
     flag("create_writable_window", Some(checks.create_writable_window));

@@ -16,7 +16,8 @@ pub struct Capabilities {
     pub cores: u32,
     pub cross_origin_isolated: bool,
     /// Threads can share a memory here, as far as the page can tell: isolated, and a shared
-    /// `WebAssembly.Memory` can be made (with or without the `SharedArrayBuffer` global).
+    /// `WebAssembly.Memory` can be made and sent to a worker (with or without the
+    /// `SharedArrayBuffer` global, which the threads never use).
     pub shared_memory: bool,
     pub timer_resolution_ms: f64,
     pub user_agent: String,
@@ -70,6 +71,7 @@ impl Capabilities {
             cross_origin_isolated: flag("crossOriginIsolated"),
             embedded: window.top().ok().flatten().is_some_and(|top| !js_sys::Object::is(&top, &window)),
             shared_wasm_memory: threadlab_io::checks::shared_memory().is_ok(),
+            shared_memory_to_workers: threadlab_io::checks::shared_memory_to_workers(),
             shared_array_buffer: flag("SharedArrayBuffer"),
             opfs_window: storage.is_object()
                 && Reflect::get(&storage, &"getDirectory".into()).is_ok_and(|f| f.is_function()),

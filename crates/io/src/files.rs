@@ -15,19 +15,17 @@ pub const FILES_DIR: &str = "threadlab";
 
 /// The root of the origin's private file system, or why there is none here.
 async fn root() -> Result<FileSystemDirectoryHandle, String> {
-    let storage = global().navigator().storage().ok_or("this context has no navigator.storage")?;
+    let storage = global().navigator().storage().ok_or("no navigator.storage here")?;
     let get_directory = js_sys::Reflect::get(&storage, &"getDirectory".into()).unwrap_or_default();
     if !get_directory.is_function() {
         return Err("navigator.storage has no getDirectory".into());
     }
-    let root = JsFuture::from(storage.get_directory())
-        .await
-        .map_err(|e| format!("the Origin Private File System is not available: {}", describe(&e)))?;
+    let root = JsFuture::from(storage.get_directory()).await.map_err(|e| format!("rejected, {}", describe(&e)))?;
     Ok(root.unchecked_into())
 }
 
 async fn folder() -> Result<FileSystemDirectoryHandle, String> {
-    let root = root().await?;
+    let root = root().await.map_err(|why| format!("the Origin Private File System is not available: {why}"))?;
     let options = FileSystemGetDirectoryOptions::new();
     options.set_create(true);
     let dir =
@@ -44,8 +42,8 @@ async fn file(name: &str, create: bool) -> Result<FileSystemFileHandle, String> 
 
 /// A file's `FileSystemSyncAccessHandle`: synchronous reads and writes, only in dedicated
 /// workers, where every write of this project runs. Safari before 26 has no other way to write
-/// (no `createWritable`). Early versions (Chromium before 108, Safari before 17) returned
-/// promises from `truncate`, `getSize`, `flush` and `close`, so their results are awaited
+/// (no `createWritable`). Early versions (Chromium before 108, older Safari) returned promises
+/// from `truncate`, `getSize`, `flush` and `close`, so their results are awaited
 /// when they are promises.
 #[wasm_bindgen]
 extern "C" {

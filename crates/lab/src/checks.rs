@@ -34,6 +34,10 @@ pub struct Checks {
     pub embedded: bool,
     /// `new WebAssembly.Memory({shared: true})` works on the page.
     pub shared_wasm_memory: bool,
+    /// Such a memory can be sent to another context (`postMessage` clones it), as the threads
+    /// engine sends its memory to every pool thread. WebKitGTK 2.50 makes one on an isolated
+    /// page but refuses to send it (DataCloneError).
+    pub shared_memory_to_workers: bool,
     /// The `SharedArrayBuffer` global exists. The threads do not need it (their memory's buffer
     /// is one all the same); reported because some browsers hide it on isolated pages.
     pub shared_array_buffer: bool,
@@ -54,7 +58,7 @@ impl Checks {
     /// Whether the threads engine can share its memory between workers here, as far as the
     /// page can tell (the worker's `Atomics.wait` check comes later).
     pub fn shared_memory(&self) -> bool {
-        self.cross_origin_isolated && self.shared_wasm_memory
+        self.cross_origin_isolated && self.shared_wasm_memory && self.shared_memory_to_workers
     }
 
     /// Why threads (with or without the GIL) cannot run here; `None` when they can or when only
@@ -76,6 +80,13 @@ impl Checks {
             return Some(format!(
                 "this browser cannot create a shared WebAssembly.Memory although the page is cross-origin isolated: \
                  {UPDATE}"
+            ));
+        }
+        if !self.shared_memory_to_workers {
+            return Some(format!(
+                "this browser makes a shared WebAssembly.Memory but will not send it to a worker (DataCloneError), \
+                 although the page is cross-origin isolated: its SharedArrayBuffer support is switched off, as in \
+                 WebKitGTK, so no two threads can share memory; {UPDATE}"
             ));
         }
         if let Some(Err(why)) = &self.module_workers {
@@ -133,10 +144,11 @@ mod tests {
     use super::*;
 
     fn webkit() -> Checks {
-        // What WebKitGTK 2.50 showed: isolated, shared memory works, no SharedArrayBuffer global.
+        // Safari's engine as the issue first saw it: isolated, shared memory, no SharedArrayBuffer global.
         Checks {
             cross_origin_isolated: true,
             shared_wasm_memory: true,
+            shared_memory_to_workers: true,
             shared_array_buffer: false,
             opfs_window: true,
             module_workers: Some(Ok(())),
@@ -176,6 +188,16 @@ mod tests {
         let reason = c.threads_blocked().unwrap();
         assert!(reason.contains("shared WebAssembly.Memory") && !reason.contains("COOP"), "{reason}");
         assert!(reason.contains("update the browser"), "{reason}");
+    }
+
+    #[test]
+    fn a_memory_that_cannot_be_sent_blocks_threads_with_its_own_reason() {
+        // WebKitGTK 2.50: isolated, the memory is made, but postMessage refuses it.
+        let c = Checks { shared_memory_to_workers: false, ..webkit() };
+        assert!(!c.shared_memory());
+        let reason = c.skip_reason(Mode::Threads, false).unwrap();
+        assert!(reason.contains("will not send it to a worker") && !reason.contains("COOP"), "{reason}");
+        assert_eq!(c.modes(), vec![Mode::Sequential, Mode::Processes, Mode::Async]);
     }
 
     #[test]
