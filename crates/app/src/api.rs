@@ -1,6 +1,7 @@
 //! `window.threadlab`, the scripting contract (docs/api.md): `ready`, `run(spec,
-//! {onProgress})`, `cancel()`, `capabilities()`, `presets`. Runs go through the run controller,
-//! as the page's own Run button does, so the UI and scripts see the same behaviour.
+//! {onProgress})`, `cancel()`, `capabilities()` (and `checkCapabilities()`, the same once a worker
+//! made its checks), `presets`. Runs go through the run controller, as the page's own Run button
+//! does, so the UI and scripts see the same behaviour.
 
 use crate::controller::{self, Screen};
 use crate::env::Capabilities;
@@ -8,6 +9,7 @@ use crate::runner::{self, Progress};
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use serde_json::Value;
 use std::rc::Rc;
+use threadlab_lab::checks::Checks;
 use threadlab_lab::{presets, Spec};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -60,14 +62,52 @@ fn run_spec(screen: Rc<dyn Screen>, spec: JsValue, on_progress: Option<Function>
 pub fn capabilities_object(caps: &Capabilities) -> Object {
     let o = Object::new();
     set(&o, "cores", &caps.cores.into());
+    set(&o, "cores_source", &"navigator.hardwareConcurrency".into());
     set(&o, "cross_origin_isolated", &caps.cross_origin_isolated.into());
     set(&o, "shared_memory", &caps.shared_memory.into());
     set(&o, "timer_resolution_ms", &caps.timer_resolution_ms.into());
     let modes: Array = caps.modes().iter().map(|m| JsValue::from_str(m.name())).collect();
     set(&o, "modes", &modes);
+    let checks = caps.checks();
+    set(&o, "checks", &checks_object(&checks));
+    // Why a mode or fetch_write would be skipped here, as runs say it (null: nothing known
+    // rules it out).
+    let reasons = Object::new();
+    let reason = |r: Option<String>| r.map_or(JsValue::NULL, JsValue::from);
+    set(&reasons, "threads", &reason(checks.threads_blocked()));
+    set(&reasons, "fetch_write", &reason(checks.files_blocked()));
+    set(&o, "skip_reasons", &reasons);
     o
 }
 
+/// One entry per check: true or false, or null where a worker has not been asked yet.
+fn checks_object(checks: &Checks) -> Object {
+    let o = Object::new();
+    let flag = |key: &str, value: Option<bool>| set(&o, key, &value.map_or(JsValue::NULL, JsValue::from));
+    flag("cross_origin_isolated", Some(checks.cross_origin_isolated));
+    flag("shared_wasm_memory", Some(checks.shared_wasm_memory));
+    flag("shared_memory_to_workers", Some(checks.shared_memory_to_workers));
+    flag("shared_array_buffer_global", Some(checks.shared_array_buffer));
+    flag("opfs_window", Some(checks.opfs_window));
+    flag("create_writable_window", Some(checks.create_writable_window));
+    flag("module_workers", checks.module_workers.as_ref().map(Result::is_ok));
+    let worker = checks.worker.as_ref();
+    flag("atomics_wait_worker", worker.map(|w| w.atomics_wait));
+    flag("opfs_worker", worker.map(|w| w.opfs));
+    flag("sync_access_handle_worker", worker.map(|w| w.sync_access_handle));
+    flag("create_writable_worker", worker.map(|w| w.create_writable));
+    let why = |text: Option<&str>| text.map_or(JsValue::NULL, JsValue::from);
+    set(
+        &o,
+        "module_workers_error",
+        &why(checks.module_workers.as_ref().and_then(|r| r.as_ref().err().map(String::as_str))),
+    );
+    set(&o, "opfs_worker_error", &why(worker.and_then(|w| w.opfs_error.as_deref())));
+    // The workers' checks' cost: inside the worker, and from the page (with the worker's start).
+    set(&o, "worker_checks_ms", &worker.map_or(JsValue::NULL, |w| w.ms.into()));
+    set(&o, "worker_checks_page_ms", &crate::env::worker_checks_ms().map_or(JsValue::NULL, JsValue::from));
+    o
+}
 /// What a long session costs, for soak tests and the curious: workers alive (started by this
 /// page and not terminated; the threads engine's pool lives inside its coordinator), the size
 /// of the page module's memory, and the blob: URL process workers start from (null until the
@@ -123,6 +163,19 @@ pub fn install(caps: Rc<Capabilities>, screen: Rc<dyn Screen>) {
     let capabilities = Closure::<dyn Fn() -> Object>::new(move || capabilities_object(&c));
     set(&api, "capabilities", capabilities.as_ref());
     capabilities.forget();
+
+    // The same, once a worker has made the checks only a worker can make (it starts one if
+    // none runs); rejects if no worker could be asked.
+    let c = caps.clone();
+    let check = Closure::<dyn Fn() -> Promise>::new(move || {
+        let c = c.clone();
+        future_to_promise(async move {
+            crate::runner::worker_checks().await.map_err(|why| js_sys::Error::new(&why))?;
+            Ok(capabilities_object(&c).into())
+        })
+    });
+    set(&api, "checkCapabilities", check.as_ref());
+    check.forget();
 
     set(&api, "presets", &presets_array());
 

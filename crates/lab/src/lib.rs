@@ -3,6 +3,7 @@
 //! No wasm dependencies; tested natively.
 
 pub mod article;
+pub mod checks;
 pub mod claim;
 pub mod estimate;
 pub mod export;

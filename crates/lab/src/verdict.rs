@@ -172,7 +172,8 @@ impl Verdict {
         }
         if !waiting {
             details.push(format!(
-                "Your machine reports {} core{}, so {}x is the best speedup any mode can show on CPU work.",
+                "Your browser reports {} core{} (navigator.hardwareConcurrency, not a measurement), so {}x is the \
+                 best speedup any mode can show on CPU work.",
                 env.cores,
                 if env.cores == 1 { "" } else { "s" },
                 env.cores

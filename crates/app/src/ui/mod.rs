@@ -183,18 +183,22 @@ fn show_badges(caps: &Capabilities) {
         list.append_child(&li).ok();
     };
     badge(
-        format!("{} core{}", caps.cores, if caps.cores == 1 { "" } else { "s" }),
+        format!("{} core{} (browser-reported)", caps.cores, if caps.cores == 1 { "" } else { "s" }),
         caps.cores > 1,
-        "navigator.hardwareConcurrency: the most speedup CPU work can show",
+        "navigator.hardwareConcurrency, what the browser reports, not a measurement (some report more or fewer \
+         cores than the machine has): the most speedup CPU work can show",
     );
+    let threads_blocked = caps.checks.threads_blocked();
     badge(
-        if caps.cross_origin_isolated {
-            "cross-origin isolated".into()
-        } else {
-            "not cross-origin isolated: no shared-memory threads".into()
+        match (caps.cross_origin_isolated, &threads_blocked) {
+            (false, _) => "not cross-origin isolated: no shared-memory threads".into(),
+            (true, None) => "cross-origin isolated".into(),
+            (true, Some(_)) => "cross-origin isolated, but no shared-memory threads".into(),
         },
-        caps.cross_origin_isolated,
-        "COOP/COEP headers make SharedArrayBuffer, and so threads, available",
+        threads_blocked.is_none(),
+        threads_blocked
+            .as_deref()
+            .unwrap_or("COOP/COEP headers make shared WebAssembly memory, and so threads, available"),
     );
     badge(
         format!("timer resolution {} µs", (caps.timer_resolution_ms * 1000.0).round()),
