@@ -278,12 +278,44 @@ export interface RunOptions {
 }
 
 export interface Capabilities {
+  /** What the browser reports (`cores_source`), not a measurement: browsers may round it. */
   cores: number;
+  cores_source: 'navigator.hardwareConcurrency';
   cross_origin_isolated: boolean;
+  /** Whether the threads engine can share its memory with its workers here. */
   shared_memory: boolean;
   timer_resolution_ms: number;
   /** The modes this page can run. */
   modes: Mode[];
+  /** Every check the modes depend on, one by one. */
+  checks: CapabilityChecks;
+  /** Why threads, or fetch_write's file writing, would be skipped here; null: nothing known rules it out. */
+  skip_reasons: { threads: string | null; fetch_write: string | null };
+}
+
+/**
+ * One entry per need. The page's own checks are made at load; the ones only a worker can make
+ * are null until the helper process worker answered (`checkCapabilities()` waits for it).
+ */
+export interface CapabilityChecks {
+  cross_origin_isolated: boolean;
+  shared_wasm_memory: boolean;
+  /** A shared WebAssembly.Memory can be sent to a worker (WebKitGTK refuses: DataCloneError). */
+  shared_memory_to_workers: boolean;
+  /** Reported only: the threads do not need the global. */
+  shared_array_buffer_global: boolean;
+  opfs_window: boolean;
+  create_writable_window: boolean;
+  module_workers: boolean | null;
+  atomics_wait_worker: boolean | null;
+  opfs_worker: boolean | null;
+  sync_access_handle_worker: boolean | null;
+  create_writable_worker: boolean | null;
+  module_workers_error: string | null;
+  opfs_worker_error: string | null;
+  /** How long the worker's checks took inside it, and from the page (a worker's start included). */
+  worker_checks_ms: number | null;
+  worker_checks_page_ms: number | null;
 }
 
 export interface Preset {
@@ -316,6 +348,8 @@ export interface Threadlab {
   /** Stops the current run at once; its promise rejects. No-op when nothing runs. */
   cancel(): void;
   capabilities(): Capabilities;
+  /** The same, once the helper worker made the checks only a worker can make; rejects if no worker could. */
+  checkCapabilities(): Promise<Capabilities>;
   readonly presets: Preset[];
   /** Not part of the contract: Web Workers started and not yet terminated. */
   liveWorkers(): number;

@@ -65,6 +65,8 @@ test('types/threadlab.d.ts matches the reports, capabilities and presets the pag
   await ctx.withPage({}, async ({ page }) => {
     for (const spec of ISOLATED_SPECS) found.reports.push(await mustRun(page, spec));
     found.capabilities.push(await page.evaluate(() => window.threadlab.capabilities()));
+    // With the worker's checks made: every check a boolean, the timings numbers.
+    found.capabilities.push(await page.evaluate(() => window.threadlab.checkCapabilities()));
     found.presets = await page.evaluate(() => window.threadlab.presets);
   });
   await ctx.withPage({ isolated: false }, async ({ page }) => {
