@@ -21,4 +21,4 @@ step "release build of the page (trunk build --release)"
 trunk build --release
 
 step "end-to-end tests in headless Chromium"
-node --test --test-concurrency=1 tests/e2e/
+node --test --test-concurrency=1 tests/server.test.mjs tests/e2e/
