@@ -18,8 +18,11 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain',
 };
 
-/** The site's CSP, as index.html, www/_headers, Trunk.toml and www/sw.js have it. */
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' http: https:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'";
+/** The site's CSP, from its one source (scripts/csp/policy.txt), as index.html, www/_headers,
+ *  Trunk.toml and www/sw.js have it written. */
+import { CSP } from '../scripts/csp/policy.mjs';
+
+export { CSP };
 
 const REPORT_PATH = '/__csp-report';
 let reportTo = null;
