@@ -190,12 +190,14 @@ pub fn all() -> Vec<Preset> {
             id: "mandelbrot-sweep",
             title: "Mandelbrot rows, 1 to 8 workers",
             claim: "A CPU-bound image splits into rows; parallel workers help up to the core count.",
-            scaling: "threadlab's own experiment, not an article's: 16 bands of a 1600 x 1200 image.",
+            scaling: "threadlab's own experiment, not an article's: 16 bands of a 1600 x 1200 image, handed to \
+                      the processes one band at a time (chunksize 1): the bands through the middle of the set \
+                      cost several times the outer ones, and larger chunks leave one worker the heavy ones.",
             article: None,
             spec: parse(
                 r#"{"workload": {"kind": "mandelbrot", "width": 1600, "height": 1200, "max_iter": 500}, "tasks": 16,
                     "modes": ["sequential", "threads", "threads-gil", "processes"],
-                    "workers": [1, 2, 4, 8], "repeat": 2, "warmup": 0, "processes": {"start": "warm"}}"#,
+                    "workers": [1, 2, 4, 8], "repeat": 2, "warmup": 0, "processes": {"start": "warm", "chunksize": 1}}"#,
             ),
         },
         Preset {
