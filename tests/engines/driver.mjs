@@ -7,11 +7,14 @@
 //   await page.screenshot('/path/x.png');
 //   page.errors                                          // uncaught page errors the engine reported
 //   await page.close(); await browser.close();
-// Chromium: Playwright (as tests/e2e/). Firefox ESR: puppeteer-core over WebDriver BiDi.
-// WebKitGTK: selenium-webdriver with WebKitWebDriver driving MiniBrowser (needs an X display:
-// run under xvfb-run). Every engine is the one Debian installs (scripts/setup.sh --test); none
-// is downloaded.
+// Chromium: Playwright (as tests/e2e/). Firefox ESR and WebKitGTK: selenium-webdriver, with
+// geckodriver (cargo install, by scripts/setup.sh --test) and with WebKitWebDriver driving
+// MiniBrowser (needs an X display: run under xvfb-run). Every browser is the one Debian
+// installs; none is downloaded.
+import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 const WIDTH = 1280;
@@ -37,24 +40,6 @@ export async function launch(engine) {
   throw new Error(`unknown engine ${engine}: one of ${ENGINES.join(', ')}`);
 }
 
-/**
- * The page interface over a Playwright or puppeteer page (their APIs agree but for the
- * viewport), in its own browser context, which close() ends.
- */
-function wrap(page, context, setViewport) {
-  page.setDefaultTimeout(SCRIPT_TIMEOUT_MS);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return {
-    errors,
-    goto: async (url) => { await page.goto(url); },
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
-    setViewport: (width, height) => setViewport({ width, height }),
-    screenshot: async (path) => { await page.screenshot({ path, fullPage: true }); },
-    close: () => context.close(),
-  };
-}
-
 async function launchChromium() {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -65,52 +50,52 @@ async function launchChromium() {
     async newPage() {
       const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } });
       const page = await context.newPage();
-      return wrap(page, context, (size) => page.setViewportSize(size));
+      page.setDefaultTimeout(SCRIPT_TIMEOUT_MS);
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      return {
+        errors,
+        goto: async (url) => { await page.goto(url); },
+        evaluate: (fn, arg) => page.evaluate(fn, arg),
+        setViewport: (width, height) => page.setViewportSize({ width, height }),
+        screenshot: async (path) => { await page.screenshot({ path, fullPage: true }); },
+        close: () => context.close(),
+      };
     },
     close: () => browser.close(),
   };
 }
 
-async function launchFirefox() {
-  const { default: puppeteer } = await import('puppeteer-core');
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
-    headless: true, protocolTimeout: SCRIPT_TIMEOUT_MS });
-  return {
-    engine: 'firefox',
-    version: await browser.version(),
-    async newPage() {
-      const context = await browser.createBrowserContext();
-      const page = await context.newPage();
-      await page.setViewport({ width: WIDTH, height: HEIGHT });
-      return wrap(page, context, (size) => page.setViewport(size));
-    },
-    close: () => browser.close(),
-  };
-}
-
-async function launchWebKit() {
+/**
+ * A WebDriver (classic) browser through selenium-webdriver: `driverPath` is the WebDriver server
+ * (geckodriver, WebKitWebDriver) and `driverArgs` its options, `capabilities` what it should
+ * start, `prepare(driver, server URL)` anything to do once it has. One window: a new page
+ * is that window, back at the default size; close() blanks it.
+ */
+async function launchWebDriver(engine, { driverPath, driverArgs = [], capabilities, prepare }) {
   const { Builder, Capabilities } = await import('selenium-webdriver');
   const { default: remote } = await import('selenium-webdriver/remote/index.js');
-  const service = new remote.DriverService.Builder(process.env.WEBKIT_WEBDRIVER ?? '/usr/bin/WebKitWebDriver')
-    .setLoopback(true).build();
-  const driver = await new Builder().usingServer(await service.start()).withCapabilities(new Capabilities({
-    browserName: 'MiniBrowser',
-    // --full-screen hides MiniBrowser's toolbar: the window is then the viewport, and it can be
-    // made narrower than the toolbar's 447 px minimum (a phone's 390 px).
-    'webkitgtk:browserOptions': { binary: miniBrowserPath(), args: ['--automation', '--full-screen'] },
-  })).build();
+  if (!existsSync(driverPath)) throw new Error(`${engine}: no WebDriver server at ${driverPath}: run scripts/setup.sh --test`);
+  const service = new remote.DriverService.Builder(driverPath).addArguments(...driverArgs).setLoopback(true).build();
+  const server = await service.start();
+  const driver = await new Builder().usingServer(server).withCapabilities(new Capabilities(capabilities)).build();
+  await prepare?.(driver, server.replace(/\/$/, ''));
   await driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
   const version = (await driver.getCapabilities()).get('browserVersion');
-  const setViewport = (width, height) => driver.manage().window().setRect({ width, height });
-  await setViewport(WIDTH, HEIGHT);
+  const window = driver.manage().window();
+  // The window's outer size, corrected once by what the page measures inside it.
+  const setViewport = async (width, height) => {
+    await window.setRect({ width, height });
+    const [w, h] = await driver.executeScript('return [innerWidth, innerHeight];');
+    if (w !== width || h !== height) await window.setRect({ width: 2 * width - w, height: 2 * height - h });
+  };
   return {
-    engine: 'webkit',
+    engine,
     version,
-    // One window: a new page is that window, blank and back at the default size.
     async newPage() {
       await setViewport(WIDTH, HEIGHT);
       return {
-        errors: [], // WebKitWebDriver reports no page errors: the suite's in-page listener catches them
+        errors: [], // WebDriver classic reports no page errors: the suite's in-page listener catches them
         goto: (url) => driver.get(url),
         // WebDriver's Execute Script awaits a promise the script returns.
         evaluate: (fn, arg) => driver.executeScript(`return (${fn})(arguments[0]);`, arg),
@@ -125,3 +110,41 @@ async function launchWebKit() {
     },
   };
 }
+
+// Firefox through geckodriver, which speaks to it over Marionette. Not over WebDriver BiDi
+// (puppeteer-core): while a BiDi session is open, Firefox ESR 153 often never starts the threads
+// engine's 16 nested pool workers (the start times out after 20 s); without one, or with a
+// Marionette session, they start in ~0.3 s.
+const launchFirefox = () => launchWebDriver('firefox', {
+  driverPath: process.env.GECKODRIVER ?? join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', 'geckodriver'),
+  driverArgs: ['--allow-system-access'], // the chrome context, for prepare
+  capabilities: {
+    browserName: 'firefox',
+    'moz:firefoxOptions': { binary: process.env.FIREFOX ?? '/usr/bin/firefox-esr', args: ['-headless'] },
+  },
+  prepare: async (driver, server) => {
+    // The browser window's own style keeps it at least 500 px wide (--window-min-width): lifted,
+    // from the window's chrome context, so the viewport can be a phone's 390 px.
+    const session = (await driver.getSession()).getId();
+    const context = (name) => fetch(`${server}/session/${session}/moz/context`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ context: name }),
+    }).then((r) => assert.ok(r.ok, `geckodriver: could not switch to the ${name} context: HTTP ${r.status}`));
+    await context('chrome');
+    await driver.executeScript("document.documentElement.style.setProperty('--window-min-width', '0px');");
+    await context('content');
+  },
+});
+
+const launchWebKit = () => {
+  // Without a display MiniBrowser never starts, and the session would wait for ever.
+  assert.ok(process.env.DISPLAY || process.env.WAYLAND_DISPLAY, 'WebKitGTK needs a display: run under xvfb-run -a');
+  return launchWebDriver('webkit', {
+    driverPath: process.env.WEBKIT_WEBDRIVER ?? '/usr/bin/WebKitWebDriver',
+    capabilities: {
+      browserName: 'MiniBrowser',
+      // --full-screen hides MiniBrowser's toolbar: the window is then the viewport, and it can be
+      // made narrower than the toolbar's 447 px minimum (a phone's 390 px).
+      'webkitgtk:browserOptions': { binary: miniBrowserPath(), args: ['--automation', '--full-screen'] },
+    },
+  });
+};

@@ -129,7 +129,7 @@ export function defineSuite(engine) {
   async function run(page, spec, { frame = false } = {}) {
     const out = await page.evaluate(([s, inFrame]) => {
       const w = inFrame ? document.querySelector('iframe').contentWindow : window;
-      return w.threadlab.run(s).then((report) => ({ report }), (e) => ({ error: e instanceof Error ? e.message : String(e) }));
+      return w.threadlab.run(s).then((report) => ({ report }), (e) => ({ error: e?.message ?? String(e) }));
     }, [spec, frame]);
     assert.equal(out.error, undefined, `${engine}: run of ${JSON.stringify(spec)} rejected: ${out.error}`);
     return out.report;
@@ -155,7 +155,7 @@ export function defineSuite(engine) {
       assert.equal(r.verified, true, `${what}: not verified: ${describeRun(r)}`);
       if (checksum !== undefined) assert.equal(r.checksum, checksum, `${what}: checksum`);
       assert.deepEqual(r.trace.map((e) => e.task).sort((a, b) => a - b), [...Array(tasks).keys()], `${what}: one trace event per task`);
-      assert.ok(r.samples_ms.length >= 1 && r.median_ms > 0, `${what}: measured: ${describeRun(r)}`);
+      assert.ok(r.samples_ms.length >= 1 && r.median_ms >= 0, `${what}: measured: ${describeRun(r)}`);
     }
   }
 
@@ -246,7 +246,7 @@ export function defineSuite(engine) {
       await page.evaluate((s) => {
         window.__progress = 0;
         window.__outcome = window.threadlab.run(s, { onProgress: () => { window.__progress += 1; } })
-          .then(() => 'resolved', (e) => (e instanceof Error ? e.message : String(e)));
+          .then(() => 'resolved', (e) => e?.message ?? String(e));
       }, { workload: { kind: 'fib', n: 35 }, tasks: 20, modes: ALL_MODES, workers: [2], repeat: 2, warmup: 0 });
       // Cancel once the first cell has finished: the run is under way, its workers busy.
       await waitFor(page, () => window.__progress >= 1, undefined, { timeoutMs: 90_000, what: 'the long run made progress' });
