@@ -19,10 +19,10 @@ test: ## every test: native, wasm-bindgen-test in Chromium, end-to-end in Chromi
 	scripts/setup.sh --test
 	scripts/test.sh
 
-bench: ## the benchmark suite (~12 min): release page in Chromium vs native Rust and CPython; BENCHMARKS.md, bench/results.json
+bench: ## the benchmark suite (~15 min): release page in Chromium vs native Rust and CPython, then a table per engine (Firefox, WebKit); BENCHMARKS.md, bench/results.json
 	scripts/setup.sh --test
 	trunk build --release
-	node bench/run.mjs
+	xvfb-run -a node bench/run.mjs
 
 clean:
 	rm -rf dist target

@@ -1,6 +1,7 @@
 // Writes BENCHMARKS.md from bench/results.json and prints one PASS/MISS line per target.
 // Measurement is bench/run.mjs's job; this only reads and renders, so a report can be made again
 // from kept raw samples:   node bench/report.mjs [results.json]
+import { renderEngines } from './lib/engines.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { evaluate, fmt, rayonPool } from './lib/targets.mjs';
 import * as X from './lib/experiments.mjs';
@@ -245,7 +246,8 @@ ${table(['mode', 'median ms', 'range ms', 'ideal ms', 'ratio', 'verified'],
 CPython rows: bench/python/io.py, \`time.sleep(${P.delay_ms / 1000})\` per task (the articles' stand-in
 for a download) on ${io.pyRows[0].who.split(', ')[1]}, and \`asyncio.gather\` of \`asyncio.sleep\`.
 
-${notes(results, v)}`;
+${notes(results, v)}
+${results.engines ? `\n${renderEngines(results.engines)}` : ''}`;
 }
 
 export function writeReport(results, path = 'BENCHMARKS.md') {

@@ -14,6 +14,8 @@ import { buildNative, runNative, rustcVersion } from './lib/native.mjs';
 import { runPython, pythonVersion } from './lib/python.mjs';
 import * as X from './lib/experiments.mjs';
 import { writeReport } from './report.mjs';
+import { measureEngines } from './lib/engines.mjs';
+import { ENGINES } from '../tests/engines/driver.mjs';
 
 const DIST = 'dist';
 const PORT = 18765;
@@ -126,6 +128,8 @@ log('I/O: CPython');
 results.io.python = runPython('io.py', { tasks: X.IO.tasks, delay_ms: X.IO.delay_ms, workers: X.IO.python_workers, reps: X.IO.reps });
 
 await browser.close();
+log(`per engine: ${ENGINES.join(', ')} (bench/lib/engines.mjs)`);
+results.engines = await measureEngines(ENGINES, url, log);
 server.close();
 results.meta.load_after = loadavg();
 results.meta.duration_s = (performance.now() - began) / 1000;

@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+step "one Content-Security-Policy (scripts/csp/policy.txt) in every place that delivers it"
+node scripts/csp/sync.mjs --check
+
+step "no import cycle between the modules of a crate"
+node scripts/check-cycles.mjs
+
 step "cargo fmt --check"
 cargo fmt --all --check
 

@@ -22,7 +22,7 @@ step "release build of the page (trunk build --release)"
 trunk build --release
 
 step "end-to-end tests in headless Chromium"
-node --test --test-concurrency=1 tests/e2e/
+node --test --test-concurrency=1 tests/server.test.mjs tests/e2e/
 
 step "cross-engine end-to-end tests in Chromium (tests/engines/)"
 node --test --test-concurrency=1 tests/engines/chromium.test.mjs

@@ -10,7 +10,7 @@
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
@@ -18,8 +18,11 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain',
 };
 
-/** The site's CSP, as index.html, www/_headers, Trunk.toml and www/sw.js have it. */
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' http: https:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'";
+/** The site's CSP, from its one source (scripts/csp/policy.txt), as index.html, www/_headers,
+ *  Trunk.toml and www/sw.js have it written. */
+import { CSP } from '../scripts/csp/policy.mjs';
+
+export { CSP };
 
 const REPORT_PATH = '/__csp-report';
 let reportTo = null;
@@ -29,11 +32,26 @@ export function reportCspTo(fn) {
   reportTo = fn;
 }
 
+/**
+ * True when `file` is `root` or below it. A decoded %2F makes `..` segments that the URL parser
+ * left alone, so `root` + `/../<root's name>-x/f` must not pass as if it were under `root`.
+ */
+function inside(root, file) {
+  const rel = relative(root, file);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
 /** options: { tls: { key, cert } } serves https instead of http. */
 export function serve(dir, port, isolated, { tls } = {}) {
   const root = resolve(dir);
   const handler = async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('not a valid URL path');
+      return;
+    }
     if (path === REPORT_PATH && req.method === 'POST') {
       const chunks = [];
       for await (const chunk of req) chunks.push(chunk);
@@ -47,8 +65,8 @@ export function serve(dir, port, isolated, { tls } = {}) {
       res.writeHead(204).end();
       return;
     }
-    let file = normalize(join(root, path));
-    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    let file = join(root, path);
+    if (!inside(root, file)) { res.writeHead(403).end(); return; }
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);

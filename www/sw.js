@@ -19,7 +19,7 @@ const loaded = () => (ready ??= init({ module_or_path: new URL('./pkg/worker_bg.
 const ENDPOINT = new URL('io/delay', self.registration.scope).pathname;
 // The page asks with this header whether the service worker isolates it (after a reload).
 const PROBE = 'x-threadlab-isolation-probe';
-// The same string as index.html's <meta>, www/_headers, Trunk.toml and tests/server.mjs.
+// Written from scripts/csp/policy.txt by scripts/csp/sync.mjs, as index.html's <meta> is.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' http: https:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 self.addEventListener('install', () => self.skipWaiting());

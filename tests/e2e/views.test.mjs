@@ -322,7 +322,7 @@ test('charts: bars, scaling and timeline after a 1-and-2-worker sweep; drawn whi
     // Table rows, the verdict, "when to use which" linking to rows, warnings in the notes.
     const rows = await tableRows(page);
     assert.deepEqual(rows.map((r) => r.id), report.runs.map((r) => `run-${r.mode}-${r.workers}`));
-    const table = await page.$eval('.table-wrap', (t) => ({ scroll: t.scrollWidth, client: t.clientWidth, viewport: innerWidth }));
+    const table = await page.$eval('.table-wrap:has(#results-table)', (t) => ({ scroll: t.scrollWidth, client: t.clientWidth, viewport: innerWidth }));
     assert.ok(table.scroll <= table.client, `the table fits a desktop page without scrolling sideways: ${JSON.stringify(table)}`);
     assert.equal((await page.textContent('#verdict')).trim(), report.verdict.summary);
     assert.deepEqual(await page.$$eval('#verdict-details li', (lis) => lis.map((li) => li.textContent)), report.verdict.details);
@@ -915,7 +915,7 @@ test('theme: charts follow prefers-color-scheme, also when it changes', { timeou
 // ---------------------------------------------------------------------------------------------
 // 8. Phone width and keyboard
 
-test('phone width (390 px): Run is reachable and usable by keyboard; no sideways scrolling of the page', { timeout: 120_000 }, async () => {
+test('phone width (390 px): Run by keyboard; charts laid out for the width, light and dark; the table scrolls in its box, never the page', { timeout: 120_000 }, async () => {
   const spec = { workload: { kind: 'fib', n: 24 }, tasks: 6, modes: MODES, workers: [1, 2], repeat: 2, warmup: 0 };
   // No isMobile: a mobile viewport would widen the layout viewport to whatever overflows it
   // (innerWidth follows scrollWidth), which hides the very overflow this test looks for.
@@ -949,12 +949,62 @@ test('phone width (390 px): Run is reachable and usable by keyboard; no sideways
     assert.equal(await page.getAttribute('#verdict', 'aria-live'), 'polite', 'the verdict is announced when results arrive');
     await screenshot(page, 'views-phone.png');
 
-    // Every chart fits the screen whole: its legend and last bars are not scrolled out of view.
-    const charts = await page.$$eval('.chart svg', (svgs) => svgs.filter((s) => s.getClientRects().length).map((s) => Math.round(s.getBoundingClientRect().right)));
-    assert.ok(charts.length >= 2 && charts.every((right) => right <= 390), `charts end within 390 px: ${charts}`);
+    // Every chart is laid out for the phone, not scaled down: drawn as wide as its box, text at
+    // least 11 px as rendered and inside the chart, the legend under the plots.
+    await checkPhoneCharts(page, 'light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForFunction(() => [...document.querySelectorAll('#charts svg.threadlab-chart')].every((s) => s.dataset.theme === 'dark'));
+    await checkPhoneCharts(page, 'dark');
+    await screenshot(page, 'views-phone-dark.png');
+
+    // The table scrolls inside its own box; the page never scrolls sideways.
+    const table = await page.$eval('.table-wrap:has(#results-table)', (t) => ({ scroll: t.scrollWidth, client: t.clientWidth, right: t.getBoundingClientRect().right, overflowX: getComputedStyle(t).overflowX }));
+    assert.ok(table.scroll > table.client && table.right <= 390 && table.overflowX === 'auto', `the table scrolls in its box: ${JSON.stringify(table)}`);
     const after = await overflow();
+    assert.ok(after.scrollWidth <= 390, `document.documentElement.scrollWidth is ${after.scrollWidth}`);
     const problems = [['before a run', before], ['after a run', after]].filter(([, o]) => o.scrollWidth > o.innerWidth + 1)
       .map(([when, o]) => `${when}: the page is ${o.scrollWidth} px wide in a ${o.innerWidth} px viewport; sticking out: ${o.wider.join(', ')}`);
     assert.deepEqual(problems, [], 'no sideways scrolling of the page at 390 px');
+
+    // Turned to a desktop width, the charts are redrawn wide (legend beside the plots), and back.
+    await page.setViewportSize({ width: 1280, height: 844 });
+    await page.waitForFunction(() => [...document.querySelectorAll('#charts svg.threadlab-chart')].every((s) => s.dataset.layout === 'wide'), null, { timeout: 10_000 });
+    const wide = await chartLayout(page);
+    for (const c of wide) assert.ok(c.legend.left >= c.plots.right - 1, `${c.kind} at 1280 px: the legend is beside the plots: ${JSON.stringify(c)}`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => [...document.querySelectorAll('#charts svg.threadlab-chart')].every((s) => s.dataset.layout === 'narrow'), null, { timeout: 10_000 });
+    await checkPhoneCharts(page, 'dark, after a resize');
   });
 });
+
+/** Each shown chart's box, drawn width, rendered text sizes and where its legend and plots are. */
+const chartLayout = (page) => page.$$eval('#charts svg.threadlab-chart', (svgs) => svgs.filter((s) => s.getClientRects().length).map((svg) => {
+  const box = svg.getBoundingClientRect();
+  const scale = box.width / svg.viewBox.baseVal.width;
+  const rect = (e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
+  const axes = [...svg.querySelectorAll('g.axes')].map(rect);
+  const texts = [...svg.querySelectorAll('text')].map((t) => ({
+    text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * scale, ...rect(t), rotated: t.hasAttribute('transform') }));
+  return {
+    kind: svg.dataset.chart, layout: svg.dataset.layout, drawn: svg.viewBox.baseVal.width, box: rect(svg), slot: svg.parentElement.getBoundingClientRect().width, axes: axes.length,
+    legend: rect(svg.querySelector('g.legend > rect')),
+    plots: { right: Math.max(...axes.map((a) => a.right)), bottom: Math.max(...axes.map((a) => a.bottom)) },
+    texts,
+  };
+}));
+
+async function checkPhoneCharts(page, when) {
+  const charts = await chartLayout(page);
+  assert.deepEqual(charts.map((c) => c.kind), ['bars', 'scaling', 'timeline'], `${when}: three charts shown`);
+  for (const c of charts) {
+    const what = `${c.kind} (${when})`;
+    assert.equal(c.layout, 'narrow', `${what}: the narrow layout`);
+    assert.ok(Math.abs(c.drawn - c.slot) <= 1 && c.box.right <= 390, `${what}: drawn ${c.drawn} px wide for a ${c.slot} px box, not scaled`);
+    assert.ok(c.axes >= 1 && c.texts.length > 10, `${what}: ${c.axes} g.axes, ${c.texts.length} texts`);
+    const small = c.texts.filter((t) => t.px < 11);
+    assert.deepEqual(small, [], `${what}: every text renders at 11 px or more`);
+    const outside = c.texts.filter((t) => !t.rotated && !t.text.startsWith('✗') && (t.left < c.box.left - 1 || t.right > c.box.right + 1));
+    assert.deepEqual(outside, [], `${what}: every text inside the chart`);
+    assert.ok(c.legend.top >= c.plots.bottom - 1, `${what}: the legend (top ${c.legend.top}) is below the plots (bottom ${c.plots.bottom})`);
+  }
+}

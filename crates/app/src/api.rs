@@ -1,13 +1,15 @@
-//! `window.threadlab`, the scripting contract (shared/DESIGN.md): `ready`, `run(spec,
-//! {onProgress})`, `cancel()`, `capabilities()`, `presets`. The page's own Run button goes
-//! through [`run_spec`] too, so the UI and scripts see the same behaviour.
+//! `window.threadlab`, the scripting contract (docs/api.md): `ready`, `run(spec,
+//! {onProgress})`, `cancel()`, `capabilities()` (and `checkCapabilities()`, the same once a worker
+//! made its checks), `presets`. Runs go through the run controller, as the page's own Run button
+//! does, so the UI and scripts see the same behaviour.
 
+use crate::controller::{self, Screen};
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
-use crate::ui;
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use serde_json::Value;
 use std::rc::Rc;
+use threadlab_lab::checks::Checks;
 use threadlab_lab::{presets, Spec};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -34,89 +36,78 @@ fn spec_text(value: &JsValue) -> Result<String, String> {
         .ok_or_else(|| "invalid spec: spec: cannot be converted to JSON".into())
 }
 
-/// Validates and runs a spec, showing progress and the result on the page. Resolves to the
-/// report object; rejects with an `Error` naming the problem.
-pub fn run_spec(spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilities>) -> Promise {
-    let parsed = spec_text(&spec).and_then(|text| Spec::parse(&text).map_err(|e| e.to_string()));
-    let spec = match parsed {
-        Ok(spec) => spec,
-        Err(message) => {
-            ui::show_error(&message);
-            return Promise::reject(&js_sys::Error::new(&message));
+/// Runs a spec through the run controller (`controller::start`), which shows progress and the
+/// result on the page. Resolves to the report object; rejects with an `Error` naming the problem.
+fn run_spec(screen: Rc<dyn Screen>, spec: JsValue, on_progress: Option<Function>, caps: Rc<Capabilities>) -> Promise {
+    let spec = spec_text(&spec).and_then(|text| Spec::parse(&text).map_err(|e| e.to_string()));
+    let tell = move |p: &Progress| {
+        if let Some(f) = &on_progress {
+            let o = Object::new();
+            set(&o, "done", &p.done.into());
+            set(&o, "total", &p.total.into());
+            set(&o, "mode", &p.cell.mode.name().into());
+            set(&o, "workers", &p.cell.workers.into());
+            // A throwing callback must not break the run.
+            let _ = f.call1(&JsValue::NULL, &o);
         }
     };
-    let slot = match runner::claim() {
-        Ok(slot) => slot,
-        // Not shown on the page: the run in progress owns it.
-        Err(message) => return Promise::reject(&js_sys::Error::new(&message)),
-    };
-    ui::run_started(&spec);
-    future_to_promise(async move {
-        // The view module is loaded before anything is timed: showing partial results must
-        // not wait for it in the middle of a sample.
-        let view_failed =
-            ui::view::ready().await.map_err(|why| ui::show_error(&format!("{why}; the run goes on."))).is_err();
-        let progress = move |p: Progress| {
-            let redrew = ui::show_progress(&p);
-            if let Some(f) = &on_progress {
-                let o = Object::new();
-                set(&o, "done", &p.done.into());
-                set(&o, "total", &p.total.into());
-                set(&o, "mode", &p.cell.mode.name().into());
-                set(&o, "workers", &p.cell.workers.into());
-                // A throwing callback must not break the run.
-                let _ = f.call1(&JsValue::NULL, &o);
-            }
-            redrew
-        };
-        let result = runner::run(slot, spec, &caps, &progress).await;
-        // A run cancelled and already followed by a new one leaves the page to the new one.
-        let superseded = runner::is_running();
-        if !superseded {
-            ui::run_finished();
-        }
-        // Every cold process worker adds the fetch of its scripts to the browser's resource
-        // timing buffer; the page never reads it, so it is emptied rather than left to fill.
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            p.clear_resource_timings();
-        }
-        match result {
-            Ok(report) => {
-                let json = report.to_json();
-                let kept = ui::history::save(&json);
-                match ui::view::show(json.clone(), true).await {
-                    Ok(_) if view_failed => ui::clear_error(),
-                    Ok(_) => {}
-                    Err(why) if kept => ui::show_error(&format!(
-                        "{why}. The run is kept in the history below: its Show button tries again."
-                    )),
-                    Err(why) => ui::show_error(&format!(
-                        "{why}; this browser did not keep the run either, but scripts get its report."
-                    )),
-                }
-                Ok(JSON::parse(&json).unwrap_or(JsValue::NULL))
-            }
-            Err(message) => {
-                if !superseded {
-                    ui::show_error(&message);
-                }
-                Err(js_sys::Error::new(&message).into())
-            }
-        }
-    })
+    match controller::start(screen, spec, caps, tell) {
+        Ok(run) => future_to_promise(async move {
+            run.await.map(|json| JSON::parse(&json).unwrap_or(JsValue::NULL)).map_err(|m| js_sys::Error::new(&m).into())
+        }),
+        Err(message) => Promise::reject(&js_sys::Error::new(&message)),
+    }
 }
 
 pub fn capabilities_object(caps: &Capabilities) -> Object {
     let o = Object::new();
     set(&o, "cores", &caps.cores.into());
+    set(&o, "cores_source", &"navigator.hardwareConcurrency".into());
     set(&o, "cross_origin_isolated", &caps.cross_origin_isolated.into());
     set(&o, "shared_memory", &caps.shared_memory.into());
     set(&o, "timer_resolution_ms", &caps.timer_resolution_ms.into());
     let modes: Array = caps.modes().iter().map(|m| JsValue::from_str(m.name())).collect();
     set(&o, "modes", &modes);
+    let checks = caps.checks();
+    set(&o, "checks", &checks_object(&checks));
+    // Why a mode or fetch_write would be skipped here, as runs say it (null: nothing known
+    // rules it out).
+    let reasons = Object::new();
+    let reason = |r: Option<String>| r.map_or(JsValue::NULL, JsValue::from);
+    set(&reasons, "threads", &reason(checks.threads_blocked()));
+    set(&reasons, "fetch_write", &reason(checks.files_blocked()));
+    set(&o, "skip_reasons", &reasons);
     o
 }
 
+/// One entry per check: true or false, or null where a worker has not been asked yet.
+fn checks_object(checks: &Checks) -> Object {
+    let o = Object::new();
+    let flag = |key: &str, value: Option<bool>| set(&o, key, &value.map_or(JsValue::NULL, JsValue::from));
+    flag("cross_origin_isolated", Some(checks.cross_origin_isolated));
+    flag("shared_wasm_memory", Some(checks.shared_wasm_memory));
+    flag("shared_memory_to_workers", Some(checks.shared_memory_to_workers));
+    flag("shared_array_buffer_global", Some(checks.shared_array_buffer));
+    flag("opfs_window", Some(checks.opfs_window));
+    flag("create_writable_window", Some(checks.create_writable_window));
+    flag("module_workers", checks.module_workers.as_ref().map(Result::is_ok));
+    let worker = checks.worker.as_ref();
+    flag("atomics_wait_worker", worker.map(|w| w.atomics_wait));
+    flag("opfs_worker", worker.map(|w| w.opfs));
+    flag("sync_access_handle_worker", worker.map(|w| w.sync_access_handle));
+    flag("create_writable_worker", worker.map(|w| w.create_writable));
+    let why = |text: Option<&str>| text.map_or(JsValue::NULL, JsValue::from);
+    set(
+        &o,
+        "module_workers_error",
+        &why(checks.module_workers.as_ref().and_then(|r| r.as_ref().err().map(String::as_str))),
+    );
+    set(&o, "opfs_worker_error", &why(worker.and_then(|w| w.opfs_error.as_deref())));
+    // The workers' checks' cost: inside the worker, and from the page (with the worker's start).
+    set(&o, "worker_checks_ms", &worker.map_or(JsValue::NULL, |w| w.ms.into()));
+    set(&o, "worker_checks_page_ms", &crate::env::worker_checks_ms().map_or(JsValue::NULL, JsValue::from));
+    o
+}
 /// What a long session costs, for soak tests and the curious: workers alive (started by this
 /// page and not terminated; the threads engine's pool lives inside its coordinator), the size
 /// of the page module's memory, and the blob: URL process workers start from (null until the
@@ -147,7 +138,7 @@ fn presets_array() -> Array {
 
 /// Installs `window.threadlab`. The page can run specs as soon as this module runs (engines
 /// start on demand).
-pub fn install(caps: Rc<Capabilities>) {
+pub fn install(caps: Rc<Capabilities>, screen: Rc<dyn Screen>) {
     // www/boot.js creates `window.threadlab` with its `ready` promise before the module loads,
     // and resolves it when loading finishes; fill in the rest of the same object.
     let existing = Reflect::get(&js_sys::global(), &"threadlab".into()).ok().filter(|v| v.is_object());
@@ -159,7 +150,7 @@ pub fn install(caps: Rc<Capabilities>) {
     let c = caps.clone();
     let run = Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |spec: JsValue, options: JsValue| {
         let on_progress = Reflect::get(&options, &"onProgress".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
-        run_spec(spec, on_progress, c.clone())
+        run_spec(screen.clone(), spec, on_progress, c.clone())
     });
     set(&api, "run", run.as_ref());
     run.forget();
@@ -172,6 +163,19 @@ pub fn install(caps: Rc<Capabilities>) {
     let capabilities = Closure::<dyn Fn() -> Object>::new(move || capabilities_object(&c));
     set(&api, "capabilities", capabilities.as_ref());
     capabilities.forget();
+
+    // The same, once a worker has made the checks only a worker can make (it starts one if
+    // none runs); rejects if no worker could be asked.
+    let c = caps.clone();
+    let check = Closure::<dyn Fn() -> Promise>::new(move || {
+        let c = c.clone();
+        future_to_promise(async move {
+            crate::runner::worker_checks().await.map_err(|why| js_sys::Error::new(&why))?;
+            Ok(capabilities_object(&c).into())
+        })
+    });
+    set(&api, "checkCapabilities", check.as_ref());
+    check.forget();
 
     set(&api, "presets", &presets_array());
 

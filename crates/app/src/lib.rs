@@ -4,6 +4,7 @@
 //! built for size (scripts/build-wasm.sh).
 
 mod api;
+mod controller;
 mod engines;
 mod env;
 mod load_once;
@@ -16,8 +17,12 @@ use wasm_bindgen::prelude::*;
 /// Runs when the module is instantiated, on the page.
 #[wasm_bindgen(start)]
 pub fn start() {
-    if web_sys::window().is_some() {
-        ui::start();
+    if web_sys::window().is_none() {
+        return;
+    }
+    let caps = std::rc::Rc::new(env::Capabilities::detect());
+    if ui::start(caps.clone()) {
+        api::install(caps, std::rc::Rc::new(ui::Page));
     }
 }
 

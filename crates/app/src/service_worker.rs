@@ -89,10 +89,7 @@ async fn wait_for_control(timeout_ms: f64) -> Result<(), String> {
                 timeout_ms / 1000.0
             ));
         }
-        let tick = js_sys::Promise::new(&mut |resolve, _| {
-            let _ = web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20));
-        });
-        let _ = JsFuture::from(tick).await;
+        gloo_timers::future::TimeoutFuture::new(20).await;
     }
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! Grouped bars: one group per worker count, one bar per mode measured at that count.
 
 use crate::data::{self, fmt_num, Cell};
-use crate::legend::Legend;
+use crate::layout::{self, Layout};
+use crate::legend::{Legend, Swatch};
 use crate::svg::{render, Group};
+use crate::text;
 use crate::theme::{self, Theme, FONT};
 use crate::ChartError;
 use plotters::prelude::*;
@@ -10,15 +12,21 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use threadlab_lab::report::Report;
 use threadlab_lab::Mode;
 
+/// The design width (the wide layout's widest).
 const WIDTH: u32 = 880;
-const PLOT_HEIGHT: u32 = 440;
+/// Height of the plot under the title: wide, narrow (where the legend goes under it).
+const PLOT_HEIGHT: (u32, u32) = (409, 300);
 const NOTE_LINE: u32 = 20;
+/// Notes start this far from the left edge.
+const NOTE_X: i32 = 20;
 const GROUP: i32 = 1000;
 
-/// Median time per (workers, mode) as grouped bars with min..max whiskers.
-pub fn bars(report: &Report, theme: Theme) -> Result<String, ChartError> {
+/// Median time per (workers, mode) as grouped bars with min..max whiskers, laid out for a box
+/// `width` CSS pixels wide (see the crate's documentation).
+pub fn bars(report: &Report, theme: Theme, width: u32) -> Result<String, ChartError> {
     let cells = data::measured(report)?;
     let p = theme.palette();
+    let layout = Layout::new(width, WIDTH);
     let mut groups: Vec<u32> = cells.iter().map(|c| c.workers).collect();
     groups.sort_unstable();
     groups.dedup();
@@ -52,28 +60,58 @@ pub fn bars(report: &Report, theme: Theme) -> Result<String, ChartError> {
         ));
     }
 
+    let note_lines: Vec<Vec<String>> = notes
+        .iter()
+        .map(|(_, text, _)| {
+            let room = layout.width.saturating_sub(2 * NOTE_X as u32);
+            text::wrap(text, f64::from(theme::NOTE_SIZE), room)
+        })
+        .collect();
+    let lines = note_lines.iter().map(Vec::len).sum::<usize>() as u32;
+
+    let modes: Vec<Mode> = Mode::ALL.into_iter().filter(|m| cells.iter().any(|c| c.mode == *m)).collect();
+    let mut legend = Legend::new(layout);
+    for &mode in &modes {
+        legend.swatch(mode.name(), p.mode(mode));
+    }
+    legend.entry("min..max, ○ median", Swatch::Whisker(p.text.stroke_width(1)));
+    if cells.iter().any(|c| !c.verified) {
+        legend.entry("✗ not verified", Swatch::Outline(p.error));
+    }
+
     let title = format!("{} ({} tasks): median time per mode", report.spec.workload.kind_name(), report.spec.tasks);
-    let height = PLOT_HEIGHT + NOTE_LINE * notes.len() as u32 + if notes.is_empty() { 0 } else { 10 };
-    render("bars", theme, (WIDTH, height), &title, &[], |root, marks| {
-        let (top, bottom) = root.split_vertically(PLOT_HEIGHT);
-        let (plot, mut legend) = Legend::split(&top.titled(&title, p.title_font())?)?;
+    let (_, title_height) = layout.title_lines(&title);
+    let plot_height = if layout.narrow { PLOT_HEIGHT.1 } else { PLOT_HEIGHT.0 };
+    let top_height = title_height + plot_height + legend.height();
+    let height = top_height + NOTE_LINE * lines + if notes.is_empty() { 0 } else { 10 };
+    render("bars", theme, (layout, height), &title, &[], |root, marks| {
+        let (top, bottom) = root.split_vertically(top_height);
+        let body = layout::titled(&top, layout, &title, p.font(layout.title_size()))?;
+        let (plot, legend_area) = legend.split(&body);
+        let y_area = layout.y_label_area(64);
+        let axis_px = f64::from(plot.dim_in_pixel().0.saturating_sub(y_area + 24));
+        let n = groups.len() as f64;
         let keys: Vec<i32> = (0..groups.len() as i32).map(|g| g * GROUP).collect();
+        let keys = layout::thin(&keys, |k| (f64::from(k / GROUP) + 0.5) / n, axis_px);
         let mut chart =
-            ChartBuilder::on(&plot).margin(12).x_label_area_size(44).y_label_area_size(64).build_cartesian_2d(
+            ChartBuilder::on(&plot).margin(12).x_label_area_size(44).y_label_area_size(y_area).build_cartesian_2d(
                 (-GROUP / 2..groups.len() as i32 * GROUP - GROUP / 2).with_key_points(keys),
                 0.0..y_max,
             )?;
         let label = |x: &i32| groups.get((*x / GROUP).max(0) as usize).map(u32::to_string).unwrap_or_default();
-        theme::mesh(&mut chart, p, "workers", "median time (ms)")
-            .disable_x_mesh()
-            .x_label_formatter(&label)
-            .y_label_formatter(&theme::tick)
-            .draw()?;
+        marks.group(root, Group::new("axes"), |_| {
+            theme::mesh(&mut chart, p, "workers", "median time (ms)")
+                .disable_x_mesh()
+                .y_labels(layout.value_ticks())
+                .x_label_formatter(&label)
+                .y_label_formatter(&theme::tick)
+                .draw()?;
+            Ok(())
+        })?;
 
-        for mode in Mode::ALL.into_iter().filter(|m| cells.iter().any(|c| c.mode == *m)) {
+        for &mode in &modes {
             let color = p.mode(mode);
             marks.group(root, Group::new("series").attr("data-mode", mode.name()), |marks| {
-                legend.swatch(mode.name(), color)?;
                 for c in cells.iter().filter(|c| c.mode == mode) {
                     let (x, half) = (x_of(c), bar_width * 9 / 20);
                     let tip = format!(
@@ -122,18 +160,18 @@ pub fn bars(report: &Report, theme: Theme) -> Result<String, ChartError> {
             })?;
         }
 
-        let whisker = p.text.stroke_width(1);
-        legend
-            .entry("min..max, ○ median", move |(x, y)| ErrorBar::new_vertical(x + 7, y - 7, y, y + 7, whisker, 8))?;
-        if cells.iter().any(|c| !c.verified) {
-            let error = p.error.stroke_width(2);
-            legend.entry("✗ not verified", move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], error))?;
-        }
-        legend.draw(root, marks, p)?;
+        legend.draw(&legend_area, root, marks, p)?;
 
-        for (i, (group, text, color)) in notes.into_iter().enumerate() {
-            let y = (NOTE_LINE * i as u32 + NOTE_LINE / 2) as i32;
-            marks.group(root, group, |_| Ok(bottom.draw(&Text::new(text, (20, y), p.note_font(color)))?))?;
+        let mut line = 0;
+        for ((group, _, color), texts) in notes.into_iter().zip(&note_lines) {
+            marks.group(root, group, |_| {
+                for text in texts {
+                    let y = (NOTE_LINE * line + NOTE_LINE / 2) as i32;
+                    bottom.draw(&Text::new(text.as_str(), (NOTE_X, y), p.note_font(color)))?;
+                    line += 1;
+                }
+                Ok(())
+            })?;
         }
         Ok(())
     })

@@ -9,14 +9,26 @@
 //! Every function returns a complete `<svg>` document (with a `viewBox`, so CSS can scale it) or
 //! a [`ChartError`]; none panics on odd input.
 //!
+//! # Width
+//! Each function takes the width, in CSS pixels, of the box the chart will fill, and draws the
+//! chart that wide, so that its text shows at the size written (one SVG unit = one CSS pixel):
+//! never wider than the chart's design width (880 px for bars, 1040 for the others; a wider box
+//! scales it up), never narrower than [`MIN_WIDTH`] (a narrower box scales it down); pass
+//! `u32::MAX` for the design width. Below [`NARROW_BELOW`] the layout is made for the width: the
+//! legend under the plots, the scaling panels one above the other, at most 5 ticks on an axis of
+//! values, worker counts thinned so that their labels keep apart, titles and notes wrapped, and
+//! no text under [`MIN_TEXT_PX`]. The page redraws its charts when their box changes width.
+//!
 //! # Structure for tests and scripts
 //! plotters emits bare shapes, so the charts wrap what belongs together in `<g>` elements with
 //! a class and `data-*` attributes (values escaped; numbers as plain decimals, e.g. `100.4`);
 //! a group with a tooltip has a `<title>` as its first child. Inside a group, plotters' own
 //! elements follow in drawing order. Counting these groups is the supported way to read a chart:
 //!
-//! - root: `<svg class="threadlab-chart" data-chart="bars|scaling|timeline" data-theme="light|dark">`
-//!   whose first child is a `<title>`. Every chart has one `g.legend`.
+//! - root: `<svg class="threadlab-chart" data-chart="bars|scaling|timeline" data-theme="light|dark"
+//!   data-layout="wide|narrow">` whose first child is a `<title>`. Every chart has one `g.legend`,
+//!   and a `g.axes` per plot (`data-panel` in the scaling chart) holding its axes, grid, tick
+//!   labels and axis names.
 //! - bars: one `g.series[data-mode]` per mode with a measured run, in `Mode::ALL` order, each
 //!   holding one `g.bar[data-mode][data-workers][data-median-ms][data-min-ms][data-max-ms][data-verified]`
 //!   per measured run, ascending workers. A bar group's first `<rect>` is the bar (from 0 to the
@@ -55,6 +67,7 @@
 
 mod bars;
 mod data;
+mod layout;
 mod legend;
 mod scaling;
 mod svg;
@@ -63,6 +76,7 @@ mod theme;
 mod timeline;
 
 pub use bars::bars;
+pub use layout::{MIN_TEXT_PX, MIN_WIDTH, NARROW_BELOW};
 pub use scaling::scaling;
 pub use text::size as text_size;
 pub use theme::Theme;

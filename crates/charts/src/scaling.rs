@@ -2,8 +2,11 @@
 
 use crate::bars::positive;
 use crate::data::{self, count, fmt_num, Cell};
-use crate::legend::Legend;
-use crate::svg::{render, Area, Group, Marks};
+use crate::layout::{self, Layout};
+use crate::legend::{Legend, Swatch};
+use crate::svg::{render, Group, Marks};
+use crate::text;
+use crate::text::Area;
 use crate::theme::{self, Palette, Theme};
 use crate::ChartError;
 use plotters::element::DashedPathElement;
@@ -12,7 +15,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use threadlab_lab::report::Report;
 use threadlab_lab::Mode;
 
-const SIZE: (u32, u32) = (1040, 480);
+/// The design width (the wide layout's widest).
+const WIDTH: u32 = 1040;
+/// Height under the title of the two panels side by side (wide), of one panel (narrow: the
+/// panels are stacked).
+const PLOTS_HEIGHT: (u32, u32) = (449, 270);
 /// Points along an ideal curve (straight lines on a log axis are curves in pixels).
 const IDEAL_POINTS: usize = 128;
 
@@ -40,10 +47,12 @@ struct Panel {
     y_max: f64,
 }
 
-/// Time vs workers and speedup vs workers for every mode, with ideal lines and the core count.
-pub fn scaling(report: &Report, theme: Theme) -> Result<String, ChartError> {
+/// Time vs workers and speedup vs workers for every mode, with ideal lines and the core count,
+/// laid out for a box `width` CSS pixels wide (see the crate's documentation).
+pub fn scaling(report: &Report, theme: Theme, width: u32) -> Result<String, ChartError> {
     let cells = data::measured(report)?;
     let p = theme.palette();
+    let layout = Layout::new(width, WIDTH);
     let cores = report.env.cores;
     let mut keys: Vec<f64> = cells.iter().map(|c| f64::from(c.workers)).collect();
     keys.sort_by(f64::total_cmp);
@@ -52,29 +61,29 @@ pub fn scaling(report: &Report, theme: Theme) -> Result<String, ChartError> {
     let lo = extent.clone().fold(f64::INFINITY, f64::min).max(1.0) / 1.5;
     let hi = extent.fold(0.0, f64::max).max(1.0) * 1.5;
 
+    let mut legend = Legend::new(layout);
+    for mode in Mode::ALL.into_iter().filter(|m| cells.iter().any(|c| c.mode == *m)) {
+        legend.swatch(mode.name(), p.mode(mode));
+    }
+    legend.entry("ideal (linear scaling)", Swatch::Dashes { style: p.ideal.stroke_width(2), upright: false });
+    if cores > 0 {
+        legend.entry(&format!("{cores} cores"), Swatch::Dashes { style: p.cores.stroke_width(2), upright: true });
+    }
+    legend.entry("median, min..max", Swatch::Whisker(p.text.filled().stroke_width(2)));
+
     let panels = [time_panel(&cells), speedup_panel(&cells, cores)];
     let title = format!("{} ({} tasks): scaling with workers", report.spec.workload.kind_name(), report.spec.tasks);
-    render("scaling", theme, SIZE, &title, &[], |root, marks| {
-        let (plots, mut legend) = Legend::split(&root.titled(&title, p.title_font())?)?;
-        for (panel, area) in panels.iter().zip(plots.split_evenly((1, 2))) {
-            draw_panel(root, marks, &area, p, panel, (lo, hi), &keys, cores)?;
+    let (_, title_height) = layout.title_lines(&title);
+    let plots_height = if layout.narrow { 2 * PLOTS_HEIGHT.1 } else { PLOTS_HEIGHT.0 };
+    let height = title_height + plots_height + legend.height();
+    render("scaling", theme, (layout, height), &title, &[], |root, marks| {
+        let body = layout::titled(root, layout, &title, p.font(layout.title_size()))?;
+        let (plots, legend_area) = legend.split(&body);
+        let areas = plots.split_evenly(if layout.narrow { (2, 1) } else { (1, 2) });
+        for (panel, area) in panels.iter().zip(areas) {
+            draw_panel(root, marks, &area, p, layout, panel, (lo, hi), &keys, cores)?;
         }
-        for mode in Mode::ALL.into_iter().filter(|m| cells.iter().any(|c| c.mode == *m)) {
-            legend.swatch(mode.name(), p.mode(mode))?;
-        }
-        let ideal = p.ideal.stroke_width(2);
-        legend.entry("ideal (linear scaling)", move |(x, y)| {
-            DashedPathElement::new(vec![(x, y), (x + 18, y)], 5, 3, ideal)
-        })?;
-        if cores > 0 {
-            let style = p.cores.stroke_width(2);
-            legend.entry(&format!("{cores} cores"), move |(x, y)| {
-                DashedPathElement::new(vec![(x + 9, y - 8), (x + 9, y + 8)], 3, 3, style)
-            })?;
-        }
-        let whisker = p.text.filled().stroke_width(2);
-        legend.entry("median, min..max", move |(x, y)| ErrorBar::new_vertical(x + 7, y - 7, y, y + 7, whisker, 8))?;
-        legend.draw(root, marks, p)
+        legend.draw(&legend_area, root, marks, p)
     })
 }
 
@@ -136,22 +145,30 @@ fn draw_panel(
     marks: &mut Marks,
     area: &Area,
     p: &Palette,
+    layout: Layout,
     panel: &Panel,
     (lo, hi): (f64, f64),
     keys: &[f64],
     cores: u32,
 ) -> Result<(), ChartError> {
     let y_max = panel.y_max;
+    let y_area = layout.y_label_area(60);
+    let axis_px = f64::from(area.dim_in_pixel().0.saturating_sub(y_area + 20));
+    let keys = layout::thin(keys, |k| (k / lo).ln() / (hi / lo).ln(), axis_px);
     let mut chart = ChartBuilder::on(area)
         .caption(panel.caption, p.font(17))
         .margin(10)
         .x_label_area_size(44)
-        .y_label_area_size(60)
-        .build_cartesian_2d((lo..hi).log_scale().base(2.0).with_key_points(keys.to_vec()), 0.0..y_max)?;
-    theme::mesh(&mut chart, p, "workers (log₂ scale)", panel.y_desc)
-        .x_label_formatter(&|w| format!("{w}"))
-        .y_label_formatter(&theme::tick)
-        .draw()?;
+        .y_label_area_size(y_area)
+        .build_cartesian_2d((lo..hi).log_scale().base(2.0).with_key_points(keys), 0.0..y_max)?;
+    marks.group(root, Group::new("axes").attr("data-panel", panel.name), |_| {
+        theme::mesh(&mut chart, p, "workers (log₂ scale)", panel.y_desc)
+            .y_labels(layout.value_ticks())
+            .x_label_formatter(&|w| format!("{w}"))
+            .y_label_formatter(&theme::tick)
+            .draw()?;
+        Ok(())
+    })?;
 
     if let Some(ideal) = &panel.ideal {
         let points: Vec<(f64, f64)> = (0..IDEAL_POINTS)
@@ -182,9 +199,16 @@ fn draw_panel(
         })?;
     }
     if panel.series.is_empty() {
+        // In the middle of the plot, on as many lines as its width needs.
         let style = p.font(15).pos(Pos::new(HPos::Center, VPos::Center));
         let text = "no baseline: needs a sequential or a 1-worker run";
-        chart.draw_series([Text::new(text, ((lo * hi).sqrt(), y_max / 2.0), style)])?;
+        let lines = text::wrap(text, 15.0, axis_px as u32);
+        let line = text::size(text, 15.0).1 as i32;
+        let (x, y) = chart.backend_coord(&((lo * hi).sqrt(), y_max / 2.0));
+        for (i, text) in lines.iter().enumerate() {
+            let dy = (2 * i as i32 - (lines.len() as i32 - 1)) * line / 2;
+            root.draw(&Text::new(text.as_str(), (x, y + dy), style.clone()))?;
+        }
     }
     for (mode, points) in &panel.series {
         let color = p.mode(*mode);

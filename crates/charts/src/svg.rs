@@ -7,14 +7,12 @@
 //! replacement (`<g class=.. data-..><title>..</title>` or `</g>`). Report text never reaches a
 //! marker, and the replacements are escaped here.
 
-use crate::text::Backend;
+use crate::layout::Layout;
+use crate::text::{Area, Backend};
 use crate::theme::Theme;
 use crate::ChartError;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fmt::Write;
-
-pub(crate) type Area<'a> = DrawingArea<Backend<'a>, Shift>;
 
 const MARK_FONT: &str = "threadlab-mark";
 
@@ -115,12 +113,13 @@ impl Marks {
     }
 }
 
-/// Draws a chart of `size` pixels with `draw` and returns the finished SVG document, its root
-/// labelled `class="threadlab-chart" data-chart=kind data-theme=..` plus `root_attrs`.
+/// Draws a chart `layout.width` by `height` pixels with `draw` and returns the finished SVG
+/// document, its root labelled `class="threadlab-chart" data-chart=kind data-theme=..
+/// data-layout=..` plus `root_attrs`.
 pub(crate) fn render(
     kind: &str,
     theme: Theme,
-    size: (u32, u32),
+    (layout, height): (Layout, u32),
     title: &str,
     root_attrs: &[(&str, String)],
     draw: impl FnOnce(&Area, &mut Marks) -> Result<(), ChartError>,
@@ -128,7 +127,7 @@ pub(crate) fn render(
     let mut buf = String::new();
     let mut marks = Marks::default();
     {
-        let root = Backend::with_string(&mut buf, size).into_drawing_area();
+        let root = Backend::with_string(&mut buf, (layout.width, height)).into_drawing_area();
         root.fill(&theme.palette().background)?;
         draw(&root, &mut marks)?;
         root.present()?;
@@ -137,6 +136,7 @@ pub(crate) fn render(
         ("class", "threadlab-chart".to_string()),
         ("data-chart", kind.into()),
         ("data-theme", theme.name().into()),
+        ("data-layout", layout.name().into()),
     ];
     attrs.extend_from_slice(root_attrs);
     marks.finish(&buf, &attrs, title)

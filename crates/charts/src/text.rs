@@ -76,10 +76,46 @@ pub fn size(text: &str, size: f64) -> (u32, u32) {
     (width as u32, height as u32)
 }
 
+/// `text` broken at spaces into lines at most `max` pixels wide at plotters size `size`; a
+/// word wider than that is cut between characters. No line is empty unless `text` is.
+pub fn wrap(text: &str, size: f64, max: u32) -> Vec<String> {
+    let fits = |line: &str| size_of(line, size) <= max;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let joined = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if fits(&joined) {
+            line = joined;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            line.push(c);
+            if !fits(&line) && line.chars().count() > 1 {
+                line.pop();
+                lines.push(std::mem::replace(&mut line, c.to_string()));
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn size_of(text: &str, size: f64) -> u32 {
+    self::size(text, size).0
+}
+
 /// plotters' SVG backend, measuring text with [`size`] instead of the font implementation
 /// plotters picks for the target (a DOM `<span>` on wasm). Everything else is the SVG
 /// backend's own.
 pub struct Backend<'a>(SVGBackend<'a>);
+
+/// A drawing area on the wrapper backend: what every chart draws into.
+pub(crate) type Area<'a> = DrawingArea<Backend<'a>, plotters::coord::Shift>;
 
 impl<'a> Backend<'a> {
     pub fn with_string(buf: &'a mut String, dim: (u32, u32)) -> Backend<'a> {
@@ -173,6 +209,22 @@ mod tests {
         // The SVG shows size 22 at 17.74 px; a DejaVu Sans line is 1.164 em.
         assert_eq!(size("Title", 22.0).1, 21);
         assert_eq!(size("x", 14.0).1, size("W", 14.0).1);
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_cuts_only_long_words() {
+        let text = "fib: threads-gil with 4 workers, 8 tasks on 4 lanes";
+        let lines = wrap(text, 18.0, 150);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        assert!(lines.iter().all(|l| size(l, 18.0).0 <= 150), "{lines:?}");
+        assert_eq!(wrap(text, 18.0, 10_000), [text]);
+        let long = "a".repeat(100);
+        let cut = wrap(&long, 14.0, 100);
+        assert!(cut.len() > 1 && cut.iter().all(|l| size(l, 14.0).0 <= 100), "{cut:?}");
+        assert_eq!(cut.concat(), long);
+        assert_eq!(wrap("", 14.0, 100), [""]);
+        assert_eq!(wrap("x", 14.0, 0), ["x"], "a character wider than the line still gets one");
     }
 
     #[test]

@@ -79,6 +79,8 @@ const DARK: Palette = Palette {
 };
 
 pub(crate) const FONT: &str = "sans-serif";
+/// plotters size of the notes under a chart.
+pub(crate) const NOTE_SIZE: u32 = 15;
 
 impl Theme {
     /// `"light"` or `"dark"`, as written to the chart's `data-theme`.
@@ -107,13 +109,9 @@ impl Palette {
         (FONT, size).into_font().color(&self.text)
     }
 
-    pub fn title_font(&self) -> TextStyle<'static> {
-        self.font(22)
-    }
-
     /// Text anchored at its left edge, vertically centred on the point.
     pub fn note_font(&self, color: RGBColor) -> TextStyle<'static> {
-        (FONT, 15).into_font().color(&color).pos(Pos::new(HPos::Left, VPos::Center))
+        (FONT, NOTE_SIZE).into_font().color(&color).pos(Pos::new(HPos::Left, VPos::Center))
     }
 }
 

@@ -1,9 +1,11 @@
 //! Timeline of one run: one lane per worker, tasks as bars, GIL and I/O waits shaded.
 
 use crate::data::{clean, count, fmt_num};
-use crate::legend::Legend;
-use crate::svg::{render, Area, Group, Marks};
-use crate::text::Backend;
+use crate::layout::{self, Layout, SMALLEST};
+use crate::legend::{Legend, Swatch};
+use crate::svg::{render, Group, Marks};
+use crate::text::Area;
+use crate::text::{self, Backend};
 use crate::theme::{self, Palette, FONT};
 use crate::{ChartError, Theme};
 use plotters::coord::combinators::WithKeyPoints;
@@ -13,14 +15,20 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use threadlab_lab::report::{RunRecord, TraceEvent};
 use threadlab_lab::Spec;
 
+/// The design width (the wide layout's widest).
 const WIDTH: u32 = 1040;
+/// Height under the title of everything but the lanes: axes and margins.
+const FRAME: u32 = 119;
+/// The least height under the title (wide layout).
+const MIN_BODY: u32 = 209;
 /// y is in hundredths of a lane (plotters can put chosen ticks on an integer axis only).
 const LANE: i32 = 100;
 /// Narrower than this (px), a task is drawn as a line as well so that it stays visible.
 const MIN_BAR_PX: i32 = 2;
 
-/// The trace of `run` (its last measured repetition); `spec` names the workload in the title.
-pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, ChartError> {
+/// The trace of `run` (its last measured repetition), laid out for a box `width` CSS pixels wide
+/// (see the crate's documentation); `spec` names the workload in the title.
+pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme, width: u32) -> Result<String, ChartError> {
     let what = format!("{} with {}", run.mode.name(), count(run.workers as usize, "worker"));
     if run.trace.is_empty() {
         return Err(ChartError::NoData(match &run.skipped {
@@ -32,11 +40,14 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, Ch
         return Err(ChartError::Invalid(format!("task {} of {what} has no finite start and end", e.task)));
     }
     let p = theme.palette();
+    let layout = Layout::new(width, WIDTH);
     let mut workers: Vec<u32> = run.trace.iter().map(|e| e.worker).collect();
     workers.sort_unstable();
     workers.dedup();
     let lanes = workers.len() as i32;
     let lane_px = (520 / lanes).clamp(12, 36) as u32;
+    // Task numbers: written in lanes tall enough, at no less than the smallest size when narrow.
+    let label_size = if layout.narrow { SMALLEST } else { 13 };
     let t0 = run.trace.iter().map(|e| e.start_ms.min(e.end_ms)).fold(0.0, f64::min);
     let end = run.trace.iter().map(|e| e.end_ms.max(e.start_ms)).fold(t0, f64::max);
     let t1 = if end > t0 { end + (end - t0) * 0.02 } else { t0 + 1.0 };
@@ -54,24 +65,44 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, Ch
         max_overlap(run.trace.iter().map(|e| (e.start_ms, e.end_ms.max(e.start_ms)))),
         max_overlap(run.trace.iter().flat_map(computing))
     );
+    let mut legend = Legend::new(layout);
+    legend.swatch(&format!("task ({})", run.mode.name()), p.task);
+    if gil {
+        legend.swatch("waiting for the GIL", p.gil);
+    }
+    if io {
+        legend.swatch("waiting for I/O", p.io);
+    }
+    if failed {
+        legend.entry("✗ failed task", Swatch::Outline(p.error));
+    }
+
     let root_attrs = [("data-mode", run.mode.name().to_string()), ("data-workers", run.workers.to_string())];
-    let height = (150 + lane_px * lanes as u32).max(240);
-    render("timeline", theme, (WIDTH, height), &title, &root_attrs, |root, marks| {
-        let (plot, mut legend) = Legend::split(&root.titled(&title, p.title_font())?)?;
+    let (_, title_height) = layout.title_lines(&title);
+    let lanes_height = FRAME + lane_px * lanes as u32;
+    let body_height = if layout.narrow { lanes_height } else { lanes_height.max(MIN_BODY) };
+    let height = title_height + body_height + legend.height();
+    render("timeline", theme, (layout, height), &title, &root_attrs, |root, marks| {
+        let body = layout::titled(root, layout, &title, p.font(layout.title_size()))?;
+        let (plot, legend_area) = legend.split(&body);
         let keys: Vec<i32> = (0..lanes).map(|i| i * LANE + LANE / 2).collect();
         let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .x_label_area_size(44)
-            .y_label_area_size(64)
+            .y_label_area_size(layout.y_label_area(64))
             .build_cartesian_2d(t0..t1, (0..lanes * LANE).with_key_points(keys))?;
         // Lane 0 (the lowest worker id) at the top.
         let lane_of = |y: &i32| (lanes - 1 - y / LANE).clamp(0, lanes - 1) as usize;
         let label = |y: &i32| workers[lane_of(y)].to_string();
-        theme::mesh(&mut chart, p, "time since run start (ms)", "worker")
-            .disable_y_mesh()
-            .x_label_formatter(&theme::tick)
-            .y_label_formatter(&label)
-            .draw()?;
+        marks.group(root, Group::new("axes"), |_| {
+            theme::mesh(&mut chart, p, "time since run start (ms)", "worker")
+                .disable_y_mesh()
+                .x_labels(layout.value_ticks())
+                .x_label_formatter(&theme::tick)
+                .y_label_formatter(&label)
+                .draw()?;
+            Ok(())
+        })?;
 
         for (lane, &worker) in workers.iter().enumerate() {
             let top = (lanes - lane as i32) * LANE;
@@ -82,24 +113,13 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme) -> Result<String, Ch
             marks.group(root, group, |marks| {
                 chart.draw_series([Rectangle::new([(t0, top - LANE), (t1, top)], p.lane.filled())])?;
                 for e in run.trace.iter().filter(|e| e.worker == worker) {
-                    draw_task(root, marks, &mut chart, p, e, top, lane_px >= 18)?;
+                    draw_task(root, marks, &mut chart, p, e, top, (lane_px >= 18).then_some(label_size))?;
                 }
                 Ok(())
             })?;
         }
 
-        legend.swatch(&format!("task ({})", run.mode.name()), p.task)?;
-        if gil {
-            legend.swatch("waiting for the GIL", p.gil)?;
-        }
-        if io {
-            legend.swatch("waiting for I/O", p.io)?;
-        }
-        if failed {
-            let error = p.error.stroke_width(2);
-            legend.entry("✗ failed task", move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], error))?;
-        }
-        legend.draw(root, marks, p)
+        legend.draw(&legend_area, root, marks, p)
     })
 }
 
@@ -113,7 +133,7 @@ fn draw_task(
     p: &Palette,
     e: &TraceEvent,
     top: i32,
-    room_for_label: bool,
+    label_size: Option<u32>,
 ) -> Result<(), ChartError> {
     let class = if e.error.is_some() { "task failed" } else { "task" };
     let mut group = Group::new(class)
@@ -146,9 +166,11 @@ fn draw_task(
         }
         // A background-coloured edge keeps back-to-back tasks apart.
         chart.draw_series([Rectangle::new(bar, p.background.stroke_width(1))])?;
-        if x_end - x_start >= 28 && room_for_label {
-            let style = (FONT, 13).into_font().color(&p.task_label).pos(Pos::new(HPos::Center, VPos::Center));
-            chart.draw_series([Text::new(format!("#{}", e.task), ((start + end) / 2.0, top - LANE / 2), style)])?;
+        let number = format!("#{}", e.task);
+        let fits = |size: &u32| x_end - x_start >= (text::size(&number, f64::from(*size)).0 as i32 + 4).max(28);
+        if let Some(size) = label_size.filter(fits) {
+            let style = (FONT, size).into_font().color(&p.task_label).pos(Pos::new(HPos::Center, VPos::Center));
+            chart.draw_series([Text::new(number, ((start + end) / 2.0, top - LANE / 2), style)])?;
         }
         if e.error.is_none() {
             return Ok(());

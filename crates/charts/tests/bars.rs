@@ -6,7 +6,7 @@ use threadlab_charts::{bars, ChartError, Theme};
 #[test]
 fn one_bar_per_measured_run_in_one_series_per_mode() {
     let report = sweep();
-    let svg = bars(&report, Theme::Light).unwrap();
+    let svg = bars(&report, Theme::Light, WIDE).unwrap();
     let doc = parse(&svg);
     assert_eq!(doc.root_element().attribute("data-chart"), Some("bars"));
     let series = groups(&doc, "series");
@@ -35,7 +35,7 @@ fn one_bar_per_measured_run_in_one_series_per_mode() {
 #[test]
 fn bar_heights_are_proportional_to_the_median() {
     let report = report(vec![run("threads", 1, &[100.0]), run("threads", 2, &[50.0]), run("threads", 4, &[25.0])], 2);
-    let svg = bars(&report, Theme::Light).unwrap();
+    let svg = bars(&report, Theme::Light, WIDE).unwrap();
     let doc = parse(&svg);
     let heights: Vec<f64> = groups(&doc, "bar").iter().map(|b| num(&first_rect(b), "height")).collect();
     assert!((heights[0] / 2.0 - heights[1]).abs() <= 1.0, "{heights:?}");
@@ -52,7 +52,7 @@ fn skipped_runs_are_listed_not_drawn() {
         runs.push(skipped("threads", w, "no cross-origin isolation"));
     }
     let report = report(runs, 2);
-    let svg = bars(&report, Theme::Light).unwrap();
+    let svg = bars(&report, Theme::Light, WIDE).unwrap();
     let doc = parse(&svg);
     assert_eq!(groups(&doc, "bar").len(), 9);
     assert!(groups(&doc, "series").iter().all(|s| s.attribute("data-mode") != Some("threads")));
@@ -70,7 +70,7 @@ fn unverified_runs_are_marked_and_explained() {
     bad.verified = false;
     bad.errors = vec!["repetition 1: task 1 returned checksum 9 instead of 8 <&>".into()];
     let report = report(vec![run("sequential", 1, &[200.0]), bad], 2);
-    let svg = bars(&report, Theme::Dark).unwrap();
+    let svg = bars(&report, Theme::Dark, WIDE).unwrap();
     let doc = parse(&svg);
     let bars = groups(&doc, "bar");
     assert_eq!(bars[0].attribute("data-verified"), Some("true"));
@@ -88,7 +88,7 @@ fn unverified_runs_are_marked_and_explained() {
 fn report_text_is_escaped() {
     let reason = "blocked <script>alert('x')</script> & \"quoted\"\u{0}";
     let report = report(vec![run("sequential", 1, &[10.0]), skipped("threads", 2, reason)], 2);
-    let svg = bars(&report, Theme::Light).unwrap();
+    let svg = bars(&report, Theme::Light, WIDE).unwrap();
     assert!(!svg.contains("<script>"));
     let doc = parse(&svg);
     let text: String = groups(&doc, "skipped")[0].descendants().filter_map(|n| n.text()).collect();
@@ -98,7 +98,7 @@ fn report_text_is_escaped() {
 #[test]
 fn dark_theme_differs_from_light() {
     let report = sweep();
-    let (light, dark) = (bars(&report, Theme::Light).unwrap(), bars(&report, Theme::Dark).unwrap());
+    let (light, dark) = (bars(&report, Theme::Light, WIDE).unwrap(), bars(&report, Theme::Dark, WIDE).unwrap());
     assert_ne!(light, dark);
     let (light_doc, dark_doc) = (parse(&light), parse(&dark));
     assert_eq!(light_doc.root_element().attribute("data-theme"), Some("light"));
@@ -112,9 +112,9 @@ fn dark_theme_differs_from_light() {
 #[test]
 fn no_runs_or_nothing_measured_is_a_clear_error() {
     let empty = report(vec![], 2);
-    assert!(matches!(bars(&empty, Theme::Light), Err(ChartError::NoData(why)) if why.contains("no runs")));
+    assert!(matches!(bars(&empty, Theme::Light, WIDE), Err(ChartError::NoData(why)) if why.contains("no runs")));
     let all_skipped = report(vec![skipped("threads", 2, "no cross-origin isolation")], 2);
-    let err = bars(&all_skipped, Theme::Light).unwrap_err();
+    let err = bars(&all_skipped, Theme::Light, WIDE).unwrap_err();
     assert!(err.to_string().contains("threads at 2 workers: no cross-origin isolation"), "{err}");
 }
 
@@ -124,10 +124,10 @@ fn degenerate_numbers_still_draw() {
     let mut no_samples = run("processes", 1, &[5.0]);
     no_samples.median_ms = None;
     let report = report(vec![run("threads", 1, &[7.0]), run("async", 1, &[0.0]), no_samples], 2);
-    let svg = bars(&report, Theme::Light).unwrap();
+    let svg = bars(&report, Theme::Light, WIDE).unwrap();
     let doc = parse(&svg);
     assert_eq!(groups(&doc, "bar").len(), 2);
     assert_eq!(groups(&doc, "skipped")[0].attribute("data-mode"), Some("processes"));
     let all_zero = common::report(vec![run("async", 1, &[0.0])], 2);
-    assert_eq!(groups(&parse(&bars(&all_zero, Theme::Light).unwrap()), "bar").len(), 1);
+    assert_eq!(groups(&parse(&bars(&all_zero, Theme::Light, WIDE).unwrap()), "bar").len(), 1);
 }

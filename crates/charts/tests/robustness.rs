@@ -1,5 +1,5 @@
 //! Odd reports (extreme, negative, NaN and infinite numbers; odd worker counts) give a
-//! well-formed chart or a ChartError, never a panic.
+//! well-formed chart or a ChartError, never a panic, at any width.
 mod common;
 
 use common::*;
@@ -8,6 +8,7 @@ use threadlab_charts::{bars, scaling, timeline, Theme};
 
 const VALUES: [f64; 11] = [0.0, 1e-9, 0.5, 3.0, 100.0, 1e6, 1e300, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
 const WORKERS: [u32; 7] = [0, 1, 2, 3, 16, 64, u32::MAX];
+const WIDTHS: [u32; 8] = [0, 1, 259, PHONE, 719, 720, 1280, WIDE];
 const MODES: [&str; 5] = ["sequential", "threads", "threads-gil", "processes", "async"];
 
 /// A small deterministic generator (xorshift), so failures reproduce.
@@ -56,8 +57,9 @@ fn odd_reports_never_panic() {
         }
         let report = report(runs, [0, 1, 2, 128][rng.next(4)]);
         let theme = if round % 2 == 0 { Theme::Light } else { Theme::Dark };
-        let mut charts = vec![bars(&report, theme), scaling(&report, theme)];
-        charts.extend(report.runs.iter().map(|r| timeline(r, &report.spec, theme)));
+        let width = WIDTHS[rng.next(WIDTHS.len())];
+        let mut charts = vec![bars(&report, theme, width), scaling(&report, theme, width)];
+        charts.extend(report.runs.iter().map(|r| timeline(r, &report.spec, theme, width)));
         for chart in charts {
             match chart {
                 Ok(svg) => drop(roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("round {round}: {e}"))),

@@ -21,7 +21,7 @@ fn point_x(series: &Node) -> Vec<(u32, f64)> {
 #[test]
 fn one_series_per_mode_in_each_panel_with_a_point_per_run() {
     let report = sweep();
-    let svg = scaling(&report, Theme::Light).unwrap();
+    let svg = scaling(&report, Theme::Light, WIDE).unwrap();
     let doc = parse(&svg);
     assert_eq!(doc.root_element().attribute("data-chart"), Some("scaling"));
     for name in ["time", "speedup"] {
@@ -45,7 +45,7 @@ fn one_series_per_mode_in_each_panel_with_a_point_per_run() {
 
 #[test]
 fn ideal_line_and_core_marker_in_both_panels() {
-    let svg = scaling(&sweep(), Theme::Light).unwrap();
+    let svg = scaling(&sweep(), Theme::Light, WIDE).unwrap();
     let doc = parse(&svg);
     for name in ["time", "speedup"] {
         let ideal = panel(&doc, "ideal", name);
@@ -60,7 +60,7 @@ fn ideal_line_and_core_marker_in_both_panels() {
 
 #[test]
 fn workers_axis_is_log2_and_the_core_line_sits_on_it() {
-    let doc_text = scaling(&sweep(), Theme::Light).unwrap();
+    let doc_text = scaling(&sweep(), Theme::Light, WIDE).unwrap();
     let doc = parse(&doc_text);
     let processes =
         panel(&doc, "series", "speedup").into_iter().find(|s| s.attribute("data-mode") == Some("processes")).unwrap();
@@ -76,7 +76,7 @@ fn workers_axis_is_log2_and_the_core_line_sits_on_it() {
 #[test]
 fn without_a_baseline_there_is_no_speedup_and_no_time_ideal() {
     let report = report(vec![run("threads", 2, &[60.0]), run("threads", 4, &[40.0])], 4);
-    let svg = scaling(&report, Theme::Dark).unwrap();
+    let svg = scaling(&report, Theme::Dark, WIDE).unwrap();
     let doc = parse(&svg);
     assert_eq!(panel(&doc, "series", "time").len(), 1);
     assert_eq!(panel(&doc, "series", "speedup").len(), 0);
@@ -88,7 +88,7 @@ fn without_a_baseline_there_is_no_speedup_and_no_time_ideal() {
 #[test]
 fn one_worker_count_one_sample_and_unknown_cores() {
     let report = report(vec![run("sequential", 1, &[30.0]), run("processes", 1, &[31.0])], 0);
-    let doc_text = scaling(&report, Theme::Light).unwrap();
+    let doc_text = scaling(&report, Theme::Light, WIDE).unwrap();
     let doc = parse(&doc_text);
     assert_eq!(panel(&doc, "series", "speedup").len(), 2);
     assert!(groups(&doc, "cores").is_empty(), "no core marker when the core count is unknown");
@@ -98,14 +98,14 @@ fn one_worker_count_one_sample_and_unknown_cores() {
 #[test]
 fn nothing_measured_is_a_clear_error() {
     let report = report(vec![skipped("threads", 2, "no cross-origin isolation")], 2);
-    assert!(matches!(scaling(&report, Theme::Light), Err(ChartError::NoData(_))));
-    assert!(matches!(scaling(&common::report(vec![], 2), Theme::Light), Err(ChartError::NoData(_))));
+    assert!(matches!(scaling(&report, Theme::Light, WIDE), Err(ChartError::NoData(_))));
+    assert!(matches!(scaling(&common::report(vec![], 2), Theme::Light, WIDE), Err(ChartError::NoData(_))));
 }
 
 #[test]
 fn dark_theme_differs_from_light() {
     let report = sweep();
-    let (light, dark) = (scaling(&report, Theme::Light).unwrap(), scaling(&report, Theme::Dark).unwrap());
+    let (light, dark) = (scaling(&report, Theme::Light, WIDE).unwrap(), scaling(&report, Theme::Dark, WIDE).unwrap());
     let (light, dark) = (parse(&light), parse(&dark));
     assert_ne!(background(&light), background(&dark));
     assert_eq!(dark.root_element().attribute("data-theme"), Some("dark"));

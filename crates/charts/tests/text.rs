@@ -36,9 +36,9 @@ fn charts() -> Vec<(&'static str, String)> {
         .collect();
     gil.trace[3].error = Some("timed out after 500 ms".into());
     vec![
-        ("bars", bars(&unverified, Theme::Light).unwrap()),
-        ("scaling", scaling(&sweep(), Theme::Light).unwrap()),
-        ("timeline", timeline(&gil, &spec(), Theme::Dark).unwrap()),
+        ("bars", bars(&unverified, Theme::Light, WIDE).unwrap()),
+        ("scaling", scaling(&sweep(), Theme::Light, WIDE).unwrap()),
+        ("timeline", timeline(&gil, &spec(), Theme::Dark, WIDE).unwrap()),
     ]
 }
 

@@ -19,7 +19,7 @@ fn gil_run() -> RunRecord {
 }
 
 fn draw(run: &RunRecord, theme: Theme) -> String {
-    timeline(run, &spec(), theme).unwrap()
+    timeline(run, &spec(), theme, WIDE).unwrap()
 }
 
 /// x and width of a group's first rect.
@@ -143,14 +143,14 @@ fn zero_length_tasks_and_a_single_task_still_draw() {
 #[test]
 fn no_trace_or_bad_numbers_is_a_clear_error() {
     let skipped_run = skipped("threads", 2, "no cross-origin isolation");
-    let err = timeline(&skipped_run, &spec(), Theme::Light).unwrap_err();
+    let err = timeline(&skipped_run, &spec(), Theme::Light, WIDE).unwrap_err();
     assert!(matches!(&err, ChartError::NoData(why) if why.contains("no cross-origin isolation")), "{err}");
     let empty = run("threads", 2, &[1.0]);
-    assert!(matches!(timeline(&empty, &spec(), Theme::Light), Err(ChartError::NoData(_))));
+    assert!(matches!(timeline(&empty, &spec(), Theme::Light, WIDE), Err(ChartError::NoData(_))));
     let mut nan = run("threads", 2, &[1.0]);
     nan.trace = vec![event(0, 1, 0.0, 1.0, json!({}))];
     nan.trace[0].end_ms = f64::NAN;
-    assert!(matches!(timeline(&nan, &spec(), Theme::Light), Err(ChartError::Invalid(_))));
+    assert!(matches!(timeline(&nan, &spec(), Theme::Light, WIDE), Err(ChartError::Invalid(_))));
 }
 
 #[test]

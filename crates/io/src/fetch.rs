@@ -2,6 +2,7 @@
 //! every failure turned into a sentence that says what happened.
 
 use crate::{describe, global};
+use gloo_timers::callback::Timeout;
 use js_sys::Uint8Array;
 use threadlab_workloads::download::{is_mixed_content, page_protocol, DownloadTask, ENDPOINT_HEADER};
 use wasm_bindgen::prelude::*;
@@ -55,17 +56,18 @@ enum Failed {
     NotEndpoint(u16),
 }
 
-/// Runs `work` with an abort signal that fires after `ms`; also says whether it fired.
+/// Runs `work` with an abort signal that fires after `ms`; also says whether it fired. The timer
+/// is cleared, and its closure (holding the controller) freed, as soon as `work` ends: a closure
+/// the timer never called would otherwise stay for the life of the worker, once per download.
 async fn with_timeout<T, F: std::future::Future<Output = T>>(
     ms: u32,
     work: impl FnOnce(web_sys::AbortSignal) -> F,
 ) -> (T, bool) {
     let controller = AbortController::new().expect("AbortController exists in every browser context");
     let signal = controller.signal();
-    let abort = Closure::once_into_js(move || controller.abort());
-    let timer = global().set_timeout(abort.unchecked_ref(), ms.min(i32::MAX as u32) as i32);
+    let timer = Timeout::new(ms.min(i32::MAX as u32), move || controller.abort());
     let result = work(signal.clone()).await;
-    global().clear_timeout(timer);
+    drop(timer);
     (result, signal.aborted())
 }
 

@@ -3,11 +3,12 @@
 //! a process worker, the threads engine's coordinator (which runs it on behalf of rayon threads,
 //! which have none). The pure part (URLs, bodies, checksums) is `threadlab_workloads::download`.
 
+pub mod checks;
 mod fetch;
 mod files;
 
 pub use fetch::download;
-pub use files::{read_file, write_and_read_back, FILES_DIR};
+pub use files::{file_support, read_file, write_and_read_back, FILES_DIR};
 
 use threadlab_clock::now_ms;
 use threadlab_lab::protocol::TaskOutcome;

@@ -2,33 +2,12 @@
 //! numbers point to? Computed from the runs, never asserted. A spec gets a check when it has the
 //! shape of a preset (the same kind of work, and the modes the claim compares).
 
-use crate::presets;
-use crate::report::{Env, RunRecord};
+use crate::article::{beside, Beside};
+use crate::presets::{self, Shape};
+use crate::runs::{Env, RunRecord};
 use crate::spec::{Mode, ProcessStart, Spec};
 use crate::verdict::CONNECTIONS_PER_HOST;
 use serde::{Deserialize, Serialize};
-use threadlab_workloads::Workload;
-
-/// What the claim is about, by the kind of work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// CPU work: threads with the GIL about 1x, processes about min(workers, cores)x.
-    Compute,
-    /// Waiting work: the waits overlap in every concurrent mode.
-    Waiting,
-    /// One task crashes: processes lose only it, threads lose the run.
-    Crash,
-}
-
-impl Shape {
-    pub fn of(workload: &Workload) -> Shape {
-        match workload {
-            Workload::Fault { .. } => Shape::Crash,
-            w if w.is_waiting() => Shape::Waiting,
-            _ => Shape::Compute,
-        }
-    }
-}
 
 /// The cause a claim that does not hold points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,14 +37,23 @@ pub struct ClaimCheck {
     pub cause: Option<Cause>,
     /// "The article's claim holds here: ..." or "... does not hold here, because ...".
     pub text: String,
+    /// How the preset sized the article's experiment for Wasm; only when this is that experiment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<String>,
+    /// The article's own figures beside these runs, when this is its kind of work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<Beside>,
 }
 
 /// Below this share of the best possible speedup a mode is said not to show it.
 const ENOUGH: f64 = 0.7;
 /// Waits "overlap" when a run takes at most 1 / this of the time overlapped waits take.
 const ENOUGH_OVERLAP: f64 = 0.6;
-/// Threads with the GIL "about 1x": within this range of sequential speed.
-const GIL_ABOUT_ONE: std::ops::RangeInclusive<f64> = 0.75..=1.3;
+/// Threads with the GIL "about 1x": within this range of sequential speed. Below 1 is the
+/// article's point too (no speedup; CPython's own 16 threads ran at 0.91x in its sum table), and
+/// each hand-over of the emulated GIL waits for a blocked browser thread to wake: 10 threads on
+/// 2 cores measured 0.71x to 0.94x on fib here.
+const GIL_ABOUT_ONE: std::ops::RangeInclusive<f64> = 0.6..=1.3;
 
 /// The claim check of a report, or `None` when its spec has no preset's shape.
 pub fn check(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Option<ClaimCheck> {
@@ -80,7 +68,17 @@ pub fn check(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Option<ClaimCheck> {
     } else {
         format!("The article's claim does not hold here, because {because}.")
     };
-    Some(ClaimCheck { preset: preset.id.to_string(), claim: preset.claim.to_string(), holds, cause, text })
+    let preset_spec = Spec::from_value(&preset.spec).ok();
+    let same_kind = preset_spec.as_ref().is_some_and(|p| p.workload.kind_name() == spec.workload.kind_name());
+    Some(ClaimCheck {
+        preset: preset.id.to_string(),
+        claim: preset.claim.to_string(),
+        holds,
+        cause,
+        text,
+        scaling: (preset_spec.as_ref() == Some(spec)).then(|| preset.scaling.to_string()),
+        article: preset.article.as_ref().filter(|_| same_kind).map(|a| beside(a, runs)),
+    })
 }
 
 type Finding = (bool, Option<Cause>, String);
@@ -193,15 +191,20 @@ fn why_processes_fall_short(spec: &Spec, runs: &[RunRecord], procs: &RunRecord, 
 }
 
 /// Waiting work: every concurrent mode at every worker count finished in about the time of its
-/// busiest worker's waits, ceil(tasks / workers) of them (async: all at once).
+/// busiest worker's tasks, ceil(tasks / workers) of them. Async overlaps every wait, but its one
+/// thread does the work between them (reading a body, writing a file) one task after another,
+/// and so does the one event loop that does the threads' I/O (`threads::io_service`): there, the
+/// ideal is at least one wait plus every task's work.
 fn waiting(spec: &Spec, runs: &[RunRecord]) -> Option<Finding> {
+    let wait = spec.workload.min_task_ms();
     let per_task = match runs.iter().find(|r| r.mode == Mode::Sequential).and_then(|r| r.median_ms) {
         Some(seq) => seq / f64::from(spec.tasks),
-        None => spec.workload.min_task_ms(),
+        None => wait,
     };
     if per_task <= 0.0 {
         return None;
     }
+    let work = (per_task - wait).max(0.0);
     let user_url = spec.workload.download().is_some_and(|(d, _)| d.url.is_some());
     let mut worst: Option<(f64, String)> = None;
     let mut checked = 0;
@@ -213,7 +216,9 @@ fn waiting(spec: &Spec, runs: &[RunRecord]) -> Option<Finding> {
             let in_flight = if mode == Mode::Async { spec.tasks } else { k.min(spec.tasks) };
             // Cold process workers start inside the run, at once: one start-up comes on top.
             let start_up = if mode == Mode::Processes { r.startup_ms.unwrap_or_default() } else { 0.0 };
-            let ideal_ms = f64::from(spec.tasks.div_ceil(in_flight)) * per_task + start_up;
+            let rounds = f64::from(spec.tasks.div_ceil(in_flight)) * per_task + start_up;
+            let one_event_loop = per_task + f64::from(spec.tasks - 1) * work;
+            let ideal_ms = if mode == Mode::Processes { rounds } else { rounds.max(one_event_loop) };
             let share = ideal_ms / r.median_ms?;
             checked += 1;
             let who =
@@ -382,6 +387,36 @@ mod tests {
         let check = report(spec, 2, serial).claim.unwrap();
         assert!(!check.holds, "{}", check.text);
         assert!(check.text.contains("threads-gil with 2 workers took 990 ms where overlapping waits take 500 ms"));
+        // 10 ms of work a task besides its 100 ms wait: async does the 10 tasks' work in turn.
+        let working =
+            || vec![run(Mode::Sequential, 1, 1100.0), run(Mode::ThreadsGil, 2, 560.0), run(Mode::Async, 1, 230.0)];
+        assert!(report(spec, 2, working()).claim.unwrap().holds, "async's ideal is 110 + 9 x 10 ms");
+        let mut slow = working();
+        slow[2] = run(Mode::Async, 1, 400.0);
+        let check = report(spec, 2, slow).claim.unwrap();
+        assert!(check.text.contains("async took 400 ms where overlapping waits take 200 ms"), "{}", check.text);
+        // Threads' I/O work is done by one event loop too: 10 threads cannot beat one wait plus it.
+        let wide = spec.replace(r#""workers": [2]"#, r#""workers": [10]"#);
+        let threads_wide =
+            vec![run(Mode::Sequential, 1, 1100.0), run(Mode::ThreadsGil, 10, 220.0), run(Mode::Async, 1, 230.0)];
+        assert!(report(&wide, 2, threads_wide).claim.unwrap().holds, "threads' ideal is 110 + 9 x 10 ms");
+    }
+
+    #[test]
+    fn the_sizing_is_told_for_the_presets_own_experiment_and_the_article_for_its_kind_of_work() {
+        let runs = || vec![run(Mode::Sequential, 1, 4000.0), run(Mode::ThreadsGil, 10, 4100.0)];
+        let custom = report(FIB, 2, runs()).claim.unwrap();
+        assert_eq!(custom.scaling, None, "fib(30) is not the preset's experiment");
+        let article = custom.article.expect("a fib run is the fib article's kind of work");
+        assert!(article.rows.is_empty() && article.note.contains("screenshots"), "{article:?}");
+
+        let preset = presets::find("fib-threads-vs-processes").unwrap();
+        let own = report(&preset.spec.to_string(), 2, runs()).claim.unwrap();
+        assert_eq!(own.scaling.as_deref(), Some(preset.scaling));
+
+        let mandelbrot = r#"{"workload": {"kind": "mandelbrot", "width": 64, "height": 64, "max_iter": 50},
+            "tasks": 10, "modes": ["sequential", "threads-gil"], "workers": [10]}"#;
+        assert_eq!(report(mandelbrot, 2, runs()).claim.unwrap().article, None, "threadlab's own experiment");
     }
 
     #[test]

@@ -2,15 +2,20 @@
 //! the run plan, statistics, the report model, the verdict, presets and the executor protocol.
 //! No wasm dependencies; tested natively.
 
+pub mod article;
+pub mod checks;
 pub mod claim;
 pub mod estimate;
 pub mod export;
 pub mod history;
+pub mod kinds;
+pub mod limits;
 pub mod permalink;
 pub mod plan;
 pub mod presets;
 pub mod protocol;
 pub mod report;
+pub mod runs;
 pub mod spec;
 pub mod stats;
 pub mod verdict;

@@ -5,6 +5,7 @@
 //! page decodes, are tagged by a key (`{"done": {...}}`): decoding an `op` tag goes through a
 //! buffered copy of the message, a second decoder the page's module would have to carry.
 
+use crate::checks::WorkerChecks;
 use serde::{Deserialize, Serialize};
 use threadlab_workloads::Workload;
 
@@ -30,6 +31,8 @@ pub enum WorkerRequest {
     WarmUp { workload: Workload },
     /// Download `url` (the built-in endpoint) once: replies `Done` if it answered, else `Failed`.
     Ping { url: String },
+    /// What this worker offers (`checks::WorkerChecks`): replies `Checks`.
+    Check,
 }
 
 /// Worker -> page, tagged by a key (see the module's comment).
@@ -45,6 +48,9 @@ pub enum WorkerReply {
     },
     Failed {
         error: String,
+    },
+    Checks {
+        checks: WorkerChecks,
     },
 }
 

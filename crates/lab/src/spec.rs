@@ -1,34 +1,15 @@
-//! The spec contract (shared/DESIGN.md): parsing with defaults, and validation whose errors name
+//! The spec contract (docs/spec.md): parsing with defaults, and validation whose errors name
 //! the field and the allowed range. Nothing runs unless `Spec::parse` said yes.
 
+use crate::kinds::{self, Absent, FieldType, Kind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
-use threadlab_workloads::download::{check_url, Download, ENDPOINT_MAX_BYTES, ENDPOINT_MAX_DELAY_MS};
+use threadlab_workloads::download::{check_url, Download};
 use threadlab_workloads::fault::Fault;
 use threadlab_workloads::Workload;
 
-/// The most workers (threads or processes) one run may use. The threads engine keeps a pool of
-/// this many Web Workers.
-pub const MAX_WORKERS: u32 = 16;
-pub const MAX_TASKS: u32 = 1024;
-pub const MAX_REPEAT: u32 = 50;
-pub const MAX_WARMUP: u32 = 10;
-/// Shared memory budget for data the threads keep at once (the module's maximum is 1 GiB).
-pub const THREAD_MEMORY_BUDGET_MB: u64 = 768;
-/// Longest fetch timeout, ms.
-pub const MAX_TIMEOUT_MS: u64 = 120_000;
-/// Longest URL accepted.
-pub const MAX_URL_LEN: usize = 2048;
-/// Downloaded bodies one run may hold at once (async keeps every task's body in flight).
-pub const DOWNLOAD_MEMORY_BUDGET_MB: u64 = 256;
-/// Default and longest time one run (one repetition of one cell) may take before it is stopped
-/// and its workers terminated: a hung task must not hold the page for ever.
-/// fib(45) takes about 4 s in Wasm here: the longest task a visitor should wait for.
-pub const MAX_FIB_N: u64 = 45;
-
-pub const DEFAULT_TIME_LIMIT_S: u32 = 120;
-pub const MAX_TIME_LIMIT_S: u32 = 3600;
+pub use crate::limits::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Mode {
@@ -189,17 +170,13 @@ fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, SpecEr
     v.as_object().ok_or_else(|| err(path, format!("must be an object (got {})", describe(v))))
 }
 
-pub const WORKLOAD_KINDS: [&str; 10] =
-    ["fib", "sum", "primes", "sample_append", "mandelbrot", "letters", "sleep", "fetch", "fetch_write", "fault"];
-
 /// `fetch` / `fetch_write` parameters: a user URL (http(s) only), or the built-in endpoint's
 /// delay and size; a timeout for either.
-fn parse_download(obj: &Map<String, Value>) -> Result<Download, SpecError> {
-    check_keys(obj, "workload", &["kind", "url", "delay_ms", "bytes", "timeout_ms"])?;
-    let optional = |key: &str, min: u64, max: u64| -> Result<Option<u32>, SpecError> {
+fn parse_download(obj: &Map<String, Value>, kind: &Kind) -> Result<Download, SpecError> {
+    let optional = |key: &str| -> Result<Option<u32>, SpecError> {
         match obj.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(_) => int_field(obj, key, &format!("workload.{key}"), min, max, None).map(|n| Some(n as u32)),
+            Some(_) => workload_int(obj, kind, key).map(|n| Some(n as u32)),
         }
     };
     let url = match obj.get("url") {
@@ -218,9 +195,9 @@ fn parse_download(obj: &Map<String, Value>) -> Result<Download, SpecError> {
         }
     };
     let download = Download {
-        delay_ms: optional("delay_ms", 0, u64::from(ENDPOINT_MAX_DELAY_MS))?,
-        bytes: optional("bytes", 0, u64::from(ENDPOINT_MAX_BYTES))?,
-        timeout_ms: optional("timeout_ms", 1, MAX_TIMEOUT_MS)?,
+        delay_ms: optional("delay_ms")?,
+        bytes: optional("bytes")?,
+        timeout_ms: optional("timeout_ms")?,
         url,
     };
     if download.url.is_some() {
@@ -236,52 +213,48 @@ fn parse_download(obj: &Map<String, Value>) -> Result<Download, SpecError> {
     Ok(download)
 }
 
+/// A workload field's integer, in the range `kinds` gives it (and its default, if it has one).
+fn workload_int(obj: &Map<String, Value>, kind: &Kind, key: &str) -> Result<u64, SpecError> {
+    let field = kind.field(key).expect("kinds lists every field the parser reads");
+    let FieldType::Int { min, max } = field.ty else { unreachable!("{key} is not an integer field") };
+    let default = match field.absent {
+        Absent::Default(d) => Some(d),
+        Absent::Required | Absent::Optional => None,
+    };
+    int_field(obj, key, &format!("workload.{key}"), min, max, default)
+}
+
 fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
     let obj = object(v, "workload")?;
-    let kind = match obj.get("kind") {
+    let names = || kinds::names().join(", ");
+    let name = match obj.get("kind") {
         Some(Value::String(k)) => k.as_str(),
         Some(other) => return Err(err("workload.kind", format!("must be a string (got {})", describe(other)))),
-        None => return Err(err("workload.kind", format!("is required; one of {}", WORKLOAD_KINDS.join(", ")))),
+        None => return Err(err("workload.kind", format!("is required; one of {}", names()))),
     };
-    let int = |key: &str, min: u64, max: u64| int_field(obj, key, &format!("workload.{key}"), min, max, None);
-    let keys = |allowed: &[&str]| check_keys(obj, "workload", &[&["kind"], allowed].concat());
-    let w = match kind {
-        "fib" => {
-            keys(&["n"])?;
-            Workload::Fib { n: int("n", 1, MAX_FIB_N)? as u32 }
-        }
-        "sum" => {
-            keys(&["n"])?;
-            Workload::Sum { n: int("n", 1, 4_000_000_000)? }
-        }
-        "primes" => {
-            keys(&["n"])?;
-            Workload::Primes { n: int("n", 2, 20_000_000)? }
-        }
-        "sample_append" => {
-            keys(&["n"])?;
-            Workload::SampleAppend { n: int("n", 1, 10_000_000)? as u32 }
-        }
-        "mandelbrot" => {
-            keys(&["width", "height", "max_iter"])?;
-            Workload::Mandelbrot {
-                width: int("width", 1, 4096)? as u32,
-                height: int("height", 1, 4096)? as u32,
-                max_iter: int("max_iter", 1, 100_000)? as u32,
-            }
-        }
-        "letters" => {
-            keys(&[])?;
-            Workload::Letters {}
-        }
-        "sleep" => {
-            keys(&["ms"])?;
-            Workload::Sleep { ms: int("ms", 0, 10_000)? as u32 }
-        }
-        "fetch" => Workload::Fetch(parse_download(obj)?),
-        "fetch_write" => Workload::FetchWrite(parse_download(obj)?),
+    let Some(kind) = kinds::find(name) else {
+        return Err(err(
+            "workload.kind",
+            format!("unknown kind {}; one of {}", describe(&Value::String(name.into())), names()),
+        ));
+    };
+    check_keys(obj, "workload", &[&["kind"], kind.field_names().as_slice()].concat())?;
+    let int = |key: &str| workload_int(obj, kind, key);
+    let w = match kind.name {
+        "fib" => Workload::Fib { n: int("n")? as u32 },
+        "sum" => Workload::Sum { n: int("n")? },
+        "primes" => Workload::Primes { n: int("n")? },
+        "sample_append" => Workload::SampleAppend { n: int("n")? as u32 },
+        "mandelbrot" => Workload::Mandelbrot {
+            width: int("width")? as u32,
+            height: int("height")? as u32,
+            max_iter: int("max_iter")? as u32,
+        },
+        "letters" => Workload::Letters {},
+        "sleep" => Workload::Sleep { ms: int("ms")? as u32 },
+        "fetch" => Workload::Fetch(parse_download(obj, kind)?),
+        "fetch_write" => Workload::FetchWrite(parse_download(obj, kind)?),
         "fault" => {
-            keys(&["fault", "at_task", "n"])?;
             let names = || Fault::ALL.map(Fault::name).join(", ");
             let fault = match obj.get("fault") {
                 Some(Value::String(f)) => Fault::from_name(f).ok_or_else(|| {
@@ -295,28 +268,12 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
                 }
                 None => return Err(err("workload.fault", format!("is required; one of {}", names()))),
             };
-            Workload::Fault {
-                fault,
-                at_task: int_field(obj, "at_task", "workload.at_task", 0, u64::from(MAX_TASKS - 1), Some(0))? as u32,
-                n: int_field(obj, "n", "workload.n", 1, 40, Some(FAULT_DEFAULT_N))? as u32,
-            }
+            Workload::Fault { fault, at_task: int("at_task")? as u32, n: int("n")? as u32 }
         }
-        other => {
-            return Err(err(
-                "workload.kind",
-                format!(
-                    "unknown kind {}; one of {}",
-                    describe(&Value::String(other.into())),
-                    WORKLOAD_KINDS.join(", ")
-                ),
-            ))
-        }
+        other => unreachable!("kinds lists {other}, which the parser does not build"),
     };
     Ok(w)
 }
-
-/// fib(n) of the tasks that do not fail in a `fault` workload: a few ms each.
-pub const FAULT_DEFAULT_N: u64 = 27;
 
 impl Spec {
     /// Parses spec JSON text.

@@ -1,6 +1,6 @@
 //! The verdict: a few sentences computed from the measured numbers.
 
-use crate::report::{Env, RunRecord};
+use crate::runs::{Env, RunRecord};
 use crate::spec::{Mode, ProcessStart, Spec};
 use serde::{Deserialize, Serialize};
 use threadlab_workloads::fault::Fault;
@@ -10,14 +10,6 @@ use threadlab_workloads::Workload;
 pub struct Verdict {
     pub summary: String,
     pub details: Vec<String>,
-}
-
-fn label(r: &RunRecord) -> String {
-    if r.mode.is_single_threaded() {
-        r.mode.name().to_string()
-    } else {
-        format!("{} with {} worker{}", r.mode.name(), r.workers, if r.workers == 1 { "" } else { "s" })
-    }
 }
 
 /// "a", "a and b", "a, b and c".
@@ -75,11 +67,11 @@ fn fault_verdict(spec: &Spec, fault: Fault, at_task: u32, runs: &[RunRecord]) ->
         let stopped = r.samples_ms.is_empty();
         let finished = finished_tasks(r);
         let why = r.errors.first().map(|e| format!(": {e}")).unwrap_or_default();
-        details.push(format!("{}: {finished} of {} tasks finished{why}", label(r), spec.tasks));
+        details.push(format!("{}: {finished} of {} tasks finished{why}", r.label(), spec.tasks));
         if finished + 1 >= spec.tasks as usize && !stopped {
-            kept_most.push(label(r));
+            kept_most.push(r.label());
         } else if finished == 0 {
-            lost_all.push(label(r));
+            lost_all.push(r.label());
         }
     }
     let summary = match (kept_most.is_empty(), lost_all.is_empty()) {
@@ -108,8 +100,8 @@ impl Verdict {
         // Only results that passed verification can win.
         let measured: Vec<&RunRecord> = runs.iter().filter(|r| r.median_ms.is_some() && r.verified).collect();
         let Some(winner) = measured.iter().min_by(|a, b| a.median_ms.unwrap().total_cmp(&b.median_ms.unwrap())) else {
-            if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", label(r), r.errors.first()?))) {
-                let failed: Vec<String> = runs.iter().filter(|r| r.skipped.is_none()).map(label).collect();
+            if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", r.label(), r.errors.first()?))) {
+                let failed: Vec<String> = runs.iter().filter(|r| r.skipped.is_none()).map(RunRecord::label).collect();
                 return Verdict {
                     summary: "No mode completed its tasks correctly, so nothing can be compared.".into(),
                     details: vec![
@@ -127,7 +119,7 @@ impl Verdict {
         };
         let waiting = spec.workload.is_waiting();
         let sequential = best(runs, Mode::Sequential);
-        let mut summary = format!("{} was fastest ({:.1} ms median", label(winner), winner.median_ms.unwrap());
+        let mut summary = format!("{} was fastest ({:.1} ms median", winner.label(), winner.median_ms.unwrap());
         match (sequential, winner.speedup) {
             (Some(seq), Some(s)) if seq.mode != winner.mode => summary.push_str(&format!(
                 ", {} the speed of sequential at {:.1} ms).",
@@ -174,13 +166,14 @@ impl Verdict {
             if waited > 0.0 {
                 details.push(format!(
                     "In the last {} run, threads spent {waited:.1} ms in total waiting for the GIL.",
-                    label(gil)
+                    gil.label()
                 ));
             }
         }
         if !waiting {
             details.push(format!(
-                "Your machine reports {} core{}, so {}x is the best speedup any mode can show on CPU work.",
+                "Your browser reports {} core{} (navigator.hardwareConcurrency, not a measurement), so {}x is the \
+                 best speedup any mode can show on CPU work.",
                 env.cores,
                 if env.cores == 1 { "" } else { "s" },
                 env.cores
@@ -228,7 +221,8 @@ impl Verdict {
                 }
             }
         }
-        let unverified: Vec<String> = runs.iter().filter(|r| r.skipped.is_none() && !r.verified).map(label).collect();
+        let unverified: Vec<String> =
+            runs.iter().filter(|r| r.skipped.is_none() && !r.verified).map(RunRecord::label).collect();
         if !unverified.is_empty() {
             details.insert(
                 0,
@@ -237,7 +231,7 @@ impl Verdict {
                     unverified.join(", ")
                 ),
             );
-            if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", label(r), r.errors.first()?))) {
+            if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", r.label(), r.errors.first()?))) {
                 details.insert(1, format!("First problem: {first}."));
             }
         }
@@ -262,9 +256,9 @@ pub fn when_to_use(spec: &Spec, runs: &[RunRecord]) -> Vec<Advice> {
         r.map(|r| {
             let speed = r.speedup.unwrap_or(1.0);
             if speed > 1.0 {
-                format!(" Here: {} at {} sequential speed.", label(r), times(speed))
+                format!(" Here: {} at {} sequential speed.", r.label(), times(speed))
             } else {
-                format!(" Not here: {} ran at {} sequential speed; these tasks were too short for what it costs to start and hand out work.", label(r), times(speed))
+                format!(" Not here: {} ran at {} sequential speed; these tasks were too short for what it costs to start and hand out work.", r.label(), times(speed))
             }
         })
     };
@@ -279,7 +273,7 @@ pub fn when_to_use(spec: &Spec, runs: &[RunRecord]) -> Vec<Advice> {
         lines.push(Advice {
             text: format!(
                 "Work that may crash (native extensions, untrusted input, memory-hungry tasks): processes; a crash ends one process and the pool carries on, while a crashing thread takes every thread of its program with it.{}",
-                survivor.map(|r| format!(" Here: {} finished {} of {} tasks.", label(r), finished_tasks(r), spec.tasks)).unwrap_or_default()
+                survivor.map(|r| format!(" Here: {} finished {} of {} tasks.", r.label(), finished_tasks(r), spec.tasks)).unwrap_or_default()
             ),
             evidence: survivor.map(|r| (r.mode, r.workers)),
         });

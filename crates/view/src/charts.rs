@@ -1,25 +1,31 @@
-//! The report's charts: drawn with `threadlab-charts` as SVG text, placed as parsed SVG (never
-//! as HTML text), redrawn when the colour scheme changes, exportable as SVG and PNG.
+//! The report's charts: drawn with `threadlab-charts` as SVG text for the width of their box,
+//! placed as parsed SVG (never as HTML text), redrawn when the colour scheme or the box's width
+//! changes, exportable as SVG and PNG.
 
 use crate::exports::{download, save_blob};
 use js_sys::{Array, Promise};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use threadlab_charts::{ChartError, Theme};
 use threadlab_dom::{by_id, document, el, on, show_error};
 use threadlab_lab::report::{Report, RunRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, BlobPropertyBag, CanvasRenderingContext2d, DomParser, HtmlCanvasElement, HtmlImageElement, HtmlSelectElement,
-    MediaQueryList, SupportedType, Url,
+    Blob, BlobPropertyBag, CanvasRenderingContext2d, DomParser, Element, HtmlCanvasElement, HtmlImageElement,
+    HtmlSelectElement, MediaQueryList, ResizeObserver, SupportedType, Url,
 };
 
 /// The three figures in index.html, by id.
 const FIGURES: [&str; 3] = ["chart-bars", "chart-scaling", "chart-timeline"];
 
+/// A resize waits this long (ms) for the next before the charts are redrawn for it.
+const RESIZE_SETTLE_MS: i32 = 150;
+
 thread_local! {
     /// The SVG text each figure shows, for export.
     static SVGS: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+    /// The timer of a redraw waiting for resizing to settle.
+    static RESIZE_TIMER: Cell<Option<i32>> = const { Cell::new(None) };
 }
 
 /// What a figure shows.
@@ -30,14 +36,14 @@ enum Chart {
     Timeline(usize),
 }
 
-/// A chart of `report` as SVG text.
-fn draw(report: &Report, chart: Chart, dark: bool) -> Result<String, String> {
+/// A chart of `report` as SVG text, for a box `width` CSS pixels wide.
+fn draw(report: &Report, chart: Chart, dark: bool, width: u32) -> Result<String, String> {
     let theme = if dark { Theme::Dark } else { Theme::Light };
     let drawn = match chart {
-        Chart::Bars => threadlab_charts::bars(report, theme),
-        Chart::Scaling => threadlab_charts::scaling(report, theme),
+        Chart::Bars => threadlab_charts::bars(report, theme, width),
+        Chart::Scaling => threadlab_charts::scaling(report, theme, width),
         Chart::Timeline(i) => match report.runs.get(i) {
-            Some(run) => threadlab_charts::timeline(run, &report.spec, theme),
+            Some(run) => threadlab_charts::timeline(run, &report.spec, theme, width),
             None => Err(ChartError::NoData("no run has a timeline".into())),
         },
     };
@@ -60,11 +66,68 @@ pub fn show(report: &Report) {
     by_id("chart-scaling").toggle_attribute_with_force("hidden", !sweep).ok();
     fill_timeline_choices(report);
     let dark = dark();
-    place("chart-bars", draw(report, Chart::Bars, dark));
+    show_chart("chart-bars", report, Chart::Bars, dark);
     if sweep {
-        place("chart-scaling", draw(report, Chart::Scaling, dark));
+        show_chart("chart-scaling", report, Chart::Scaling, dark);
     }
     draw_timeline(report, dark);
+}
+
+/// A figure's chart box.
+fn slot(figure: &str) -> Option<Element> {
+    by_id(figure).query_selector(".chart").ok().flatten()
+}
+
+/// The width of a figure's chart box in whole CSS pixels, or `u32::MAX` (the chart's design
+/// width) when the box is not laid out (a hidden figure).
+fn box_width(figure: &str) -> u32 {
+    let width = slot(figure).map_or(0.0, |s| s.get_bounding_client_rect().width().floor());
+    if width >= 1.0 {
+        width as u32
+    } else {
+        u32::MAX
+    }
+}
+
+/// Draws a chart for its figure's width, places it and notes the width it was drawn for.
+fn show_chart(figure: &str, report: &Report, chart: Chart, dark: bool) {
+    let width = box_width(figure);
+    place(figure, draw(report, chart, dark, width));
+    if let Some(slot) = slot(figure) {
+        slot.set_attribute("data-width", &width.to_string()).ok();
+    }
+}
+
+/// Whether a shown figure's box is no longer as wide as its chart was drawn for.
+fn width_changed() -> bool {
+    FIGURES.iter().filter(|f| !by_id(f).has_attribute("hidden")).any(|f| {
+        let drawn = slot(f).and_then(|s| s.get_attribute("data-width"));
+        drawn.is_some_and(|w| w != box_width(f).to_string())
+    })
+}
+
+/// Redraws the charts once the charts' box has kept a new width for a moment (a window being
+/// dragged wider, a phone turned, a scroll bar appearing).
+fn follow_width() {
+    let Some(window) = web_sys::window() else { return };
+    let settled = Closure::<dyn FnMut()>::new(|| {
+        RESIZE_TIMER.with(|t| t.set(None));
+        if width_changed() {
+            crate::on_screen(show);
+        }
+    });
+    let resized = Closure::<dyn FnMut()>::new(move || {
+        if let Some(timer) = RESIZE_TIMER.with(Cell::take) {
+            window.clear_timeout_with_handle(timer);
+        }
+        let callback = settled.as_ref().unchecked_ref();
+        let timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, RESIZE_SETTLE_MS);
+        RESIZE_TIMER.with(|t| t.set(timer.ok()));
+    });
+    if let Ok(observer) = ResizeObserver::new(resized.as_ref().unchecked_ref()) {
+        observer.observe(&by_id("charts"));
+    }
+    resized.forget(); // for the page's lifetime
 }
 
 /// Binds the timeline's run picker and the export buttons, and redraws on a change of colour
@@ -75,6 +138,7 @@ pub fn bind() {
         on(&format!("{figure}-svg"), "click", move |_| export_svg(figure));
         on(&format!("{figure}-png"), "click", move |_| export_png(figure));
     }
+    follow_width();
     let Some(query) = dark_scheme() else { return };
     let redraw = Closure::<dyn FnMut()>::new(|| {
         crate::on_screen(show);
@@ -97,19 +161,11 @@ pub fn forget_pick() {
 /// The timeline of the run chosen in `#timeline-run` (none chosen: `draw` says there is none).
 fn draw_timeline(report: &Report, dark: bool) {
     let chosen = select().value().parse::<usize>().unwrap_or(usize::MAX);
-    place("chart-timeline", draw(report, Chart::Timeline(chosen), dark));
+    show_chart("chart-timeline", report, Chart::Timeline(chosen), dark);
 }
 
 fn select() -> HtmlSelectElement {
     by_id("timeline-run").unchecked_into()
-}
-
-fn label(r: &RunRecord) -> String {
-    if r.mode.is_single_threaded() {
-        r.mode.name().to_string()
-    } else {
-        format!("{} with {} workers", r.mode.name(), r.workers)
-    }
 }
 
 /// The run whose timeline says most: threads with the GIL (interleaving), else free threads
@@ -136,7 +192,7 @@ fn fill_timeline_choices(report: &Report) {
     let previous = select.value();
     select.set_text_content(None);
     for (i, r) in report.runs.iter().enumerate().filter(|(_, r)| !r.trace.is_empty()) {
-        let option = el("option", "", &label(r));
+        let option = el("option", "", &r.label());
         option.set_attribute("value", &i.to_string()).ok();
         select.append_child(&option).ok();
     }
@@ -156,7 +212,7 @@ fn fill_timeline_choices(report: &Report) {
 
 /// Puts an SVG document into a figure's `.chart` box, or the reason there is none.
 fn place(figure: &str, svg: Result<String, String>) {
-    let Some(slot) = by_id(figure).query_selector(".chart").ok().flatten() else { return };
+    let Some(slot) = slot(figure) else { return };
     slot.set_text_content(None);
     let parsed = svg.as_ref().map_err(Clone::clone).and_then(|text| {
         let doc = DomParser::new()
@@ -282,11 +338,15 @@ mod tests {
     fn draws_every_figure_of_a_report() {
         let report = report();
         for (chart, dark) in [(Chart::Bars, false), (Chart::Scaling, true), (Chart::Timeline(1), false)] {
-            let svg = draw(&report, chart, dark).unwrap();
+            let svg = draw(&report, chart, dark, u32::MAX).unwrap();
             assert!(svg.starts_with("<svg") && svg.contains("threadlab-chart"), "{svg:.80}");
         }
-        assert!(draw(&report, Chart::Bars, true).unwrap().contains(r#"data-theme="dark""#));
-        assert_eq!(draw(&report, Chart::Timeline(7), false).unwrap_err(), "nothing to chart: no run has a timeline");
+        assert!(draw(&report, Chart::Bars, true, 1048).unwrap().contains(r#"data-theme="dark""#));
+        assert!(draw(&report, Chart::Bars, false, 350).unwrap().contains(r#"data-layout="narrow""#));
+        assert_eq!(
+            draw(&report, Chart::Timeline(7), false, 350).unwrap_err(),
+            "nothing to chart: no run has a timeline"
+        );
         assert_eq!(default_timeline(&report), Some(1), "the threads run with the most workers");
     }
 }

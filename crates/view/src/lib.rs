@@ -8,6 +8,7 @@
 //! touch, key or focus, or with the first run), and so that only it carries the report's decoder.
 
 mod charts;
+mod claim;
 mod compare;
 mod exports;
 mod results;
@@ -39,6 +40,7 @@ pub fn start() {
 pub fn show(json: &str, finished: bool) -> Result<(), String> {
     let report = read(json)?;
     results::show(&report, finished);
+    claim::show(&report, finished);
     if finished {
         exports::remember(&report);
     }

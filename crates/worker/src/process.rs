@@ -78,6 +78,7 @@ async fn handle(request: WorkerRequest) -> WorkerReply {
             Ok(_) => WorkerReply::Done { outcomes: vec![] },
             Err(error) => WorkerReply::Failed { error },
         },
+        WorkerRequest::Check => WorkerReply::Checks { checks: threadlab_io::checks::worker_checks().await },
         WorkerRequest::WarmUp { workload } => {
             once_per_kernel(&workload, || {
                 warm_up(&workload, &mut NoCheckpoint, now_ms, WARM_UP_MS);
@@ -241,6 +242,8 @@ mod tests {
         assert!(outcomes.iter().all(|o| Some(o.checksum) == expected[o.task as usize]));
     }
 
+    /// Through sync access handles here (a dedicated worker of Chromium): the longer first version
+    /// must not survive past the shorter second one.
     #[wasm_bindgen_test]
     async fn files_are_written_read_back_and_replaced() {
         threadlab_io::write_and_read_back("test.txt", b"first version, longer").await.unwrap();
@@ -250,6 +253,17 @@ mod tests {
             .await
             .unwrap_err()
             .contains("cannot open threadlab/missing.txt"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_dedicated_worker_reports_its_file_system_and_sync_handles() {
+        let checks = match handle(WorkerRequest::Check).await {
+            WorkerReply::Checks { checks } => checks,
+            other => panic!("unexpected reply {other:?}"),
+        };
+        assert!(checks.opfs && checks.opfs_error.is_none(), "{checks:?}");
+        assert!(checks.sync_access_handle, "Chromium's dedicated workers have createSyncAccessHandle: {checks:?}");
+        assert!(checks.ms >= 0.0 && checks.ms < 1000.0, "{checks:?}");
     }
 
     #[wasm_bindgen_test]

@@ -32,8 +32,9 @@ pub enum Workload {
     Fault { fault: Fault, at_task: u32, n: u32 },
 }
 
-/// Operations per letter task: ~10 ms of work in Wasm.
-pub const LETTER_OPS: u32 = 4_000_000;
+/// Operations per letter task: ~150 ms of work in Wasm, so that starting a process worker
+/// (20-70 ms) is small beside a letter, as a fork is beside the article's CPython loop.
+pub const LETTER_OPS: u32 = 64_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Task {

@@ -197,6 +197,15 @@ impl ProcessWorker {
         }
     }
 
+    /// What this worker offers (see `threadlab_io::checks`).
+    pub async fn checks(&self) -> Result<threadlab_lab::checks::WorkerChecks, String> {
+        self.send(&WorkerRequest::Check)?;
+        match self.reply().await? {
+            WorkerReply::Checks { checks } => Ok(checks),
+            _ => Err("a process worker answered the wrong question".into()),
+        }
+    }
+
     pub fn is_alive(&self) -> bool {
         !self.port.is_closed()
     }

@@ -2,8 +2,8 @@
 //! of [`MAX_WORKERS`] Web Workers sharing one memory. The page only sends it requests.
 
 use super::site_url;
-use crate::runner::timer::Timer;
 use futures::future::{select, Either};
+use gloo_timers::future::TimeoutFuture;
 use js_sys::{Object, Reflect};
 use threadlab_lab::protocol::{TaskOutcome, ThreadsCommand, ThreadsReply, ThreadsRequest};
 use threadlab_lab::MAX_WORKERS;
@@ -29,8 +29,8 @@ impl ThreadsEngine {
         let _ = Reflect::set(&init, &"pool_thread".into(), &site_url("www/pool-thread.js").into());
         let _ = Reflect::set(&init, &"threads".into(), &JsValue::from(MAX_WORKERS));
         port.post(&init)?;
-        let limit = Timer::start(f64::from(START_LIMIT_S) * 1000.0);
-        let started = match select(Box::pin(port.ready()), limit.fired()).await {
+        let limit = TimeoutFuture::new(START_LIMIT_S * 1000);
+        let started = match select(Box::pin(port.ready()), limit).await {
             Either::Left((started, _)) => started,
             Either::Right(_) => {
                 port.terminate("too slow to start");

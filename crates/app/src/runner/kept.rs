@@ -29,8 +29,9 @@ pub fn reset() {
 }
 
 /// Starts in the background what runs need and takes a moment to load: the worker code (the
-/// compiled module, the workers' script) and, when shared memory is available, the threads
-/// engine with its pool, at once. Not while a run goes on: it starts what it needs itself, and
+/// compiled module, the workers' script) with the helper, which makes the workers' checks
+/// (`runner::worker_checks`), and, when shared memory is available, the threads engine with its
+/// pool, at once. Not while a run goes on: it starts what it needs itself, and
 /// nothing may start while it times.
 pub fn prestart(threads: bool) {
     if super::is_running() {
@@ -43,7 +44,8 @@ pub fn prestart(threads: bool) {
                 let _ = threads_engine().await;
             }
         };
-        let _ = futures::join!(crate::engines::processes::worker_code(), engine);
+        // The helper, started with the worker code, makes the checks only a worker can make.
+        let _ = futures::join!(super::worker_checks(), engine);
     });
 }
 

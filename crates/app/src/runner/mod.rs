@@ -5,13 +5,14 @@
 //! Every sample is wall time on the page's clock, from handing the work to an engine until the
 //! last result is back; for cold processes that includes starting the workers.
 
+mod checks;
 mod kept;
+mod paint;
 mod pool;
 mod sample;
-pub(crate) mod timer;
 
 use crate::env::Capabilities;
-use kept::{helper, threads_engine};
+use kept::threads_engine;
 use sample::sample;
 use std::cell::Cell;
 use threadlab_lab::plan::{self, Cell as PlanCell};
@@ -21,6 +22,8 @@ use threadlab_lab::spec::ProcessStart;
 use threadlab_lab::{Mode, Spec};
 use threadlab_workers::terminate_all;
 
+pub use checks::worker_checks;
+pub(crate) use kept::helper;
 pub use kept::prestart;
 
 pub const CANCELLED: &str = "the run was cancelled";
@@ -119,6 +122,14 @@ async fn run_cells(
     // Before anything is timed: every engine this run uses is started and its kernels warmed,
     // and no engine is still starting in the background (that would steal CPU from a sample).
     still_wanted(generation)?;
+    // What the workers offer decides which cells are skipped: asked once per page, of the
+    // helper process worker, which every run needs anyway.
+    let checked = worker_checks().await;
+    still_wanted(generation)?;
+    checked?;
+    let checks = caps.checks();
+    let writes_files = spec.workload.download().is_some_and(|(_, write)| write);
+    let skip = |mode: Mode| checks.skip_reason(mode, writes_files);
     // The built-in endpoint needs the service worker in control, of the page and of every kept
     // worker.
     if spec.workload.download().is_some_and(|(d, _)| d.url.is_none()) {
@@ -129,10 +140,11 @@ async fn run_cells(
     }
     // The threads engine first: its 16 workers starting would slow the other warm-ups down.
     // A failure to start is reported by the threads cells themselves.
-    if caps.threads_available() {
+    if checks.threads_blocked().is_none() {
         let engine = threads_engine().await;
         still_wanted(generation)?;
-        if let (Ok(engine), true) = (engine, spec.modes.iter().any(|m| m.needs_shared_memory())) {
+        let runs_threads = spec.modes.iter().any(|&m| m.needs_shared_memory() && skip(m).is_none());
+        if let (Ok(engine), true) = (engine, runs_threads) {
             engine.warm_up(&spec.workload).await?;
         }
     }
@@ -147,7 +159,10 @@ async fn run_cells(
     still_wanted(generation)?;
     helper.warm_up(&spec.workload).await?;
     still_wanted(generation)?;
-    if spec.modes.contains(&Mode::Processes) && spec.processes.start == ProcessStart::Warm {
+    if spec.modes.contains(&Mode::Processes)
+        && spec.processes.start == ProcessStart::Warm
+        && skip(Mode::Processes).is_none()
+    {
         kept::warm_pool(spec.max_workers() as usize, &spec.workload).await?;
     }
     still_wanted(generation)?;
@@ -156,19 +171,13 @@ async fn run_cells(
     let total = cells.len() as u32 * per_cell;
     let mut done = 0;
 
-    let mut state: Vec<Progressing> = cells
-        .iter()
-        .map(|cell| Progressing {
-            samples: Vec::new(),
-            failure: None,
-            skipped: (!caps.can_run(cell.mode)).then(|| caps.threads_unavailable_reason()),
-        })
-        .collect();
+    let mut state: Vec<Progressing> =
+        cells.iter().map(|cell| Progressing { samples: Vec::new(), failure: None, skipped: skip(cell.mode) }).collect();
     for (cell, s) in cells.iter().zip(&state) {
         if s.skipped.is_some() {
             done += per_cell;
             if on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial: None }) {
-                timer::after_next_paint().await;
+                paint::after_next_paint().await;
             }
         }
     }
@@ -204,7 +213,7 @@ async fn run_cells(
             };
             let partial: Option<&dyn Fn() -> Report> = if measured { Some(&so_far) } else { None };
             if on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial }) {
-                timer::after_next_paint().await;
+                paint::after_next_paint().await;
             }
         }
     }
@@ -216,12 +225,12 @@ async fn run_cells(
 struct Progressing {
     samples: Vec<Sample>,
     failure: Option<String>,
-    skipped: Option<&'static str>,
+    skipped: Option<String>,
 }
 
 impl Progressing {
     fn record(&self, cell: PlanCell, expected: &[Option<u64>], spec: &Spec) -> RunRecord {
-        if let Some(reason) = self.skipped {
+        if let Some(reason) = &self.skipped {
             return RunRecord::skipped(cell, reason);
         }
         let mut record = RunRecord::measured(cell, &self.samples, expected, spec.workload.min_task_ms());

@@ -3,10 +3,10 @@
 
 use super::kept::{self, helper, threads_engine};
 use super::pool::processes;
-use super::timer::Timer;
 use crate::service_worker::endpoint;
 use futures::future::{select, Either};
 use futures::FutureExt;
+use gloo_timers::future::TimeoutFuture;
 use threadlab_clock::now_ms;
 use threadlab_lab::plan::Cell as PlanCell;
 use threadlab_lab::protocol::{ThreadsRequest, WorkerRequest};
@@ -18,9 +18,8 @@ use threadlab_workers::terminate_all;
 /// interrupted from inside its worker, only by terminating it, so every worker goes (the
 /// engines start afresh on next use) and the run reports why.
 pub async fn sample(spec: &Spec, cell: PlanCell) -> Result<Sample, String> {
-    let limit_ms = f64::from(spec.time_limit_s) * 1000.0;
-    let timer = Timer::start(limit_ms);
-    match select(run_on_engine(spec, cell).boxed_local(), timer.fired()).await {
+    let limit = TimeoutFuture::new(spec.time_limit_s * 1000);
+    match select(run_on_engine(spec, cell).boxed_local(), limit).await {
         Either::Left((result, _)) => result,
         Either::Right(_) => {
             terminate_all("stopped at the time limit");

@@ -14,7 +14,7 @@ pub fn enter(caps: &Capabilities, spec: &Spec, title: &str) {
     let _ = document().document_element().map(|root| root.class_list().add_1("embed"));
     by_id("embed-bar").toggle_attribute_with_force("hidden", false).ok();
     by_id("embed-title").set_text_content(Some(title));
-    if !caps.threads_available() && spec.modes.iter().any(|m| m.needs_shared_memory()) {
+    if !caps.cross_origin_isolated && spec.modes.iter().any(|m| m.needs_shared_memory()) {
         by_id("embed-note").set_text_content(Some(
             "This page is embedded without cross-origin isolation, so your browser allows no shared-memory threads here: \
              threads are skipped, the other modes run. Open the full experiment to run threads too.",

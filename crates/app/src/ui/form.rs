@@ -1,36 +1,20 @@
 //! The experiment form <-> spec JSON. The form never validates on its own: it hands whatever
 //! was typed to `Spec::parse`, whose errors name the field.
 
-use crate::api;
 use crate::env::Capabilities;
 use crate::runner;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
 use threadlab_dom::{by_id, document, el, on};
+use threadlab_lab::kinds;
 use threadlab_lab::presets::{self, Preset};
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
-/// Parameter inputs per workload kind (ids are `param-<name>`).
-fn params_of(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "fib" | "sum" | "primes" | "sample_append" => &["n"],
-        "mandelbrot" => &["width", "height", "max_iter"],
-        "sleep" => &["ms"],
-        "fetch" | "fetch_write" => &["url", "delay_ms", "bytes", "timeout_ms"],
-        "fault" => &["fault", "at_task", "n"],
-        _ => &[],
-    }
-}
-
-/// Parameters that may be left empty (their defaults apply), and those that are text.
-fn optional(param: &str) -> bool {
-    matches!(param, "url" | "delay_ms" | "bytes" | "timeout_ms")
-}
-
-fn textual(param: &str) -> bool {
-    matches!(param, "url" | "fault")
+/// The parameter fields of a workload kind (their inputs' ids are `param-<name>`), from `lab::kinds`.
+fn params_of(kind: &str) -> &'static [kinds::Field] {
+    kinds::find(kind).map_or(&[], |k| k.fields)
 }
 
 /// The value of an input or a select (`param-fault` is a select).
@@ -72,13 +56,14 @@ pub fn read_form() -> Value {
     let mut workload = Map::new();
     workload.insert("kind".into(), Value::String(kind.clone()));
     for p in params_of(&kind) {
-        let text = field_value(&format!("param-{p}"));
-        let value = match *p {
-            _ if optional(p) && text.trim().is_empty() => continue,
-            _ if textual(p) => Value::String(text.trim().to_string()),
-            _ => number(&text),
+        let text = field_value(&format!("param-{}", p.name));
+        // Left empty, a field that may be absent is: its default or the workload's applies.
+        let value = match p.ty {
+            _ if p.absent != kinds::Absent::Required && text.trim().is_empty() => continue,
+            kinds::FieldType::Int { .. } => number(&text),
+            kinds::FieldType::Url | kinds::FieldType::Fault => Value::String(text.trim().to_string()),
         };
-        workload.insert((*p).into(), value);
+        workload.insert(p.name.into(), value);
     }
     let modes: Vec<Value> = mode_boxes().iter().filter(|b| b.checked()).map(|b| Value::String(b.value())).collect();
     let workers: Vec<Value> =
@@ -111,17 +96,17 @@ pub fn workload_fields(spec: &Spec) -> Value {
 /// Fills the form with `spec`, as a custom experiment (`load_preset` then names its preset).
 pub fn write_form(spec: &Spec) {
     select("preset").set_value("");
-    by_id("preset-claim").set_text_content(None);
+    describe_preset(None);
     let workload = workload_fields(spec);
     let kind = workload["kind"].as_str().unwrap_or("fib").to_string();
     select("kind").set_value(&kind);
     for p in params_of(&kind) {
-        let text = match &workload[*p] {
+        let text = match &workload[p.name] {
             Value::Null => String::new(),
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        set_field_value(&format!("param-{p}"), &text);
+        set_field_value(&format!("param-{}", p.name), &text);
     }
     show_params(&kind);
     input("tasks").set_value(&spec.tasks.to_string());
@@ -143,7 +128,7 @@ fn show_params(kind: &str) {
     for i in 0..labels.length() {
         if let Some(label) = labels.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
             let name = label.get_attribute("data-param").unwrap_or_default();
-            label.toggle_attribute_with_force("hidden", !params_of(kind).contains(&name.as_str())).ok();
+            label.toggle_attribute_with_force("hidden", !params_of(kind).iter().any(|p| p.name == name)).ok();
         }
     }
 }
@@ -154,7 +139,13 @@ pub fn load_preset(p: &Preset) {
         Err(e) => super::show_error(&format!("preset {} is broken: {e}", p.id)),
     }
     select("preset").set_value(p.id);
-    by_id("preset-claim").set_text_content(Some(&format!("The article's claim: {}", p.claim)));
+    describe_preset(Some(p));
+}
+
+/// Under the preset picker: the claim the preset tests, and how it was sized for Wasm.
+fn describe_preset(p: Option<&Preset>) {
+    by_id("preset-claim").set_text_content(p.map(|p| format!("The article's claim: {}", p.claim)).as_deref());
+    by_id("preset-scaling").set_text_content(p.map(|p| p.scaling));
 }
 
 pub fn bind(caps: Rc<Capabilities>) {
@@ -164,13 +155,19 @@ pub fn bind(caps: Rc<Capabilities>) {
         option.set_attribute("value", p.id).ok();
         preset_select.append_child(&option).ok();
     }
-    show_params(&select("kind").value());
+    let kind_select = select("kind");
+    for k in kinds::KINDS {
+        let option = el("option", "", &format!("{}: {}", k.name, k.help));
+        option.set_attribute("value", k.name).ok();
+        kind_select.append_child(&option).ok();
+    }
+    show_params(&kind_select.value());
 
     on("preset", "change", |_| {
         let id = select("preset").value();
         match presets::find(&id) {
             Some(p) => load_preset(&p),
-            None => by_id("preset-claim").set_text_content(None),
+            None => describe_preset(None),
         }
     });
     on("kind", "change", |_| show_params(&select("kind").value()));
@@ -180,24 +177,18 @@ pub fn bind(caps: Rc<Capabilities>) {
             e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.id() == "preset");
         if !from_preset {
             select("preset").set_value("");
-            by_id("preset-claim").set_text_content(None);
+            describe_preset(None);
         }
     });
     let c = caps.clone();
     on("spec-form", "submit", move |e| {
         e.prevent_default();
-        let form = read_form();
-        // An invalid spec passes: run_spec explains it.
-        if !Spec::from_value(&form).map_or(true, |spec| super::agrees_to_long_run(&spec, &c)) {
+        // An invalid spec passes: the run controller explains it.
+        let spec = Spec::from_value(&read_form()).map_err(|e| e.to_string());
+        if spec.as_ref().is_ok_and(|spec| !super::agrees_to_long_run(spec, &c)) {
             return;
         }
-        let spec = JsValue::from_str(&form.to_string());
-        // Errors and results are shown on the page by run_spec; the promise is for scripts,
-        // so its rejection is consumed here rather than reported as unhandled.
-        let done = wasm_bindgen_futures::JsFuture::from(api::run_spec(spec, None, caps.clone()));
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = done.await;
-        });
+        super::run_from_page(spec, caps.clone());
     });
     on("cancel", "click", |_| runner::cancel());
 }

@@ -7,7 +7,7 @@ mod form;
 pub mod history;
 pub mod view;
 
-use crate::api;
+use crate::controller::{self, Screen};
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
 use std::cell::Cell;
@@ -18,19 +18,67 @@ use threadlab_lab::{permalink, presets, Spec};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlProgressElement};
 
-pub fn start() {
-    // Only the playground page has the form; any other document (a test runner's) is left alone.
+/// Binds the page; false when this document is not the playground (a test runner's), which is
+/// then left alone.
+pub fn start(caps: Rc<Capabilities>) -> bool {
     if threadlab_dom::document().get_element_by_id("spec-form").is_none() {
-        return;
+        return false;
     }
     crate::service_worker::register();
-    let caps = Rc::new(Capabilities::detect());
     show_badges(&caps);
     form::bind(caps.clone());
-    api::install(caps.clone());
     prestart_on_first_interaction(caps.threads_available());
     history::start();
     load_permalink(caps);
+    true
+}
+
+/// The page as the run controller sees it.
+pub struct Page;
+
+impl Screen for Page {
+    fn show_error(&self, message: &str) {
+        show_error(message);
+    }
+
+    fn clear_error(&self) {
+        clear_error();
+    }
+
+    fn run_started(&self, spec: &Spec) {
+        run_started(spec);
+    }
+
+    fn show_progress(&self, progress: &Progress) -> bool {
+        show_progress(progress)
+    }
+
+    fn run_finished(&self) {
+        run_finished();
+    }
+
+    fn view_ready(&self) -> futures::future::LocalBoxFuture<'static, Result<(), String>> {
+        Box::pin(view::ready())
+    }
+
+    fn keep(&self, report_json: &str) -> bool {
+        history::save(report_json)
+    }
+
+    fn show_report(&self, report_json: String) -> futures::future::LocalBoxFuture<'static, Result<(), String>> {
+        let shown = view::show(report_json, true);
+        Box::pin(async move { shown.await.map(drop) })
+    }
+}
+
+/// Runs a spec from the page (the Run button, a permalink with `run=1`): the controller shows
+/// its errors and results on the page, so nothing is left to handle here.
+fn run_from_page(spec: Result<Spec, String>, caps: Rc<Capabilities>) {
+    if let Ok(run) = controller::start(Rc::new(Page), spec, caps, |_| {}) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = run.await;
+        });
+    }
 }
 
 /// The engines and the view module start on the visitor's first touch, key or focus on the
@@ -90,10 +138,7 @@ fn load_permalink(caps: Rc<Capabilities>) {
     if !agrees_to_long_run(&spec, &caps) {
         return;
     }
-    let done = wasm_bindgen_futures::JsFuture::from(api::run_spec(JsValue::from_str(&spec.to_json()), None, caps));
-    wasm_bindgen_futures::spawn_local(async move {
-        let _ = done.await; // shown on the page
-    });
+    run_from_page(Ok(spec), caps);
 }
 
 /// Before the page starts an experiment estimated to take over a minute, the user is asked
@@ -138,18 +183,22 @@ fn show_badges(caps: &Capabilities) {
         list.append_child(&li).ok();
     };
     badge(
-        format!("{} core{}", caps.cores, if caps.cores == 1 { "" } else { "s" }),
+        format!("{} core{} (browser-reported)", caps.cores, if caps.cores == 1 { "" } else { "s" }),
         caps.cores > 1,
-        "navigator.hardwareConcurrency: the most speedup CPU work can show",
+        "navigator.hardwareConcurrency, what the browser reports, not a measurement (some report more or fewer \
+         cores than the machine has): the most speedup CPU work can show",
     );
+    let threads_blocked = caps.checks.threads_blocked();
     badge(
-        if caps.cross_origin_isolated {
-            "cross-origin isolated".into()
-        } else {
-            "not cross-origin isolated: no shared-memory threads".into()
+        match (caps.cross_origin_isolated, &threads_blocked) {
+            (false, _) => "not cross-origin isolated: no shared-memory threads".into(),
+            (true, None) => "cross-origin isolated".into(),
+            (true, Some(_)) => "cross-origin isolated, but no shared-memory threads".into(),
         },
-        caps.cross_origin_isolated,
-        "COOP/COEP headers make SharedArrayBuffer, and so threads, available",
+        threads_blocked.is_none(),
+        threads_blocked
+            .as_deref()
+            .unwrap_or("COOP/COEP headers make shared WebAssembly memory, and so threads, available"),
     );
     badge(
         format!("timer resolution {} µs", (caps.timer_resolution_ms * 1000.0).round()),

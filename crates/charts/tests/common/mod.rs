@@ -8,6 +8,11 @@ use threadlab_lab::report::{Env, Report, RunRecord, TraceEvent};
 use threadlab_lab::stats::Summary;
 use threadlab_lab::Spec;
 
+/// A box wider than any chart: each is drawn at its design width, in the wide layout.
+pub const WIDE: u32 = u32::MAX;
+/// The chart box of a 390 px phone: the page's margins, the figure's border and padding off.
+pub const PHONE: u32 = 348;
+
 pub fn env(cores: u32) -> Env {
     Env {
         cores,

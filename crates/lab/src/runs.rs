@@ -1,0 +1,363 @@
+//! The measured runs of a report: per-cell statistics, verification against the expected
+//! checksums, traces, and where the page ran them. Below `report` (which adds speedups, the
+//! verdict and the claim check) so that the verdict and the claim can read runs without a cycle.
+
+use crate::plan::Cell;
+use crate::protocol::TaskOutcome;
+use crate::spec::Mode;
+use crate::stats::Summary;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Env {
+    pub cores: u32,
+    pub cross_origin_isolated: bool,
+    pub user_agent: String,
+    pub timer_resolution_ms: f64,
+    pub version: String,
+}
+
+/// One task in a run's timeline, in milliseconds since the run started.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceEvent {
+    pub task: u32,
+    pub worker: u32,
+    pub start_ms: f64,
+    pub end_ms: f64,
+    pub gil_wait_ms: f64,
+    /// The GIL waits themselves, [start_ms, end_ms] on the same clock (at most a thousand per
+    /// task; `gil_wait_ms` counts them all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gil_waits: Vec<[f64; 2]>,
+    /// Time spent waiting for I/O (network, files), GIL released.
+    #[serde(default)]
+    pub io_wait_ms: f64,
+    /// The I/O waits themselves, [start_ms, end_ms] on the same clock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub io_waits: Vec<[f64; 2]>,
+    /// Bytes downloaded by the task (I/O workloads).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bytes: u64,
+    /// Why the task failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl TraceEvent {
+    pub fn from_outcome(o: &TaskOutcome, run_start: f64) -> TraceEvent {
+        let rel = |t: f64| round3(t - run_start);
+        let intervals = |waits: &[(f64, f64)]| waits.iter().map(|&(a, b)| [rel(a), rel(b)]).collect::<Vec<_>>();
+        let total = |waits: &[(f64, f64)]| round3(waits.iter().map(|(a, b)| b - a).sum());
+        TraceEvent {
+            task: o.task,
+            worker: o.worker,
+            start_ms: rel(o.start),
+            end_ms: rel(o.end),
+            gil_wait_ms: round3(total(&o.gil_waits) + o.gil_wait_unlisted_ms),
+            gil_waits: intervals(&o.gil_waits),
+            io_wait_ms: total(&o.io_waits),
+            io_waits: intervals(&o.io_waits),
+            bytes: o.bytes,
+            error: o.error.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub mode: Mode,
+    pub workers: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    #[serde(default)]
+    pub samples_ms: Vec<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stddev_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speedup: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<f64>,
+    pub verified: bool,
+    pub checksum: String,
+    /// Mean time from creating a process worker to its first task (cold processes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_ms: Option<f64>,
+    /// Tasks per message a processes run sent its workers (`plan::dispatch`: the spec's
+    /// chunksize or Pool.map's default for CPU work, 1 for waiting work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunksize: Option<u32>,
+    /// Per-task problems (a wrong checksum...), in plain words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    /// Doubts about the statistics (outliers, runs too short for the timer), as hyperfine warns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Timeline of the last measured repetition.
+    pub trace: Vec<TraceEvent>,
+}
+
+/// One timed repetition of a cell.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub wall_ms: f64,
+    pub run_start: f64,
+    pub outcomes: Vec<TaskOutcome>,
+    pub startup_ms: Option<f64>,
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl RunRecord {
+    /// "sequential", "threads with 1 worker", "processes with 4 workers": how sentences and
+    /// pickers name a run.
+    pub fn label(&self) -> String {
+        if self.mode.is_single_threaded() {
+            self.mode.name().to_string()
+        } else {
+            let s = if self.workers == 1 { "" } else { "s" };
+            format!("{} with {} worker{s}", self.mode.name(), self.workers)
+        }
+    }
+
+    pub fn skipped(cell: Cell, reason: &str) -> RunRecord {
+        RunRecord {
+            mode: cell.mode,
+            workers: cell.workers,
+            skipped: Some(reason.to_string()),
+            samples_ms: vec![],
+            median_ms: None,
+            mean_ms: None,
+            stddev_ms: None,
+            min_ms: None,
+            max_ms: None,
+            speedup: None,
+            efficiency: None,
+            verified: false,
+            checksum: String::new(),
+            startup_ms: None,
+            chunksize: None,
+            errors: vec![],
+            warnings: vec![],
+            trace: vec![],
+        }
+    }
+
+    /// Summarises measured samples and checks every task's checksum against `expected`
+    /// (indexed by task; `None` where the content is not known in advance, as for a user's URL:
+    /// such a task is checked only for having succeeded). A run is verified when every
+    /// repetition returned every task exactly once, without error, with the expected checksum.
+    ///
+    /// `min_task_ms` is how long every task must at least have taken (a sleep's or the
+    /// endpoint's delay; 0 for CPU work): a "sleep" that did not wait is not verified.
+    ///
+    /// A failed task (its `error`) is reported once per distinct cause, with the tasks and
+    /// repetitions it hit: 12 timeouts make one line, not twelve.
+    pub fn measured(cell: Cell, samples: &[Sample], expected: &[Option<u64>], min_task_ms: f64) -> RunRecord {
+        let mut record = RunRecord::skipped(cell, "");
+        record.skipped = None;
+        let mut errors = Vec::new();
+        let mut failures: Vec<(String, Vec<u32>, Vec<usize>)> = Vec::new();
+        for (rep, sample) in samples.iter().enumerate() {
+            let mut seen = vec![false; expected.len()];
+            for o in &sample.outcomes {
+                if let (Some(cause), true) = (&o.error, (o.task as usize) < expected.len()) {
+                    seen[o.task as usize] = true;
+                    match failures.iter_mut().find(|(c, ..)| c == cause) {
+                        Some((_, tasks, reps)) => {
+                            tasks.push(o.task);
+                            reps.push(rep + 1);
+                        }
+                        None => failures.push((cause.clone(), vec![o.task], vec![rep + 1])),
+                    }
+                    continue;
+                }
+                match expected.get(o.task as usize) {
+                    None => errors.push(format!("repetition {}: unknown task {}", rep + 1, o.task)),
+                    Some(&Some(want)) if want != o.checksum => errors.push(format!(
+                        "repetition {}: task {} returned checksum {} instead of {}",
+                        rep + 1,
+                        o.task,
+                        o.checksum,
+                        want
+                    )),
+                    Some(_) if seen[o.task as usize] => {
+                        errors.push(format!("repetition {}: task {} ran twice", rep + 1, o.task))
+                    }
+                    // Timers fire no earlier than asked; 0.5 ms of slack for clock rounding.
+                    Some(_) if o.end - o.start < min_task_ms - 0.5 => errors.push(format!(
+                        "repetition {}: task {} took {:.1} ms, less than its {min_task_ms} ms wait",
+                        rep + 1,
+                        o.task,
+                        o.end - o.start
+                    )),
+                    Some(_) => seen[o.task as usize] = true,
+                }
+            }
+            let missing = seen.iter().filter(|s| !**s).count();
+            if missing > 0 {
+                errors.push(format!("repetition {}: {missing} task(s) returned no result", rep + 1));
+            }
+        }
+        for (cause, mut tasks, mut reps) in failures {
+            tasks.sort_unstable();
+            tasks.dedup();
+            reps.dedup();
+            errors.insert(0, format!("{cause} ({})", describe_failures(&tasks, &reps, samples.len())));
+        }
+        record.verified = !samples.is_empty() && errors.is_empty();
+        record.errors = errors;
+        // What the last repetition returned (the expected value when nothing returned).
+        record.checksum = match samples.last() {
+            Some(last) => threadlab_workloads::combine(last.outcomes.iter().map(|o| o.checksum)),
+            None => threadlab_workloads::combine(expected.iter().flatten().copied()),
+        }
+        .to_string();
+        record.samples_ms = samples.iter().map(|s| round3(s.wall_ms)).collect();
+        if let Some(s) = Summary::of(&record.samples_ms) {
+            record.median_ms = Some(round3(s.median));
+            record.mean_ms = Some(round3(s.mean));
+            record.stddev_ms = Some(round3(s.stddev));
+            record.min_ms = Some(s.min);
+            record.max_ms = Some(s.max);
+        }
+        let startups: Vec<f64> = samples.iter().filter_map(|s| s.startup_ms).collect();
+        if !startups.is_empty() {
+            record.startup_ms = Some(round3(startups.iter().sum::<f64>() / startups.len() as f64));
+        }
+        if let Some(last) = samples.last() {
+            let mut trace: Vec<TraceEvent> =
+                last.outcomes.iter().map(|o| TraceEvent::from_outcome(o, last.run_start)).collect();
+            trace.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+            record.trace = trace;
+        }
+        record
+    }
+}
+
+/// "task 3 of repetition 2", "tasks 0, 1, 5 of every repetition"...
+fn describe_failures(tasks: &[u32], reps: &[usize], repetitions: usize) -> String {
+    let list =
+        |items: Vec<String>| if items.len() > 8 { format!("{}, ...", items[..8].join(", ")) } else { items.join(", ") };
+    let tasks = format!(
+        "{} {}",
+        if tasks.len() == 1 { "task" } else { "tasks" },
+        list(tasks.iter().map(u32::to_string).collect())
+    );
+    let reps = match reps.len() {
+        n if n == repetitions && n > 1 => "every repetition".to_string(),
+        1 => format!("repetition {}", reps[0]),
+        _ => format!("repetitions {}", list(reps.iter().map(usize::to_string).collect())),
+    };
+    format!("{tasks} of {reps}")
+}
+
+/// Task outcomes and samples for the tests of the runs and of what is built on them.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::Sample;
+    use crate::protocol::TaskOutcome;
+
+    pub fn outcome(task: u32, worker: u32, start: f64, end: f64, checksum: u64) -> TaskOutcome {
+        TaskOutcome { task, worker, start, end, checksum, gil_waits: vec![(start, start + 1.0)], ..Default::default() }
+    }
+
+    /// One sample whose tasks end at 1010 ms, started from 1000 ms on, alternating two workers.
+    pub fn sample(wall: f64, checksums: &[u64]) -> Sample {
+        let outcomes = checksums
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| outcome(i as u32, 1 + i as u32 % 2, 1000.0 + i as f64, 1010.0, c))
+            .collect();
+        Sample { wall_ms: wall, run_start: 1000.0, outcomes, startup_ms: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{outcome, sample};
+    use super::*;
+
+    #[test]
+    fn a_run_is_named_with_its_worker_count_in_the_right_number() {
+        let named = |mode, workers| RunRecord::skipped(Cell { mode, workers }, "").label();
+        assert_eq!(named(Mode::Threads, 1), "threads with 1 worker");
+        assert_eq!(named(Mode::Processes, 4), "processes with 4 workers");
+        assert_eq!(named(Mode::Sequential, 1), "sequential");
+    }
+
+    #[test]
+    fn gil_waits_beyond_the_listed_ones_still_count() {
+        let o = TaskOutcome { gil_waits: vec![(1.0, 3.0)], gil_wait_unlisted_ms: 40.5, ..outcome(0, 1, 0.0, 50.0, 1) };
+        let e = TraceEvent::from_outcome(&o, 0.0);
+        assert_eq!((e.gil_wait_ms, e.gil_waits.len()), (42.5, 1));
+    }
+
+    #[test]
+    fn verification_catches_wrong_missing_and_duplicate_tasks() {
+        let cell = Cell { mode: Mode::Threads, workers: 2 };
+        let ok = RunRecord::measured(cell, &[sample(10.0, &[5, 8]), sample(12.0, &[5, 8])], &[Some(5), Some(8)], 0.0);
+        assert!(ok.verified, "{:?}", ok.errors);
+        assert_eq!(ok.checksum, "13");
+        assert_eq!(ok.median_ms, Some(11.0));
+        assert_eq!(ok.trace.len(), 2);
+        assert_eq!(ok.trace[0].gil_wait_ms, 1.0);
+        assert_eq!(ok.trace[1].start_ms, 1.0);
+
+        let wrong = RunRecord::measured(cell, &[sample(10.0, &[5, 9])], &[Some(5), Some(8)], 0.0);
+        assert_eq!(wrong.checksum, "14", "the checksum reports what ran");
+        assert!(!wrong.verified);
+        assert!(wrong.errors[0].contains("task 1 returned checksum 9 instead of 8"));
+
+        let mut dup = sample(10.0, &[5, 8]);
+        dup.outcomes[1].task = 0;
+        dup.outcomes[1].checksum = 5;
+        let r = RunRecord::measured(cell, &[dup], &[Some(5), Some(8)], 0.0);
+        assert!(!r.verified);
+        assert!(r.errors.iter().any(|e| e.contains("ran twice")));
+        assert!(r.errors.iter().any(|e| e.contains("1 task(s) returned no result")));
+    }
+
+    #[test]
+    fn a_sleep_that_did_not_wait_is_not_verified() {
+        let cell = Cell { mode: Mode::Processes, workers: 2 };
+        // sample() makes tasks of 10 and 9 ms.
+        assert!(RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[Some(5), Some(8)], 9.0).verified);
+        let short = RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[Some(5), Some(8)], 10.0);
+        assert!(!short.verified);
+        assert!(short.errors[0].contains("task 1 took 9.0 ms, less than its 10 ms wait"), "{:?}", short.errors);
+    }
+
+    #[test]
+    fn failed_tasks_are_reported_once_per_cause_and_unknown_content_checks_success() {
+        let cell = Cell { mode: Mode::Async, workers: 1 };
+        let failing = |wall| {
+            let mut s = sample(wall, &[5, 8, 1]);
+            for o in &mut s.outcomes[1..] {
+                o.error = Some("timed out after 10 ms".into());
+            }
+            s
+        };
+        let r = RunRecord::measured(cell, &[failing(10.0), failing(11.0)], &[None, None, None], 0.0);
+        assert!(!r.verified);
+        assert_eq!(r.errors, vec!["timed out after 10 ms (tasks 1, 2 of every repetition)"]);
+        assert_eq!(r.samples_ms.len(), 2, "a run with failed tasks keeps its timings");
+        let trace_error = r.trace.iter().find(|e| e.task == 1).and_then(|e| e.error.clone());
+        assert_eq!(trace_error.as_deref(), Some("timed out after 10 ms"));
+        // Content not known in advance: any checksum of a successful task passes.
+        assert!(RunRecord::measured(cell, &[sample(10.0, &[5, 8, 1])], &[None, None, None], 0.0).verified);
+    }
+}
