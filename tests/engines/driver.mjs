@@ -83,11 +83,27 @@ async function launchWebDriver(engine, { driverPath, driverArgs = [], capabiliti
   await driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
   const version = (await driver.getCapabilities()).get('browserVersion');
   const window = driver.manage().window();
-  // The window's outer size, corrected once by what the page measures inside it.
+  const inner = () => driver.executeScript('return [innerWidth, innerHeight];');
+  /** Polls until the viewport is width x height (a resize lands asynchronously); returns the last size. */
+  const reached = async (width, height) => {
+    let size;
+    for (let i = 0; i < 30; i++) {
+      size = await inner();
+      if (size[0] === width && size[1] === height) break;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    return size;
+  };
+  // The window's outer size, then corrected by the window decorations it turned out to have.
   const setViewport = async (width, height) => {
     await window.setRect({ width, height });
-    const [w, h] = await driver.executeScript('return [innerWidth, innerHeight];');
-    if (w !== width || h !== height) await window.setRect({ width: 2 * width - w, height: 2 * height - h });
+    let [w, h] = await reached(width, height);
+    if (w !== width || h !== height) {
+      const outer = await window.getRect();
+      await window.setRect({ width: width + outer.width - w, height: height + outer.height - h });
+      [w, h] = await reached(width, height);
+    }
+    assert.deepEqual([w, h], [width, height], `${engine}: could not make the viewport ${width} x ${height}`);
   };
   return {
     engine,
