@@ -83,26 +83,24 @@ async function launchWebDriver(engine, { driverPath, driverArgs = [], capabiliti
   await driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
   const version = (await driver.getCapabilities()).get('browserVersion');
   const window = driver.manage().window();
-  const inner = () => driver.executeScript('return [innerWidth, innerHeight];');
-  /** Polls until the viewport is width x height (a resize lands asynchronously); returns the last size. */
-  const reached = async (width, height) => {
+  /**
+   * Sets the window to `rect` and waits until the resize has landed (it does so asynchronously):
+   * the page sees the viewport `want`, or a window of that outer size. Returns the viewport.
+   */
+  const resize = async (rect, want) => {
+    await window.setRect(rect);
     let size;
     for (let i = 0; i < 30; i++) {
-      size = await inner();
-      if (size[0] === width && size[1] === height) break;
+      size = await driver.executeScript('return [innerWidth, innerHeight, outerWidth, outerHeight];');
+      if ((size[0] === want[0] && size[1] === want[1]) || (size[2] === rect.width && size[3] === rect.height)) break;
       await new Promise((ok) => setTimeout(ok, 100));
     }
-    return size;
+    return size.slice(0, 2);
   };
-  // The window's outer size, then corrected by the window decorations it turned out to have.
+  // The window's outer size, then corrected by the decorations it turned out to have.
   const setViewport = async (width, height) => {
-    await window.setRect({ width, height });
-    let [w, h] = await reached(width, height);
-    if (w !== width || h !== height) {
-      const outer = await window.getRect();
-      await window.setRect({ width: width + outer.width - w, height: height + outer.height - h });
-      [w, h] = await reached(width, height);
-    }
+    let [w, h] = await resize({ width, height }, [width, height]);
+    if (w !== width || h !== height) [w, h] = await resize({ width: 2 * width - w, height: 2 * height - h }, [width, height]);
     assert.deepEqual([w, h], [width, height], `${engine}: could not make the viewport ${width} x ${height}`);
   };
   return {
