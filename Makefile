@@ -15,7 +15,7 @@ dist: ## static site in dist/ for any host and folder: relative URLs, _headers, 
 	trunk build --release
 	@echo "dist/ is ready: copy it to any static host (see README: Hosting)"
 
-test: ## every test: native, wasm-bindgen-test in Chromium, end-to-end in Chromium
+test: ## every test: native, wasm-bindgen-test in Chromium, end-to-end in Chromium, Firefox ESR and WebKitGTK
 	scripts/setup.sh --test
 	scripts/test.sh
 

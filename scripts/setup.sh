@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.22.1
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate version in Cargo.lock
+GECKODRIVER_VERSION=0.37.1 # Firefox's WebDriver server, for the end-to-end tests
 # The dated nightly of rust-toolchain.toml (the threaded module needs -Zbuild-std).
 TOOLCHAIN=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
 
@@ -47,15 +48,31 @@ if ! has_version trunk "$TRUNK_VERSION"; then
   cargo +"$TOOLCHAIN" install trunk --version "$TRUNK_VERSION" --locked --force
 fi
 
-if [[ $with_browser == 1 ]] && ! { [[ -x /usr/bin/chromium ]] && [[ -x /usr/bin/chromedriver ]]; }; then
-  step "apt: chromium chromium-driver"
-  SUDO=""; [[ $(id -u) != 0 ]] && SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
+if [[ $with_browser == 1 ]] && ! has_version geckodriver "$GECKODRIVER_VERSION"; then
+  step "cargo install geckodriver $GECKODRIVER_VERSION (~3 min, once per machine)"
+  cargo +"$TOOLCHAIN" install geckodriver --version "$GECKODRIVER_VERSION" --locked --force
 fi
 
-# npm: binaryen (a wasm-opt that does not break wasm-bindgen output) and playwright-core.
-if [[ ! -x node_modules/.bin/wasm-opt ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+if [[ $with_browser == 1 ]]; then
+  # The three engines the end-to-end tests run in, as Debian ships them (none is downloaded):
+  # Chromium, Firefox ESR, and WebKitGTK (WebKitWebDriver + MiniBrowser) under Xvfb.
+  missing=()
+  { [[ -x /usr/bin/chromium ]] && [[ -x /usr/bin/chromedriver ]]; } || missing+=(chromium chromium-driver)
+  [[ -x /usr/bin/firefox-esr ]] || missing+=(firefox-esr)
+  [[ -x /usr/bin/WebKitWebDriver ]] || missing+=(webkit2gtk-driver)
+  { command -v xvfb-run >/dev/null && command -v xauth >/dev/null; } || missing+=(xvfb xauth)
+  if ((${#missing[@]})); then
+    step "apt: ${missing[*]}"
+    SUDO=""; [[ $(id -u) != 0 ]] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  fi
+fi
+
+# npm: binaryen (a wasm-opt that does not break wasm-bindgen output), and playwright-core and
+# selenium-webdriver, which drive the Debian browsers (they download none).
+if [[ ! -x node_modules/.bin/wasm-opt ]] || [[ ! -d node_modules/selenium-webdriver ]] \
+  || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   step "npm ci"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 fi

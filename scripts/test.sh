@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: rustfmt and clippy, native unit tests, wasm-bindgen-test in headless Chromium, then end-to-end tests
-# (Playwright driving Debian's Chromium) against the release build of the page.
+# against the release build of the page: in depth in Chromium (Playwright), then the cross-engine suite
+# (tests/engines/) in Chromium, Firefox ESR (geckodriver) and WebKitGTK (WebKitWebDriver, under Xvfb).
 # Assumes scripts/setup.sh --test has run (`make test` does both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +23,12 @@ trunk build --release
 
 step "end-to-end tests in headless Chromium"
 node --test --test-concurrency=1 tests/server.test.mjs tests/e2e/
+
+step "cross-engine end-to-end tests in Chromium (tests/engines/)"
+node --test --test-concurrency=1 tests/engines/chromium.test.mjs
+
+step "cross-engine end-to-end tests in Firefox ESR (tests/engines/)"
+node --test --test-concurrency=1 tests/engines/firefox.test.mjs
+
+step "cross-engine end-to-end tests in WebKitGTK, Safari's engine, under Xvfb (tests/engines/)"
+xvfb-run -a -s '-screen 0 1280x1024x24' node --test --test-concurrency=1 tests/engines/webkit.test.mjs
