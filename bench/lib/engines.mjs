@@ -21,8 +21,19 @@ const coldSpec = () => ({
 });
 
 const find = (report, mode, workers) => report.runs.find((r) => r.mode === mode && r.workers === workers);
-/** The page's ready mark (www/boot.js), in ms since navigation start, once `threadlab.ready` resolved. */
-const readyMark = () => window.threadlab.ready.then(() => performance.getEntriesByName('threadlab:ready')[0]?.startTime ?? null);
+/** The page's ready mark (www/boot.js), in ms since navigation start, once `threadlab.ready`
+ *  resolved; null while the page has not set `window.threadlab` (WebDriver's navigation can
+ *  return before the module ran). */
+const readyMark = () => window.threadlab?.ready.then(() => performance.getEntriesByName('threadlab:ready')[0]?.startTime ?? null) ?? null;
+
+async function readyTime(page) {
+  for (let tries = 0; tries < 150; tries++) {
+    const ms = await page.evaluate(readyMark).catch(() => null);
+    if (ms != null) return ms;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  throw new Error('the page was not ready within 30 s');
+}
 const run = (page, spec) => page.evaluate((s) => window.threadlab.run(s).then(
   ({ runs, env }) => ({ runs: runs.map(({ trace, samples_ms, ...r }) => r), env }),
   (e) => ({ error: String(e.message ?? e) })), spec);
@@ -37,7 +48,7 @@ async function measureEngine(engine, url, log) {
       await page?.close();
       page = await browser.newPage();
       await page.goto(`${url}?visit=${i}`);
-      out.ready_ms.push(await page.evaluate(readyMark));
+      out.ready_ms.push(await readyTime(page));
     }
     out.capabilities = await page.evaluate(() => window.threadlab.capabilities());
     for (const k of ENGINE_KERNELS) {
