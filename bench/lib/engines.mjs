@@ -42,7 +42,7 @@ const run = (page, spec) => page.evaluate((s) => window.threadlab.run(s).then(
 async function measureEngine(engine, url, log) {
   const browser = await launch(engine);
   try {
-    const out = { engine, version: browser.version, ready_ms: [], kernels: {} };
+    const out = { engine, version: browser.version, measured_at: new Date().toISOString(), ready_ms: [], kernels: {} };
     let page = null;
     for (let i = 0; i < REPS; i++) {
       await page?.close();
@@ -123,10 +123,12 @@ const fmt = (f) => {
 export function renderEngines(engines) {
   const out = ['## Per engine', '',
     'The same page in each engine Debian ships, one after another in this run (`bench/lib/engines.mjs`, through',
-    'the cross-engine tests\' driver); native kernels timed right before each engine. Where a mode cannot',
+    'the cross-engine tests\' driver; `node bench/engines.mjs` measures only these); native kernels timed',
+    'right before each engine. Each table gives when it was measured. Where a mode cannot',
     'run, the page\'s own reason is given. Why the engines differ: docs/perf-notes.md.', ''];
   for (const m of engines) {
-    out.push(`### ${m.engine}${m.version ? ` ${m.version}` : ''}`, '');
+    const when = m.measured_at ? `, measured ${m.measured_at.slice(0, 16).replace('T', ' ')} UTC` : '';
+    out.push(`### ${m.engine}${m.version ? ` ${m.version}` : ''}${when}`, '');
     if (m.capabilities) {
       const c = m.capabilities;
       out.push(`Reports ${c.cores} cores (navigator.hardwareConcurrency); cross-origin isolated: ${c.cross_origin_isolated}; modes: ${c.modes.join(', ')}.`, '');
