@@ -57,7 +57,7 @@ const GIL_ABOUT_ONE: std::ops::RangeInclusive<f64> = 0.6..=1.3;
 
 /// The claim check of a report, or `None` when its spec has no preset's shape.
 pub fn check(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Option<ClaimCheck> {
-    let preset = presets::matching(spec)?;
+    let (preset, preset_spec) = presets::matching(spec)?;
     let (holds, cause, because) = match Shape::of(&spec.workload) {
         Shape::Compute => compute(spec, env, runs),
         Shape::Waiting => waiting(spec, runs),
@@ -68,15 +68,14 @@ pub fn check(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Option<ClaimCheck> {
     } else {
         format!("The article's claim does not hold here, because {because}.")
     };
-    let preset_spec = Spec::from_value(&preset.spec).ok();
-    let same_kind = preset_spec.as_ref().is_some_and(|p| p.workload.kind_name() == spec.workload.kind_name());
+    let same_kind = preset_spec.workload.kind_name() == spec.workload.kind_name();
     Some(ClaimCheck {
         preset: preset.id.to_string(),
         claim: preset.claim.to_string(),
         holds,
         cause,
         text,
-        scaling: (preset_spec.as_ref() == Some(spec)).then(|| preset.scaling.to_string()),
+        scaling: (&preset_spec == spec).then(|| preset.scaling.to_string()),
         article: preset.article.as_ref().filter(|_| same_kind).map(|a| beside(a, runs)),
     })
 }

@@ -319,20 +319,20 @@ pub fn find(id: &str) -> Option<Preset> {
     all().into_iter().find(|p| p.id == id)
 }
 
-/// The preset whose claim a spec tests: the same experiment, else the first of the same kind of
-/// work (a custom fib run is checked against the fib preset's claim), else the first of the same
-/// shape (CPU, waiting or crashing work).
-pub fn matching(spec: &Spec) -> Option<Preset> {
-    let presets = all();
-    let parsed = |p: &Preset| Spec::from_value(&p.spec).ok();
+/// The preset whose claim a spec tests, with its spec parsed: the same experiment, else the
+/// first of the same kind of work (a custom fib run is checked against the fib preset's claim),
+/// else the first of the same shape (CPU, waiting or crashing work).
+pub fn matching(spec: &Spec) -> Option<(Preset, Spec)> {
+    let parsed: Vec<(Preset, Spec)> =
+        all().into_iter().filter_map(|p| Spec::from_value(&p.spec).ok().map(|q| (p, q))).collect();
     let kind = spec.workload.kind_name();
     let shape = Shape::of(&spec.workload);
-    let index = presets
+    let index = parsed
         .iter()
-        .position(|p| parsed(p).is_some_and(|q| &q == spec))
-        .or_else(|| presets.iter().position(|p| parsed(p).is_some_and(|q| q.workload.kind_name() == kind)))
-        .or_else(|| presets.iter().position(|p| parsed(p).is_some_and(|q| Shape::of(&q.workload) == shape)))?;
-    presets.into_iter().nth(index)
+        .position(|(_, q)| q == spec)
+        .or_else(|| parsed.iter().position(|(_, q)| q.workload.kind_name() == kind))
+        .or_else(|| parsed.iter().position(|(_, q)| Shape::of(&q.workload) == shape))?;
+    parsed.into_iter().nth(index)
 }
 
 #[cfg(test)]
