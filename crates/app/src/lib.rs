@@ -20,8 +20,7 @@ pub fn start() {
     if web_sys::window().is_none() {
         return;
     }
-    let caps = std::rc::Rc::new(env::Capabilities::detect());
-    if ui::start(caps.clone()) {
+    if let Some(caps) = ui::start() {
         api::install(caps, std::rc::Rc::new(ui::Page));
     }
 }

@@ -149,19 +149,18 @@ fn describe_preset(p: Option<&Preset>) {
 }
 
 pub fn bind(caps: Rc<Capabilities>) {
-    let preset_select = select("preset");
+    let add_option = |picker: &str, value: &str, text: &str| {
+        let option = el("option", "", text);
+        option.set_attribute("value", value).ok();
+        select(picker).append_child(&option).ok();
+    };
     for p in presets::all() {
-        let option = el("option", "", p.title);
-        option.set_attribute("value", p.id).ok();
-        preset_select.append_child(&option).ok();
+        add_option("preset", p.id, p.title);
     }
-    let kind_select = select("kind");
     for k in kinds::KINDS {
-        let option = el("option", "", &format!("{}: {}", k.name, k.help));
-        option.set_attribute("value", k.name).ok();
-        kind_select.append_child(&option).ok();
+        add_option("kind", k.name, &format!("{}: {}", k.name, k.help));
     }
-    show_params(&kind_select.value());
+    show_params(&select("kind").value());
 
     on("preset", "change", |_| {
         let id = select("preset").value();

@@ -18,19 +18,18 @@ use threadlab_lab::{permalink, presets, Spec};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlProgressElement};
 
-/// Binds the page; false when this document is not the playground (a test runner's), which is
-/// then left alone.
-pub fn start(caps: Rc<Capabilities>) -> bool {
-    if threadlab_dom::document().get_element_by_id("spec-form").is_none() {
-        return false;
-    }
+/// Binds the page and returns what the browser offers; `None` when this document is not the
+/// playground (a test runner's), which is then left alone and not probed.
+pub fn start() -> Option<Rc<Capabilities>> {
+    threadlab_dom::document().get_element_by_id("spec-form")?;
     crate::service_worker::register();
+    let caps = Rc::new(Capabilities::detect());
     show_badges(&caps);
     form::bind(caps.clone());
     prestart_on_first_interaction(caps.threads_available());
     history::start();
-    load_permalink(caps);
-    true
+    load_permalink(caps.clone());
+    Some(caps)
 }
 
 /// The page as the run controller sees it.
