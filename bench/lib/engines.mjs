@@ -7,6 +7,7 @@ import { launch } from '../../tests/engines/driver.mjs';
 import { runNative } from './native.mjs';
 import { median, summary, sum } from './stats.mjs';
 import * as X from './experiments.mjs';
+import { find } from './targets.mjs';
 
 export const ENGINE_KERNELS = X.KERNELS.filter((k) => k.id === 'fib' || k.id === 'sum');
 const REPS = X.QUICK ? 2 : 5;
@@ -20,7 +21,6 @@ const coldSpec = () => ({
   processes: { start: 'cold' },
 });
 
-const find = (report, mode, workers) => report.runs.find((r) => r.mode === mode && r.workers === workers);
 /** The page's ready mark (www/boot.js), in ms since navigation start, once `threadlab.ready`
  *  resolved; null while the page has not set `window.threadlab` (WebDriver's navigation can
  *  return before the module ran). */
