@@ -14,6 +14,7 @@ pub mod permalink;
 pub mod plan;
 pub mod presets;
 pub mod protocol;
+pub mod race;
 pub mod report;
 pub mod runs;
 pub mod spec;

@@ -5,6 +5,7 @@ use crate::kinds::{self, Absent, FieldType, Kind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
+use threadlab_workloads::counter::Sync;
 use threadlab_workloads::download::{check_url, Download};
 use threadlab_workloads::fault::Fault;
 use threadlab_workloads::Workload;
@@ -270,9 +271,35 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
             };
             Workload::Fault { fault, at_task: int("at_task")? as u32, n: int("n")? as u32 }
         }
+        "counter" => Workload::Counter { n: int("n")?, sync: parse_syncs(obj.get("sync"))? },
         other => unreachable!("kinds lists {other}, which the parser does not build"),
     };
     Ok(w)
+}
+
+/// A counter's synchronisations: one name or a list of distinct names; every one when absent.
+fn parse_syncs(v: Option<&Value>) -> Result<Vec<Sync>, SpecError> {
+    let names = || Sync::ALL.map(Sync::name).join(", ");
+    let one = |v: &Value, field: &str| {
+        v.as_str()
+            .and_then(Sync::from_name)
+            .ok_or_else(|| err(field, format!("unknown synchronisation {}; one of {}", describe(v), names())))
+    };
+    match v {
+        None => Ok(Sync::ALL.to_vec()),
+        Some(Value::Array(list)) if !list.is_empty() => {
+            let mut syncs = Vec::new();
+            for (i, item) in list.iter().enumerate() {
+                let sync = one(item, &format!("workload.sync[{i}]"))?;
+                if !syncs.contains(&sync) {
+                    syncs.push(sync);
+                }
+            }
+            Ok(syncs)
+        }
+        Some(Value::Array(_)) => Err(err("workload.sync", format!("must name at least one of {}", names()))),
+        Some(other) => Ok(vec![one(other, "workload.sync")?]),
+    }
 }
 
 impl Spec {

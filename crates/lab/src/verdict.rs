@@ -96,6 +96,10 @@ impl Verdict {
         if let Workload::Fault { fault, at_task, .. } = spec.workload {
             return fault_verdict(spec, fault, at_task, runs);
         }
+        if let Workload::Counter { .. } = spec.workload {
+            let (summary, details) = crate::race::verdict(spec, runs);
+            return Verdict { summary, details };
+        }
         let mut details = Vec::new();
         // Only results that passed verification can win.
         let measured: Vec<&RunRecord> = runs.iter().filter(|r| r.median_ms.is_some() && r.verified).collect();
@@ -266,6 +270,19 @@ pub fn when_to_use(spec: &Spec, runs: &[RunRecord]) -> Vec<Advice> {
         text: format!("{text}{}", here(r).unwrap_or_default()),
         evidence: r.map(|r| (r.mode, r.workers)),
     };
+    if let Workload::Counter { .. } = spec.workload {
+        let processes = best(runs, Mode::Processes).filter(|r| r.verified);
+        return vec![
+            Advice {
+                text: "Data several threads update: behind a lock, or with atomic operations. An unsynchronised read-modify-write loses updates, with a GIL or without.".into(),
+                evidence: None,
+            },
+            Advice {
+                text: "Processes share nothing to race on: each works on its own copy and sends a result by message (a Queue, a Pipe), at the price of that message.".into(),
+                evidence: processes.map(|r| (r.mode, r.workers)),
+            },
+        ];
+    }
     let waiting = spec.workload.is_waiting();
     let mut lines = Vec::new();
     if matches!(spec.workload, Workload::Fault { .. }) {
@@ -360,8 +377,8 @@ mod tests {
             ..Default::default()
         }];
         RunRecord::measured(
-            Cell { mode, workers },
-            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+            Cell::new(mode, workers),
+            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None, counted: None }],
             &[Some(1)],
             0.0,
         )
@@ -384,7 +401,7 @@ mod tests {
             measured(Mode::Sequential, 1, 100.0),
             measured(Mode::ThreadsGil, 2, 102.0),
             measured(Mode::Processes, 2, 52.0),
-            RunRecord::skipped(Cell { mode: Mode::Threads, workers: 2 }, "not isolated"),
+            RunRecord::skipped(Cell::new(Mode::Threads, 2), "not isolated"),
         ];
         let report = Report::new(spec, env(), runs);
         let v = &report.verdict;
@@ -511,11 +528,10 @@ mod tests {
             error: Some("the process running it crashed (panicked: x)".into()),
             ..Default::default()
         };
-        let sample = Sample { wall_ms: 9.0, run_start: 0.0, outcomes: vec![ok, crashed], startup_ms: None };
-        let procs =
-            RunRecord::measured(Cell { mode: Mode::Processes, workers: 2 }, &[sample], &[Some(196_418), None], 0.0);
-        let mut threads =
-            RunRecord::measured(Cell { mode: Mode::Threads, workers: 2 }, &[], &[Some(196_418), None], 0.0);
+        let sample =
+            Sample { wall_ms: 9.0, run_start: 0.0, outcomes: vec![ok, crashed], startup_ms: None, counted: None };
+        let procs = RunRecord::measured(Cell::new(Mode::Processes, 2), &[sample], &[Some(196_418), None], 0.0);
+        let mut threads = RunRecord::measured(Cell::new(Mode::Threads, 2), &[], &[Some(196_418), None], 0.0);
         threads.errors.insert(0, "thread 2, in task 1: panicked: x. Threads share one memory".into());
         let runs = [threads, procs];
         let v = Verdict::from_runs(&spec, &env(), &runs);
@@ -544,7 +560,7 @@ mod tests {
     #[test]
     fn nothing_measured_says_so() {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 30}, "modes": ["threads"]}"#).unwrap();
-        let runs = vec![RunRecord::skipped(Cell { mode: Mode::Threads, workers: 1 }, "no isolation")];
+        let runs = vec![RunRecord::skipped(Cell::new(Mode::Threads, 1), "no isolation")];
         let v = Verdict::from_runs(&spec, &env(), &runs);
         assert_eq!(v.summary, "Nothing was measured.");
         assert_eq!(v.details, vec!["threads: no isolation".to_string()]);

@@ -318,8 +318,8 @@ mod tests {
                 })
                 .collect();
             RunRecord::measured(
-                Cell { mode: Mode::Threads, workers },
-                &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+                Cell::new(Mode::Threads, workers),
+                &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None, counted: None }],
                 &[Some(6765), Some(6765)],
                 0.0,
             )

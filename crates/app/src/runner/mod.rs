@@ -194,7 +194,7 @@ async fn run_cells(
             // A cancel from a progress callback must stop the next sample before it starts
             // engines afresh.
             still_wanted(generation)?;
-            let result = sample(spec, *cell).await;
+            let result = sample(&plan::cell_spec(spec, *cell), *cell).await;
             still_wanted(generation)?;
             let measured = result.is_ok() && repetition >= spec.warmup;
             match result {
@@ -234,6 +234,7 @@ impl Progressing {
             return RunRecord::skipped(cell, reason);
         }
         let mut record = RunRecord::measured(cell, &self.samples, expected, spec.workload.min_task_ms());
+        record.count(&plan::cell_spec(spec, cell).workload, spec.tasks, &self.samples);
         if let Some(e) = &self.failure {
             record.verified = false;
             record.errors.insert(0, e.clone());
