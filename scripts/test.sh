@@ -14,6 +14,9 @@ scripts/lint.sh
 step "native unit tests (workloads, gil and the start line, lab, charts, view, the bench's analysis)"
 cargo test --workspace --exclude threadlab-app --exclude threadlab-worker --exclude threadlab-threads --exclude threadlab-clock --exclude threadlab-io --exclude threadlab-workers
 
+step "native unit tests of the page's module (runner errors)"
+cargo test -p threadlab-app --lib
+
 step "wasm-bindgen-test in headless Chromium (process worker executor)"
 (cd crates/worker && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --target-dir ../../target/wasm-test)

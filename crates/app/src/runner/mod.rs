@@ -6,6 +6,7 @@
 //! last result is back; for cold processes that includes starting the workers.
 
 mod checks;
+mod error;
 mod kept;
 mod paint;
 mod pool;
@@ -23,15 +24,16 @@ use threadlab_lab::{Mode, Spec};
 use threadlab_workers::terminate_all;
 
 pub use checks::worker_checks;
+pub use error::RunError;
 pub(crate) use kept::helper;
 pub use kept::prestart;
-
-pub const CANCELLED: &str = "the run was cancelled";
 
 thread_local! {
     /// Generation of the run that owns the run slot; 0 when none does.
     static OWNER: Cell<u64> = const { Cell::new(0) };
     static LAST_GENERATION: Cell<u64> = const { Cell::new(0) };
+    /// Cancels so far: an await that failed while this changed failed because of the cancel.
+    static CANCELS: Cell<u64> = const { Cell::new(0) };
 }
 
 pub struct Progress<'a> {
@@ -66,9 +68,9 @@ impl Drop for RunSlot {
 
 /// Takes the run slot synchronously, so that a `cancel()` or a second `run()` in the same
 /// event-loop turn already sees the run.
-pub fn claim() -> Result<RunSlot, String> {
+pub fn claim() -> Result<RunSlot, RunError> {
     if is_running() {
-        return Err("a run is already in progress: wait for it or cancel it".into());
+        return Err(RunError::Busy);
     }
     let generation = LAST_GENERATION.with(|g| {
         g.set(g.get() + 1);
@@ -79,11 +81,26 @@ pub fn claim() -> Result<RunSlot, String> {
 }
 
 /// `Err` once run `generation` was cancelled: checked before and after every await.
-fn still_wanted(generation: u64) -> Result<(), String> {
+fn still_wanted(generation: u64) -> Result<(), RunError> {
     if OWNER.with(Cell::get) == generation {
         Ok(())
     } else {
-        Err(CANCELLED.into())
+        Err(RunError::Cancelled)
+    }
+}
+
+/// The number of cancels so far, to tell afterwards whether one came meanwhile.
+fn cancels() -> u64 {
+    CANCELS.with(Cell::get)
+}
+
+/// What an await that began after `cancels` cancels and failed with `why` means: the
+/// workers it waited for were terminated by a cancel, or something failed.
+fn failed_since(cancels_before: u64, why: String) -> RunError {
+    if cancels() == cancels_before {
+        RunError::Engine(why)
+    } else {
+        RunError::Cancelled
     }
 }
 
@@ -91,7 +108,8 @@ fn still_wanted(generation: u64) -> Result<(), String> {
 /// new run may start in the same turn), and engines start afresh on the next run.
 pub fn cancel() {
     OWNER.with(|o| o.set(0));
-    terminate_all(CANCELLED);
+    CANCELS.with(|c| c.set(c.get() + 1));
+    terminate_all(&RunError::Cancelled.to_string());
     kept::reset();
 }
 
@@ -104,11 +122,9 @@ pub async fn run(
     spec: Spec,
     caps: &Capabilities,
     on_progress: &dyn Fn(Progress) -> bool,
-) -> Result<Report, String> {
+) -> Result<Report, RunError> {
     let result = run_cells(&spec, caps, on_progress, slot.0).await;
-    if still_wanted(slot.0).is_err() {
-        return Err(CANCELLED.into());
-    }
+    still_wanted(slot.0)?;
     drop(slot);
     result.map(|runs| Report::new(spec, caps.env(), runs))
 }
@@ -118,7 +134,7 @@ async fn run_cells(
     caps: &Capabilities,
     on_progress: &dyn Fn(Progress) -> bool,
     generation: u64,
-) -> Result<Vec<RunRecord>, String> {
+) -> Result<Vec<RunRecord>, RunError> {
     // Before anything is timed: every engine this run uses is started and its kernels warmed,
     // and no engine is still starting in the background (that would steal CPU from a sample).
     still_wanted(generation)?;
