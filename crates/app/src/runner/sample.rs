@@ -44,7 +44,7 @@ async fn run_on_engine(spec: &Spec, cell: PlanCell) -> Result<Sample, String> {
 }
 
 async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> {
-    let worker = helper().await?;
+    let worker = helper().await.map_err(|e| e.to_string())?;
     // A no-op unless the worker is new (replaced after a crash or a time limit).
     worker.warm_up(&spec.workload).await?;
     let request = WorkerRequest::Run {
