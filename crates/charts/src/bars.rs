@@ -1,6 +1,6 @@
 //! Grouped bars: one group per worker count, one bar per mode measured at that count.
 
-use crate::data::{self, fmt_num, Cell};
+use crate::data::{self, fmt_num, Cell, Series};
 use crate::layout::{self, Layout};
 use crate::legend::{Legend, Swatch};
 use crate::svg::{render, Group, Marks};
@@ -12,7 +12,6 @@ use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use threadlab_lab::report::Report;
-use threadlab_lab::Mode;
 
 /// The design width (the wide layout's widest).
 const WIDTH: u32 = 880;
@@ -33,8 +32,8 @@ pub fn bars(report: &Report, theme: Theme, width: u32) -> Result<String, ChartEr
     let y_max = positive(cells.iter().map(|c| c.max).fold(0.0, f64::max) * 1.12);
     let notes = notes(report, p, layout);
     let lines = notes.iter().map(|n| n.lines.len()).sum::<usize>() as u32;
-    let modes: Vec<Mode> = Mode::ALL.into_iter().filter(|m| cells.iter().any(|c| c.mode == *m)).collect();
-    let legend = legend(&cells, &modes, layout, p);
+    let series = data::series(&cells);
+    let legend = legend(&cells, &series, layout, p);
 
     let title = format!("{} ({} tasks): median time per mode", report.spec.workload.kind_name(), report.spec.tasks);
     let (_, title_height) = layout.title_lines(&title);
@@ -46,9 +45,9 @@ pub fn bars(report: &Report, theme: Theme, width: u32) -> Result<String, ChartEr
         let body = layout::titled(&top, layout, &title, p.font(layout.title_size()))?;
         let (plot, legend_area) = legend.split(&body);
         let mut chart = axes(&plot, root, marks, layout, p, &slots.groups, y_max)?;
-        for &mode in &modes {
-            marks.group(root, Group::new("series").attr("data-mode", mode.name()), |marks| {
-                for c in cells.iter().filter(|c| c.mode == mode) {
+        for s in &series {
+            marks.group(root, s.attrs(Group::new("series")), |marks| {
+                for c in cells.iter().filter(|c| c.series == *s) {
                     draw_bar(root, marks, &mut chart, p, c, &slots, y_max)?;
                 }
                 Ok(())
@@ -88,7 +87,7 @@ impl<'a> Slots<'a> {
     fn x(&self, c: &Cell) -> i32 {
         let g = self.groups.iter().position(|&w| w == c.workers).unwrap_or(0) as i32;
         let n = self.in_group(c.workers).count() as i32;
-        let i = self.in_group(c.workers).position(|o| o.mode == c.mode).unwrap_or(0) as i32;
+        let i = self.in_group(c.workers).position(|o| o.series == c.series).unwrap_or(0) as i32;
         g * GROUP + (2 * i - (n - 1)) * self.bar_width / 2
     }
 }
@@ -113,16 +112,16 @@ fn notes(report: &Report, p: &Palette, layout: Layout) -> Vec<Note> {
     let unverified = report.runs.iter().filter(|r| Cell::of(r).is_some_and(|c| !c.verified)).map(|run| {
         let why = run.errors.first().map(|e| data::clean(e, 90)).unwrap_or_else(|| "not verified".into());
         let group = Group::new("unverified-note").attr("data-mode", run.mode.name()).attr("data-workers", run.workers);
-        note(group, format!("✗ {} at {}: {why}", run.mode.name(), data::count(run.workers as usize, "worker")), p.error)
+        note(group, format!("✗ {} at {}: {why}", run.series(), data::count(run.workers as usize, "worker")), p.error)
     });
     skipped.chain(unverified).collect()
 }
 
-/// A swatch per mode drawn, the whisker, and the not-verified mark when a bar has it.
-fn legend(cells: &[Cell], modes: &[Mode], layout: Layout, p: &Palette) -> Legend {
+/// A swatch per series drawn, the whisker, and the not-verified mark when a bar has it.
+fn legend(cells: &[Cell], series: &[Series], layout: Layout, p: &Palette) -> Legend {
     let mut legend = Legend::new(layout);
-    for &mode in modes {
-        legend.swatch(mode.name(), p.mode(mode));
+    for s in series {
+        legend.swatch(&s.name(), s.color(p));
     }
     legend.entry("min..max, ○ median", Swatch::Whisker(p.text.stroke_width(1)));
     if cells.iter().any(|c| !c.verified) {
@@ -178,18 +177,18 @@ fn draw_bar(
     y_max: f64,
 ) -> Result<(), ChartError> {
     let (x, half) = (slots.x(c), slots.bar_width * 9 / 20);
-    let mode = c.mode;
     let tip = format!(
         "{} at {}: median {} ms (min {}, max {}){}",
-        mode.name(),
+        c.series.name(),
         data::count(c.workers as usize, "worker"),
         fmt_num(c.median),
         fmt_num(c.min),
         fmt_num(c.max),
         if c.verified { "" } else { ", NOT verified" }
     );
-    let bar = Group::new("bar")
-        .attr("data-mode", mode.name())
+    let bar = c
+        .series
+        .attrs(Group::new("bar"))
         .attr("data-workers", c.workers)
         .attr("data-median-ms", c.median)
         .attr("data-min-ms", c.min)
@@ -197,7 +196,7 @@ fn draw_bar(
         .attr("data-verified", c.verified)
         .title(tip);
     marks.group(root, bar, |marks| {
-        chart.draw_series([Rectangle::new([(x - half, 0.0), (x + half, c.median)], p.mode(mode).filled())])?;
+        chart.draw_series([Rectangle::new([(x - half, 0.0), (x + half, c.median)], c.series.color(p).filled())])?;
         chart.draw_series([ErrorBar::new_vertical(x, c.min, c.median, c.max, p.text.stroke_width(1), 8)])?;
         if c.verified {
             return Ok(());

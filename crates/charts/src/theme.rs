@@ -104,6 +104,14 @@ impl Theme {
 }
 
 impl Palette {
+    /// The `i`-th shade of `color`, towards the background: a mode's variants side by side.
+    pub fn shade(&self, color: RGBColor, i: usize) -> RGBColor {
+        let toward = [0.0, 0.45, 0.7][i.min(2)];
+        let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * toward).round() as u8;
+        let bg = self.background;
+        RGBColor(mix(color.0, bg.0), mix(color.1, bg.1), mix(color.2, bg.2))
+    }
+
     pub fn mode(&self, mode: Mode) -> RGBColor {
         let i = Mode::ALL.iter().position(|m| *m == mode).unwrap_or(0);
         self.modes[i]

@@ -22,6 +22,7 @@ pub mod stats;
 pub mod verdict;
 
 pub use spec::{Mode, Spec, SpecError, MAX_WORKERS};
+pub use threadlab_workloads::Workload;
 
 /// Version reported in `env.version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -119,6 +119,12 @@ impl Workload {
         }
     }
 
+    /// The name of a variant any workload may list, as a `'static` string (run records keep
+    /// theirs as text).
+    pub fn variant_name(name: &str) -> Option<&'static str> {
+        Sync::from_name(name).map(Sync::name)
+    }
+
     /// The same workload with only the variant `name` (one of `variants`).
     pub fn with_variant(&self, name: &str) -> Workload {
         match self {
