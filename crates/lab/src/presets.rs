@@ -302,7 +302,7 @@ pub fn all() -> Vec<Preset> {
             title: "A shared counter: threads race, a lock fixes it",
             claim: "Threads share memory, so two of them adding to one counter without a lock lose updates; a lock keeps every one, and processes, each counting in its own memory and sending its total through a queue, count exactly.",
             scaling: "The article shows a shared Counter and a multiprocessing.Queue without running a race; here 2 \
-                      threads each add 1 to one counter 10 million times, unsynchronised (a read, then a write), \
+                      threads each add 1 to one counter 5 million times, unsynchronised (a read, then a write), \
                       with a lock and with an atomic add, with and without the emulated GIL, against 2 processes.",
             article: Some(Article {
                 title: WORKER_TABLES,
@@ -312,7 +312,7 @@ pub fn all() -> Vec<Preset> {
                        multiprocessing.Queue; it warns that a plain shared structure needs a Lock, without timing it.",
             }),
             spec: parse(
-                r#"{"workload": {"kind": "counter", "n": 10000000, "sync": ["none", "lock", "atomic"]}, "tasks": 2,
+                r#"{"workload": {"kind": "counter", "n": 5000000, "sync": ["none", "lock", "atomic"]}, "tasks": 2,
                     "modes": ["sequential", "threads", "threads-gil", "processes"],
                     "workers": [2], "repeat": 3, "warmup": 1, "processes": {"start": "warm"}}"#,
             ),

@@ -93,8 +93,12 @@ pub fn verdict(spec: &Spec, runs: &[RunRecord]) -> (String, Vec<String>) {
             }
             (false, false) => format!("Lost updates in {}: the race this experiment shows.", lost.join(", ")),
         };
-        let kept: Vec<String> =
-            exact.iter().map(|c| c.run.series()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let mut kept: Vec<String> = Vec::new();
+        for name in exact.iter().map(|c| c.run.series()) {
+            if !kept.contains(&name) {
+                kept.push(name);
+            }
+        }
         if kept.is_empty() {
             race
         } else {
