@@ -177,6 +177,20 @@ ${table(['mode', 'median ms', 'range ms', 'ideal ms', 'ratio', 'verified'],
 CPython rows: bench/python/io.py, \`time.sleep(${P.delay_ms / 1000})\` per task (the articles' stand-in
 for a download) on ${io.python[0].who.split(', ')[1]}, and \`asyncio.gather\` of \`asyncio.sleep\`.
 
+${v.sharing ? `## Sharing data: one counter, ${v.sharing[0]?.workers ?? '-'} workers
+
+Every task adds 1 to one counter ${results.sharing.counter.spec.workload.n.toLocaleString('en-US')} times (the \`counter\` workload, one spec, so the
+costs stand side by side). Threads share it: unsynchronised (a read, then a write), behind a
+lock, or with an atomic add. Processes count in their own memory and send their totals. Cost per
+update: each repetition's wall time over the updates made.
+
+${table(['run', 'ns per update', 'range', 'updates lost per repetition', 'verified'],
+  v.sharing.map((r) => [r.series, fmt(r.ns_per_update.median, 1), spread({ ...r.ns_per_update, digits: 1 }),
+    `${r.lost.map((l) => l.toLocaleString('en-US')).join(', ')} of ${r.expected.toLocaleString('en-US')}${r.racy ? ' (the race)' : ''}`, r.verified ? 'yes' : 'NO']))}
+` : `## Sharing data
+
+Not measured in this results file (it predates the counter experiment): run \`make bench\`.
+`}
 ${misses.length ? `## Why targets miss
 
 What is known of why the missed targets miss, how it was found and what was tried is written by

@@ -125,6 +125,9 @@ for (let s = 0; s < X.SESSIONS; s++) {
   results.sessions.push(session);
 }
 
+log('sharing: a shared counter with each synchronisation, and processes sending totals');
+results.sharing = { counter: keep(await lab.run(X.counterSpec(cores))) };
+
 log(`I/O: ${X.IO.tasks} x ${X.IO.delay_ms} ms, workers ${X.IO.workers.join(', ')}, ${X.IO.reps} repetitions`);
 results.io = { params: X.IO, zero: keep(await lab.run(X.ioZeroSpec())), page: keep(await lab.run(X.ioSpec())) };
 log('I/O: CPython');

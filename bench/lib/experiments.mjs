@@ -76,3 +76,11 @@ export const ioSpec = () => ({
   workload: { kind: 'fetch', delay_ms: IO.delay_ms }, tasks: IO.tasks, repeat: IO.reps, warmup: 0,
   modes: ['sequential', 'threads', 'threads-gil', 'processes', 'async'], workers: IO.workers, processes: { start: 'warm' },
 });
+
+// Sharing data: k threads add to one counter with each synchronisation (none, lock, atomic),
+// against k processes each counting its own and sending its total. One spec, so every cost per
+// update is measured side by side.
+export const counterSpec = (cores) => ({
+  workload: { kind: 'counter', n: QUICK ? 1_000_000 : 5_000_000, sync: ['none', 'lock', 'atomic'] }, tasks: cores,
+  modes: ['sequential', 'threads', 'processes'], workers: [cores], repeat: QUICK ? 3 : 7, warmup: 1, processes: { start: 'warm' },
+});

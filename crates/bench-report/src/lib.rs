@@ -5,6 +5,7 @@
 pub mod engines;
 pub mod results;
 pub mod schedule;
+pub mod sharing;
 pub mod stats;
 pub mod targets;
 

@@ -48,6 +48,14 @@ pub struct Results {
     pub io: Io,
     #[serde(default)]
     pub engines: Vec<Engine>,
+    /// Sharing data between workers: the shared counter (absent from files measured before it).
+    #[serde(default)]
+    pub sharing: Option<Sharing>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Sharing {
+    pub counter: Report,
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +228,10 @@ impl Report {
 pub struct Run {
     pub mode: String,
     pub workers: u32,
+    /// A counter's synchronisation (threads modes).
+    pub variant: Option<String>,
+    /// What a counter run counted.
+    pub counter: Option<Counted>,
     #[serde(default)]
     pub samples_ms: Vec<f64>,
     pub median_ms: Option<f64>,
@@ -233,6 +245,13 @@ pub struct Run {
     pub skipped: Option<String>,
     #[serde(default)]
     pub errors: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Counted {
+    pub expected: u64,
+    pub lost: Vec<u64>,
+    pub racy: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -808,6 +808,8 @@ pub struct Analysis {
     pub startup: Startup,
     pub io: IoFigures,
     pub engines: Vec<crate::engines::EngineTable>,
+    /// The shared counter: cost per update and updates lost, per synchronisation.
+    pub sharing: Option<Vec<crate::sharing::CounterRow>>,
 }
 
 pub fn analyse(r: &Results) -> Res<Analysis> {
@@ -822,6 +824,7 @@ pub fn analyse(r: &Results) -> Res<Analysis> {
     size(r, &mut rows);
     let io = io(r, &mut rows)?;
     let engines = crate::engines::tables(r)?;
+    let sharing = crate::sharing::sharing(r, &mut rows);
     Ok(Analysis {
         schema: r.schema,
         cores,
@@ -834,5 +837,6 @@ pub fn analyse(r: &Results) -> Res<Analysis> {
         startup,
         io,
         engines,
+        sharing,
     })
 }
