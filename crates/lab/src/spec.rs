@@ -537,6 +537,18 @@ mod tests {
             (r#"{"workload": {"kind": "fib", "n": 30}, "time_limit_s": 0}"#, "time_limit_s", "from 1 to 3600"),
             (r#"{"workload": {"kind": "fault"}}"#, "workload.fault", "required; one of panic, trap, oom, hang"),
             (r#"{"workload": {"kind": "fault", "fault": "segv"}}"#, "workload.fault", "unknown fault"),
+            (
+                r#"{"workload": {"kind": "counter", "n": 5, "sync": "mutex"}}"#,
+                "workload.sync",
+                "unknown synchronisation \"mutex\"; one of none, lock, atomic",
+            ),
+            (r#"{"workload": {"kind": "counter", "n": 5, "sync": []}}"#, "workload.sync", "must name at least one"),
+            (
+                r#"{"workload": {"kind": "counter", "n": 5, "sync": ["lock", 3]}}"#,
+                "workload.sync[1]",
+                "unknown synchronisation 3",
+            ),
+            (r#"{"workload": {"kind": "counter", "n": 0}}"#, "workload.n", "from 1 to 100000000"),
             (r#"{"workload": {"kind": "fault", "fault": 1}}"#, "workload.fault", "one of panic"),
             (
                 r#"{"workload": {"kind": "fault", "fault": "hang", "at_task": 10}, "tasks": 10}"#,
