@@ -179,6 +179,8 @@ fn default_timeline(report: &Report) -> Option<usize> {
             .iter()
             .enumerate()
             .filter(|(_, r)| r.mode == mode && with_trace(r))
+            // The first of a mode's variants (a counter's unsynchronised run) among equals.
+            .rev()
             .max_by_key(|(_, r)| r.workers);
         if let Some((i, _)) = best {
             return Some(i);
