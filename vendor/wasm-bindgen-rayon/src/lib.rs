@@ -12,6 +12,8 @@
  */
 
 #![doc = include_str!("../README.md")]
+// `custom-workers` leaves out the only users of some imports.
+#![cfg_attr(feature = "custom-workers", allow(unused_imports))]
 
 // Note: `atomics` is whitelisted in `target_feature` detection, but `bulk-memory` isn't,
 // so we can check only presence of the former. This should be enough to catch most common
@@ -39,6 +41,9 @@ pub struct wbg_rayon_PoolBuilder {
     receiver: Receiver<ThreadBuilder>,
 }
 
+// With `custom-workers` the embedder starts the Workers, and this crate ships no JS: the
+// generated glue then imports no snippet, so it can also run from a `blob:` URL.
+#[cfg(not(feature = "custom-workers"))]
 #[cfg_attr(
     not(feature = "no-bundler"),
     wasm_bindgen(module = "/src/workerHelpers.js")
@@ -54,7 +59,11 @@ extern "C" {
 
 #[wasm_bindgen]
 impl wbg_rayon_PoolBuilder {
-    fn new(num_threads: usize) -> Self {
+    /// A builder for a pool of `num_threads`, for an embedder that starts the Workers itself
+    /// (`custom-workers`): start `num_threads` Workers on this module and its memory, have each
+    /// call `wbg_rayon_start_worker(builder.receiver())` once instantiated, then call `build()`.
+    /// The builder must outlive every Worker's call: they read its receiver by address.
+    pub fn new(num_threads: usize) -> Self {
         let (sender, receiver) = bounded(num_threads);
         Self {
             num_threads,
@@ -106,6 +115,7 @@ impl wbg_rayon_PoolBuilder {
     }
 }
 
+#[cfg(not(feature = "custom-workers"))]
 #[wasm_bindgen(js_name = initThreadPool)]
 #[doc(hidden)]
 pub fn init_thread_pool(num_threads: usize) -> Promise {
