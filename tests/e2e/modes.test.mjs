@@ -215,7 +215,7 @@ test('process workers start from one blob: script, the worker glue with the boot
 });
 
 test('pool threads start from one blob: script, the threaded glue with the bootstrap appended', { timeout: 120_000 }, async () => {
-  await assertBlobScriptParts('pkg/threads.js', 'pool_thread_main', 'www/pool-thread.js');
+  await assertBlobScriptParts('pkg/threads.js', 'wbg_rayon_start_worker', 'www/pool-thread.js');
   await ctx.withPage({}, async ({ page }) => {
     const report = await mustRun(page, { workload: { kind: 'fib', n: 15 }, tasks: 4, modes: ['threads'], workers: [2], repeat: 1, warmup: 0 });
     assert.ok(runOf(report, 'threads', 2).verified);

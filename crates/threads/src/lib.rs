@@ -12,7 +12,7 @@ use futures::future::Either;
 use threadlab_lab::protocol::{ThreadsCommand, ThreadsReply};
 use wasm_bindgen::prelude::*;
 
-pub use pool::{pool_thread_main, start_pool};
+pub use pool::start_pool;
 
 /// Carries out one command (JSON `ThreadsCommand`) and resolves to a JSON `ThreadsReply`.
 ///

@@ -1,28 +1,29 @@
 //! The rayon pool: Web Workers that share this module's memory, each one a rayon thread.
 //!
-//! The coordinator makes one script for them all, the threaded glue with www/pool-thread.js
-//! appended (`threadlab_workers::module_script`), so a starting thread fetches nothing. Each
-//! thread instantiates the module the coordinator posts it, on the coordinator's memory, says
-//! it is ready, and becomes a rayon thread ([`pool_thread_main`]). The pool is built once every
-//! thread is ready, so a started pool has all its threads.
+//! wasm-bindgen-rayon builds the pool: its builder (`wbg_rayon_PoolBuilder`) makes the rayon
+//! threads and hands them out through a channel, and each Worker runs its
+//! `wbg_rayon_start_worker`, which takes one and runs it. The Workers are started here, not by
+//! the crate's JS helper: our patch of the crate (`custom-workers`, vendor/wasm-bindgen-rayon,
+//! ARCHITECTURE.md) leaves that helper out. The coordinator makes one script for them all, the
+//! threaded glue with www/pool-thread.js appended (`threadlab_workers::module_script`), so a
+//! starting thread fetches nothing. Each thread instantiates the module the coordinator posts
+//! it, on the coordinator's memory, says it is ready, and waits for its rayon thread. The pool
+//! is built once every thread is ready, so a started pool has all its threads.
 //!
-//! wasm-bindgen-rayon, used before, made two requests for each thread instead (its helper
-//! script, then the glue, imported by URL): the 16-thread pool took ~320 ms to start here,
-//! ~200 ms from one Blob (BENCHMARKS.md has the figures).
+//! The crate's helper, as released, fetched itself for each thread and each thread imported the
+//! glue by URL: the 16-thread pool took ~320 ms to start here, ~200 ms from one Blob
+//! (BENCHMARKS.md has the figures). It also passed `init` its arguments in the deprecated
+//! positional form (a warning per thread) and waited for ever on a thread that failed.
 
 use futures::channel::oneshot;
-use rayon::ThreadBuilder;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver};
-use std::sync::Mutex;
 use threadlab_workers::{error_event_message, ready_or_error, spawn_module_worker};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_rayon::wbg_rayon_PoolBuilder as PoolBuilder;
 use web_sys::{Event, MessageEvent, Worker};
 
-/// The rayon threads the pool's builder made, each taken by one pool thread as it starts.
-static WAITING: Mutex<Option<Receiver<ThreadBuilder>>> = Mutex::new(None);
 static STARTED: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
@@ -45,42 +46,24 @@ pub async fn start_pool(threads: usize, glue: String, bootstrap: String) -> Resu
         return Err(failed("a pool needs at least one thread".into()));
     }
     let script = threadlab_workers::module_script(&glue, &bootstrap).await.map_err(failed)?;
-    let (builders, waiting) = channel();
-    *WAITING.lock().unwrap_or_else(|p| p.into_inner()) = Some(waiting);
+    // Never dropped: every thread reads its rayon thread from the builder's receiver, by
+    // address, until it has one. A thread of a pool that failed waits there until the page
+    // ends the coordinator, and it with it.
+    let builder: &'static mut PoolBuilder = Box::leak(Box::new(PoolBuilder::new(threads)));
 
     let init = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
     let _ = js_sys::Reflect::set(&init, &"memory".into(), &wasm_bindgen::memory());
+    let _ = js_sys::Reflect::set(&init, &"receiver".into(), &(builder.receiver() as usize).into());
     let started = futures::future::join_all((1..=threads).map(|number| start_thread(&script, number, &init))).await;
     let _ = web_sys::Url::revoke_object_url(&script);
     // A failure ends the start; the page then ends this coordinator, and every thread with it.
     let workers = started.into_iter().collect::<Result<Vec<Worker>, String>>().map_err(failed)?;
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .spawn_handler(move |thread| {
-            builders.send(thread).map_err(|_| std::io::Error::other("no pool thread is waiting"))
-        })
-        .build_global()
-        .map_err(|e| failed(e.to_string()))?;
+    // Hands each waiting thread its rayon thread. It cannot fail here: this coordinator builds
+    // one pool (STARTED), and nothing uses rayon before it.
+    builder.build();
     THREADS.with(|kept| kept.borrow_mut().extend(workers));
     Ok(())
-}
-
-/// A pool thread's life, called by www/pool-thread.js once it has instantiated the module:
-/// takes one of the pool's rayon threads and runs it, which never returns to the event loop.
-#[wasm_bindgen]
-pub fn pool_thread_main() {
-    // Held while waiting, on purpose: the threads take their rayon thread one at a time, and
-    // the coordinator never takes this lock again once the threads start.
-    let waiting = WAITING.lock().unwrap_or_else(|p| p.into_inner());
-    // Blocks until the pool is built, which happens once every thread got here.
-    let thread = waiting.as_ref().and_then(|builders| builders.recv().ok());
-    drop(waiting);
-    // None: the pool did not start (its builder is gone); this thread idles until the page
-    // ends the coordinator, and it with it.
-    if let Some(thread) = thread {
-        thread.run();
-    }
 }
 
 /// Starts pool thread `number` from `script`; resolves once it has instantiated the module.
