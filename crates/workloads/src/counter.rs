@@ -86,9 +86,10 @@ impl SharedCounter {
                 let _held = self.acquire(cp);
                 self.increment(cp);
             }),
+            // The same modify step as the others, so that only the synchronisation differs.
             Sync::Atomic => (0..n).for_each(|_| {
                 cp.tick();
-                self.value.fetch_add(1, Relaxed);
+                self.value.fetch_add(modify(0), Relaxed);
             }),
         }
         n
@@ -128,7 +129,7 @@ const MODIFY_STEPS: u32 = 8;
 /// consistent (an `xchg` on x86), and with nothing between the read and that store the other
 /// core's read almost never lands between them: on an idle 2-core machine, 2 x 5 million
 /// updates lost none in three runs. A window of a few steps makes the race show as it does in
-/// Python, and costs every mode the same.
+/// Python, and costs every mode and synchronisation the same.
 #[inline(always)]
 fn modify(read: u64) -> u64 {
     let mut v = read;
