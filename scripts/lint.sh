@@ -12,6 +12,13 @@ node scripts/csp/sync.mjs --check
 step "no import cycle between the modules of a crate"
 node scripts/check-cycles.mjs
 
+step "JavaScript parses (node --check) in www/, tests/, bench/ and scripts/"
+# A syntax check, not a style linter: the JS is small (bootstraps, tests, bench templates), and
+# node needs no package for it. Files the build generates (dist/, pkg/) are not tracked.
+git ls-files '*.js' '*.mjs' | grep -v '^vendor/' | while read -r f; do
+  node --check "$f" || { echo "node --check failed: $f" >&2; exit 1; }
+done
+
 step "cargo fmt --check"
 cargo fmt --all --check
 
