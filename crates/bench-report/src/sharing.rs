@@ -2,9 +2,8 @@
 //! synchronisation (none, lock, atomic) and through messages (processes), and how many updates
 //! each lost. No targets: the figures are the lesson, reported beside each other from one run.
 
-use crate::results::{Report, Results};
+use crate::results::Report;
 use crate::stats::Spread;
-use crate::targets::Row;
 use serde::Serialize;
 
 /// One run of the counter experiment.
@@ -44,21 +43,6 @@ pub fn counter(report: &Report) -> Vec<CounterRow> {
             })
         })
         .collect()
-}
-
-/// The counter's rows, also as INFO rows of the targets table; `None` for a results file
-/// measured before the experiment existed.
-pub fn sharing(r: &Results, rows: &mut Vec<Row>) -> Option<Vec<CounterRow>> {
-    let table = counter(&r.sharing.as_ref()?.counter);
-    for c in &table {
-        let lost = c.lost.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
-        rows.push(
-            Row::new("sharing", format!("{} with {}, per update", c.series, c.workers), c.ns_per_update, "ns", 1)
-                .verified(c.verified)
-                .note(format!("updates lost per repetition: {lost} of {}", c.expected)),
-        );
-    }
-    Some(table)
 }
 
 #[cfg(test)]

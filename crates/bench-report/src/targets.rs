@@ -794,6 +794,21 @@ fn io(r: &Results, rows: &mut Vec<Row>) -> Res<IoFigures> {
     Ok(IoFigures { table, python, overhead, alone })
 }
 
+/// The shared counter's runs, also as INFO rows of the targets table; `None` for a results file
+/// measured before the experiment existed.
+fn sharing(r: &Results, rows: &mut Vec<Row>) -> Option<Vec<crate::sharing::CounterRow>> {
+    let table = crate::sharing::counter(&r.sharing.as_ref()?.counter);
+    for c in &table {
+        let lost = c.lost.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+        rows.push(
+            Row::new("sharing", format!("{} with {}, per update", c.series, c.workers), c.ns_per_update, "ns", 1)
+                .verified(c.verified)
+                .note(format!("updates lost per repetition: {lost} of {}", c.expected)),
+        );
+    }
+    Some(table)
+}
+
 /// Every figure and target of a bench run.
 #[derive(Debug, Serialize)]
 pub struct Analysis {
@@ -824,7 +839,7 @@ pub fn analyse(r: &Results) -> Res<Analysis> {
     size(r, &mut rows);
     let io = io(r, &mut rows)?;
     let engines = crate::engines::tables(r)?;
-    let sharing = crate::sharing::sharing(r, &mut rows);
+    let sharing = sharing(r, &mut rows);
     Ok(Analysis {
         schema: r.schema,
         cores,
