@@ -3,6 +3,7 @@
 //! changes, exportable as SVG and PNG.
 
 use crate::exports::{download, save_blob};
+use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
@@ -122,7 +123,9 @@ fn follow_width() {
     if let Ok(observer) = ResizeObserver::new(resized.as_ref().unchecked_ref()) {
         observer.observe(&by_id("charts"));
     }
-    resized.forget(); // for the page's lifetime
+    // A ResizeObserver's callback, not an event listener (gloo-events has none): kept for the
+    // page's lifetime.
+    resized.forget();
 }
 
 /// Binds the timeline's run picker and the export buttons, and redraws on a change of colour
@@ -135,11 +138,11 @@ pub fn bind() {
     }
     follow_width();
     let Some(query) = dark_scheme() else { return };
-    let redraw = Closure::<dyn FnMut()>::new(|| {
+    // For the page's lifetime.
+    EventListener::new(&query, "change", |_| {
         crate::on_screen(show);
-    });
-    let _ = query.add_event_listener_with_callback("change", redraw.as_ref().unchecked_ref());
-    redraw.forget(); // for the page's lifetime
+    })
+    .forget();
 }
 
 /// The user picked a run for the timeline.

@@ -4,7 +4,7 @@
 //! the whole list.
 
 use super::view;
-use threadlab_dom::{by_id, el};
+use threadlab_dom::{by_id, el, on};
 use threadlab_lab::history::{self, Entry};
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
@@ -53,9 +53,7 @@ pub fn start() {
         write(read().0);
     }
     render(note.as_deref());
-    let click = Closure::<dyn FnMut(Event)>::new(on_click);
-    let _ = by_id("history-list").add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
-    click.forget(); // for the page's lifetime
+    on("history-list", "click", on_click);
 }
 
 fn render(note: Option<&str>) {
@@ -81,7 +79,7 @@ fn render(note: Option<&str>) {
     by_id("history-note").set_text_content(note);
 }
 
-fn on_click(event: Event) {
+fn on_click(event: &Event) {
     let Some(button) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
     let Some(action) = button.get_attribute("data-action") else { return };
     let id = button
