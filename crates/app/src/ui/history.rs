@@ -4,33 +4,42 @@
 //! the whole list.
 
 use super::view;
+use gloo_storage::{LocalStorage, Storage};
 use threadlab_dom::{by_id, el, on};
 use threadlab_lab::history::{self, Entry};
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, Storage};
+use web_sys::{Element, Event};
 
 const KEY: &str = "threadlab-history";
 
-fn storage() -> Option<Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+/// Whether this browser lets the page use localStorage. gloo-storage's `LocalStorage` throws
+/// where it cannot (storage switched off, a sandboxed frame), which would stop the page's
+/// module: it is asked only after this.
+fn available() -> bool {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten()).is_some()
 }
 
+/// The stored history. Read as text, not through gloo-storage's typed `get`: that would give up
+/// on the whole list at one damaged entry, where `history::parse` keeps the entries that read
+/// and counts the others.
 fn read() -> (Vec<Entry>, usize) {
-    let stored = storage().and_then(|s| s.get_item(KEY).ok().flatten()).unwrap_or_default();
-    history::parse(&stored)
+    let stored = available().then(|| LocalStorage::raw().get_item(KEY).ok().flatten()).flatten();
+    history::parse(&stored.unwrap_or_default())
 }
 
 /// Stores `entries`; when the browser's quota refuses, the oldest make way. Returns how many
 /// were kept.
 fn write(mut entries: Vec<Entry>) -> usize {
-    let Some(storage) = storage() else { return 0 };
+    if !available() {
+        return 0;
+    }
     loop {
-        if storage.set_item(KEY, &history::to_json(&entries)).is_ok() {
+        if LocalStorage::set(KEY, &entries).is_ok() {
             return entries.len();
         }
         if entries.pop().is_none() {
-            let _ = storage.remove_item(KEY);
+            LocalStorage::delete(KEY);
             return 0;
         }
     }
