@@ -274,8 +274,10 @@ pub fn show_progress(p: &Progress) -> bool {
     );
     by_id("progress-text").set_text_content(Some(&text));
     if let Some(partial) = p.partial {
-        let shown = view::show(partial().to_json(), false);
+        // `show` takes its turn now, so it is called here and awaited below.
+        let shown = crate::js::report(&partial()).map(|(_, json)| view::show(json, false));
         wasm_bindgen_futures::spawn_local(async move {
+            let shown = async move { shown?.await };
             if let Err(why) = shown.await {
                 show_error(&why);
             }
