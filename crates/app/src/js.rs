@@ -3,7 +3,6 @@
 //! as null); every number the page hands out is below 2^53 (the spec's limits; a checksum is a
 //! string), which is all `json_compatible` can give as a JS number.
 
-use js_sys::JSON;
 use serde::Serialize;
 use threadlab_lab::report::Report;
 use wasm_bindgen::JsValue;
@@ -15,12 +14,11 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, String> {
 }
 
 /// A report as a JS object (what `threadlab.run` resolves to) and as JSON text (what the
-/// history keeps and the view module reads). serde-wasm-bindgen makes the object, and the text
-/// is the browser's `JSON.stringify` of it, so the page's module carries one serializer for
-/// reports, not two. Non-finite numbers become null in the text, as with serde_json.
+/// history keeps and the view module reads). The text is serde_json's, not `JSON.stringify` of
+/// the object: that would write a negative zero (a wait of -0 ms) as 0, and the report's JSON
+/// export, decoded from this text, would then differ from the object a script got. Two
+/// serializers for reports cost the page's module 1.6 KB gzip (docs/perf-notes.md).
 pub fn report(report: &Report) -> Result<(JsValue, String), String> {
     let object = to_js(report).map_err(|e| format!("the report {e}"))?;
-    let text = JSON::stringify(&object).ok().and_then(|t| t.as_string());
-    let text = text.ok_or("the report could not be written as JSON")?;
-    Ok((object, text))
+    Ok((object, report.to_json()))
 }
