@@ -7,6 +7,7 @@ import { ENGINES } from '../tests/engines/driver.mjs';
 import { buildNative } from './lib/native.mjs';
 import { startServer } from './lib/server.mjs';
 import { measureEngines } from './lib/engines.mjs';
+import { analyse } from './lib/analysis.mjs';
 import { writeReport } from './report.mjs';
 
 const began = performance.now();
@@ -17,8 +18,10 @@ const { server, url } = await startServer('dist', 18766);
 const measured = await measureEngines(engines, url, log);
 server.close();
 const results = JSON.parse(readFileSync('bench/results.json', 'utf8'));
+// Refuses a file of an older schema before adding to it.
+analyse('bench/results.json');
 // Engines not measured now keep their figures from the last run.
 const kept = (results.engines ?? []).filter((m) => !engines.includes(m.engine));
 results.engines = [...measured, ...kept].sort((a, b) => ENGINES.indexOf(a.engine) - ENGINES.indexOf(b.engine));
 writeFileSync('bench/results.json', JSON.stringify(results, null, 1));
-writeReport(results);
+writeReport();

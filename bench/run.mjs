@@ -14,6 +14,7 @@ import { buildNative, runNative, rustcVersion } from './lib/native.mjs';
 import { runPython, pythonVersion } from './lib/python.mjs';
 import * as X from './lib/experiments.mjs';
 import { writeReport } from './report.mjs';
+import { schema } from './lib/analysis.mjs';
 import { measureEngines } from './lib/engines.mjs';
 import { ENGINES } from '../tests/engines/driver.mjs';
 
@@ -31,7 +32,9 @@ const { server, log: requests, url, nextResult } = await startServer(DIST, PORT)
 // Bench pages and cold-process runs: in a Chromium of their own, with no DevTools client.
 const bench = { url, nextResult };
 const browser = await launch();
+// `schema`: the layout crates/bench-report reads, which refuses files of another.
 const results = {
+  schema: schema(),
   meta: {
     date: new Date().toISOString(), command: 'make bench', cpu_model: cpus()[0]?.model ?? '?', os_cores: cpus().length,
     chromium: chromiumVersion(), python: pythonVersion(), rustc: rustcVersion(), load_before: loadavg(),
@@ -122,6 +125,9 @@ for (let s = 0; s < X.SESSIONS; s++) {
   results.sessions.push(session);
 }
 
+log('sharing: a shared counter with each synchronisation, and processes sending totals');
+results.sharing = { counter: keep(await lab.run(X.counterSpec(cores))) };
+
 log(`I/O: ${X.IO.tasks} x ${X.IO.delay_ms} ms, workers ${X.IO.workers.join(', ')}, ${X.IO.reps} repetitions`);
 results.io = { params: X.IO, zero: keep(await lab.run(X.ioZeroSpec())), page: keep(await lab.run(X.ioSpec())) };
 log('I/O: CPython');
@@ -136,4 +142,4 @@ results.meta.duration_s = (performance.now() - began) / 1000;
 results.meta.env = results.sessions[0].page.fib_warm.env;
 writeFileSync('bench/results.json', JSON.stringify(results, null, 1));
 log('wrote bench/results.json');
-writeReport(results);
+writeReport();

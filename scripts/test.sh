@@ -11,8 +11,11 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 step "style and lints (scripts/lint.sh)"
 scripts/lint.sh
 
-step "native unit tests (workloads, gil and the start line, lab, charts, view)"
+step "native unit tests (workloads, gil and the start line, lab, charts, view, the bench's analysis)"
 cargo test --workspace --exclude threadlab-app --exclude threadlab-worker --exclude threadlab-threads --exclude threadlab-clock --exclude threadlab-io --exclude threadlab-workers
+
+step "native unit tests of the page's module (runner errors)"
+cargo test -p threadlab-app --lib
 
 step "wasm-bindgen-test in headless Chromium (process worker executor)"
 (cd crates/worker && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \

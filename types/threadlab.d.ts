@@ -94,7 +94,20 @@ export interface FaultWorkload {
   n?: number;
 }
 
+/** A counter's synchronisation: a read then a write, a mutex, or one atomic add. */
+export type Sync = "none" | "lock" | "atomic";
+
+/** Every task adds 1 to one counter n times; threads modes run once per listed `sync`. */
+export interface CounterWorkload {
+  kind: "counter";
+  /** 1 to 100,000,000 updates per task. */
+  n: number;
+  /** One or a list on input; always a list in a normalized spec. Default: all three. */
+  sync?: Sync | Sync[];
+}
+
 export type Workload =
+  | CounterWorkload
   | FibWorkload
   | SumWorkload
   | PrimesWorkload
@@ -171,6 +184,9 @@ export interface TraceEvent {
   gil_wait_ms: number;
   /** At most a thousand per task; absent when empty. */
   gil_waits?: [number, number][];
+  /** Time blocked on a lock another thread held (counter with a lock); absent when 0. */
+  lock_wait_ms?: number;
+  lock_waits?: [number, number][];
   io_wait_ms: number;
   io_waits?: [number, number][];
   /** Bytes downloaded; absent when 0. */
@@ -179,10 +195,25 @@ export interface TraceEvent {
   error?: string;
 }
 
-/** One (mode, workers) cell of the plan. Optional fields are absent, never null. */
+/** What a counter run counted, per kept repetition. */
+export interface CounterRecord {
+  /** Updates made: tasks x n. */
+  expected: number;
+  counted: number[];
+  /** expected - counted. */
+  lost: number[];
+  /** True for unsynchronised threads, whose lost updates are the result, not a failure. */
+  racy: boolean;
+  /** The median run over the updates made, ns. */
+  ns_per_update?: number;
+}
+
+/** One (mode, variant, workers) cell of the plan. Optional fields are absent, never null. */
 export interface RunRecord {
   mode: Mode;
   workers: number;
+  /** The workload's variant this run used: a counter's synchronisation, in threads modes. */
+  variant?: Sync;
   /** Why this browser could not run the cell. */
   skipped?: string;
   /** Kept repetitions' wall times, ms; possibly empty. */
@@ -205,6 +236,8 @@ export interface RunRecord {
   errors?: string[];
   warnings?: string[];
   trace: TraceEvent[];
+  /** Counter workloads only. */
+  counter?: CounterRecord;
 }
 
 /** Sentences for people; their wording may change. */
@@ -214,7 +247,14 @@ export interface Verdict {
 }
 
 /** Why an article's claim did not hold. */
-export type ClaimCause = "cores" | "start_up" | "tasks_too_short" | "connection_limit" | "not_measured" | "noise";
+export type ClaimCause =
+  | "cores"
+  | "start_up"
+  | "tasks_too_short"
+  | "connection_limit"
+  | "not_measured"
+  | "no_race"
+  | "noise";
 
 export interface ClaimCheck {
   /** The id of the preset whose claim was checked. */

@@ -5,9 +5,8 @@
 // cannot run is recorded with the page's own skip reason, never left out.
 import { launch } from '../../tests/engines/driver.mjs';
 import { runNative } from './native.mjs';
-import { median, summary, sum } from './stats.mjs';
+import { median, sum } from './stats.mjs';
 import * as X from './experiments.mjs';
-import { find } from './targets.mjs';
 
 export const ENGINE_KERNELS = X.KERNELS.filter((k) => k.id === 'fib' || k.id === 'sum');
 const REPS = X.QUICK ? 2 : 5;
@@ -54,7 +53,7 @@ async function measureEngine(engine, url, log) {
     for (const k of ENGINE_KERNELS) {
       log(`${engine}: kernel ${k.id}, native then page`);
       const native = runNative(X.nativeKernelPlan(k)).jobs[0];
-      // Per task, as bench/lib/targets.mjs has it: the median round's total over the tasks.
+      // Per task, as crates/bench-report has it: the median round's total over the tasks.
       out.kernels[k.id] = { native_task_ms: median(native.task_ms.map(sum)) / k.tasks, page: await run(page, kernelSpec(k)) };
     }
     log(`${engine}: threads and warm processes at 2 workers`);
@@ -80,46 +79,14 @@ export async function measureEngines(engines, url, log) {
   return out;
 }
 
-const skipOrError = (report, mode, workers) => {
-  if (report?.error) return report.error;
-  const r = report && find(report, mode, workers);
-  if (!r) return 'not run';
-  if (r.skipped) return `skipped: ${r.skipped}`;
-  if (!r.verified) return `not verified: ${r.errors?.[0] ?? 'wrong checksum'}`;
-  return null;
-};
-
-/** The figures of one engine: [{ name, value, unit, why }] (value null with `why` when it could not run). */
-export function engineFigures(m) {
-  if (m.error) return [{ name: 'every figure', value: null, why: m.error }];
-  const figures = [];
-  const ready = summary(m.ready_ms);
-  figures.push({ name: 'Page ready (navigation to threadlab.ready)', value: ready.median, unit: 'ms', range: ready, why: ready.n ? null : 'no ready mark' });
-  for (const k of ENGINE_KERNELS) {
-    const { native_task_ms: native, page } = m.kernels[k.id];
-    for (const mode of ['sequential', 'threads']) {
-      const why = skipOrError(page, mode, 1);
-      const wasm = why ? null : find(page, mode, 1).median_ms / k.tasks;
-      figures.push({ name: `Kernel speed, ${k.id}, ${mode === 'sequential' ? 'plain module' : 'threaded module'}`,
-        value: wasm && wasm / native, unit: 'x native', why });
-    }
-  }
-  for (const [mode, name] of [['threads', 'Threads efficiency, fib, 2 workers'], ['processes', 'Warm processes efficiency, fib, 2 workers (chunksize 1)']]) {
-    const why = skipOrError(m.efficiency, mode, 2) ?? skipOrError(m.efficiency, 'sequential', 1);
-    figures.push({ name, value: why ? null : find(m.efficiency, mode, 2).efficiency, unit: '', why });
-  }
-  const why = skipOrError(m.cold, 'processes', 2);
-  figures.push({ name: 'Cold start-up per worker (2 workers)', value: why ? null : find(m.cold, 'processes', 2).startup_ms, unit: 'ms', why });
-  return figures;
-}
-
 const fmt = (f) => {
   if (f.value == null) return `— (${f.why})`;
   if (f.unit === 'ms') return `${f.value.toFixed(1)} ms${f.range ? ` (${f.range.min.toFixed(0)} … ${f.range.max.toFixed(0)})` : ''}`;
   return f.unit ? `${f.value.toFixed(2)}${f.unit.startsWith('x') ? '' : ' '}${f.unit}` : f.value.toFixed(2);
 };
 
-/** Markdown: one table per engine, and the capabilities each reported. */
+/** Markdown: one table per engine (its figures from crates/bench-report), and the capabilities
+ *  each reported. */
 export function renderEngines(engines) {
   const out = ['## Per engine', '',
     'The same page in each engine Debian ships, one after another in this run (`bench/lib/engines.mjs`, through',
@@ -134,7 +101,7 @@ export function renderEngines(engines) {
       out.push(`Reports ${c.cores} cores (navigator.hardwareConcurrency); cross-origin isolated: ${c.cross_origin_isolated}; modes: ${c.modes.join(', ')}.`, '');
     }
     out.push('| figure | value |', '|---|---|');
-    for (const f of engineFigures(m)) out.push(`| ${f.name} | ${fmt(f)} |`);
+    for (const f of m.figures) out.push(`| ${f.name} | ${fmt(f)} |`);
     out.push('');
   }
   return out.join('\n');

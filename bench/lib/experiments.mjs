@@ -39,10 +39,6 @@ const cpuBase = (e) => ({ workload: e.workload, tasks: e.tasks, repeat: QUICK ? 
 // measured beside them (`*_warm_default`, reported only): with 20 equal tasks they cap efficiency.
 const WARM_ONE = { start: 'warm', chunksize: 1 };
 const warmDefault = (e, cores) => ({ ...cpuBase(e), modes: ['sequential', 'processes'], workers: [cores], processes: { start: 'warm' } });
-/** The cold start-up target (the issue's): per worker, from `new Worker` to its first message. */
-export const COLD_STARTUP_TARGET_MS = 20;
-/** The 16-thread pool target (the issue's): from `new Worker` to ready. */
-export const POOL_READY_TARGET_MS = 300;
 // Cold processes start their workers inside the timed run: run by the bench in a Chromium with
 // no DevTools client (bench/pages/playground.html), as Playwright's attaching adds to each start.
 export const coldSpec = (cores) => ({ ...cpuBase(CPU.fib), modes: ['sequential', 'processes'], workers: [cores], processes: { start: 'cold' } });
@@ -79,4 +75,12 @@ export const ioZeroSpec = () => ({
 export const ioSpec = () => ({
   workload: { kind: 'fetch', delay_ms: IO.delay_ms }, tasks: IO.tasks, repeat: IO.reps, warmup: 0,
   modes: ['sequential', 'threads', 'threads-gil', 'processes', 'async'], workers: IO.workers, processes: { start: 'warm' },
+});
+
+// Sharing data: k threads add to one counter with each synchronisation (none, lock, atomic),
+// against k processes each counting its own and sending its total. One spec, so every cost per
+// update is measured side by side.
+export const counterSpec = (cores) => ({
+  workload: { kind: 'counter', n: QUICK ? 1_000_000 : 5_000_000, sync: ['none', 'lock', 'atomic'] }, tasks: cores,
+  modes: ['sequential', 'threads', 'processes'], workers: [cores], repeat: QUICK ? 3 : 7, warmup: 1, processes: { start: 'warm' },
 });

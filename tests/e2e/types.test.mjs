@@ -25,6 +25,8 @@ const ISOLATED_SPECS = [
   { workload: { kind: 'fetch_write', delay_ms: 20, bytes: 2000 }, tasks: 3, modes: ['sequential', 'threads-gil', 'async'], workers: [3], repeat: 1, warmup: 0 },
   // The sum article's worker table beside the runs: a claim's article rows with speedups on both sides.
   { workload: { kind: 'sum', n: 100000000 }, tasks: 4, modes: ['sequential', 'processes'], workers: [1, 2], repeat: 1, warmup: 0, processes: { start: 'warm' } },
+  // A shared counter: variants, what each run counted, lock waits, the race's claim check.
+  { workload: { kind: 'counter', n: 300000 }, tasks: 2, modes: ['sequential', 'threads', 'processes'], workers: [2], repeat: 1, warmup: 0, processes: { start: 'warm' } },
   // A crash: errors on the records, an error on a trace entry, a fault's filled-in defaults.
   { workload: { kind: 'fault', fault: 'panic', at_task: 1 }, tasks: 3, modes: ['processes', 'threads'], workers: [2], repeat: 1, warmup: 0, time_limit_s: 30 },
 ];

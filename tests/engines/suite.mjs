@@ -217,6 +217,22 @@ export function defineSuite(engine) {
     });
   }
 
+  test(`${engine}: a shared counter in every mode: each synchronisation runs; only unsynchronised threads may lose updates`, { timeout: 120_000 }, async () => {
+    await withPage({}, async (page) => {
+      const n = 300_000;
+      const spec = { workload: { kind: 'counter', n, sync: ['none', 'lock', 'atomic'] }, tasks: 2, modes: ALL_MODES, workers: [2], repeat: 1, warmup: 0 };
+      const report = await run(page, spec);
+      const named = (r) => `${r.mode}${r.variant ? ` (${r.variant})` : ''}/${r.workers}`;
+      assert.deepEqual(report.runs.map(named), ['sequential/1', 'threads (none)/2', 'threads (lock)/2', 'threads (atomic)/2',
+        'threads-gil (none)/2', 'threads-gil (lock)/2', 'threads-gil (atomic)/2', 'processes/2', 'async/1']);
+      assertRunsAsExpected(report, { kind: 'counter', tasks: 2, checksum: String(2 * n) });
+      for (const r of measured(report)) {
+        assert.equal(r.counter.expected, 2 * n, `${engine}, ${named(r)}: updates made`);
+        if (r.variant !== 'none') assert.deepEqual(r.counter.lost, [0], `${engine}, ${named(r)} keeps every update: ${JSON.stringify(r.counter)}`);
+      }
+    });
+  });
+
   test(`${engine}: fetch_write in every mode writes the files it downloaded`, { timeout: 120_000 }, async () => {
     await withPage({}, async (page) => {
       const bytes = 1500;

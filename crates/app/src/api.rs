@@ -70,8 +70,8 @@ fn run_spec(screen: Rc<dyn Screen>, spec: JsValue, on_progress: Option<Function>
         }
     };
     match controller::start(screen, spec, caps, tell) {
-        Ok(run) => future_to_promise(async move { run.await.map_err(|m| js_sys::Error::new(&m).into()) }),
-        Err(message) => Promise::reject(&js_sys::Error::new(&message)),
+        Ok(run) => future_to_promise(async move { run.await.map_err(|e| js_sys::Error::new(&e.to_string()).into()) }),
+        Err(e) => Promise::reject(&js_sys::Error::new(&e.to_string())),
     }
 }
 

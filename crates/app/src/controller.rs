@@ -5,7 +5,7 @@
 //! so the layers go one way: `api` and `ui` call the controller, the controller calls `runner`.
 
 use crate::env::Capabilities;
-use crate::runner::{self, Progress};
+use crate::runner::{self, Progress, RunError};
 use futures::future::LocalBoxFuture;
 use std::future::Future;
 use std::rc::Rc;
@@ -31,15 +31,15 @@ pub trait Screen {
 /// Starts a run of `spec` (or shows why it cannot start) and returns the rest of it: a future
 /// that resolves to the report (as a JS object, for scripts), or to why there is none (cancelled, nothing could run).
 /// Whatever can be refused is refused before this returns, in the caller's turn: an invalid
-/// spec, and a run while another one owns the page. `on_progress` hears every sample.
+/// spec (`spec`'s error, a sentence), and a run while another one owns the page (`Busy`, not
+/// shown: the run in progress owns the page). `on_progress` hears every sample.
 pub fn start(
     screen: Rc<dyn Screen>,
     spec: Result<Spec, String>,
     caps: Rc<Capabilities>,
     on_progress: impl Fn(&Progress) + 'static,
-) -> Result<impl Future<Output = Result<JsValue, String>>, String> {
-    let spec = spec.inspect_err(|message| screen.show_error(message))?;
-    // Not shown on the page: the run in progress owns it.
+) -> Result<impl Future<Output = Result<JsValue, RunError>>, RunError> {
+    let spec = spec.map_err(RunError::InvalidSpec).inspect_err(|e| screen.show_error(&e.to_string()))?;
     let slot = runner::claim()?;
     screen.run_started(&spec);
     Ok(async move {
@@ -53,8 +53,9 @@ pub fn start(
             redrew
         };
         let result = runner::run(slot, spec, &caps, &progress).await;
-        // A run cancelled and already followed by a new one leaves the page to the new one.
-        let superseded = runner::is_running();
+        // A run cancelled and already followed by a new one leaves the page to the new one
+        // (only a cancel frees the run slot before a run ends).
+        let superseded = matches!(result, Err(RunError::Cancelled)) && runner::is_running();
         if !superseded {
             screen.run_finished();
         }
@@ -63,9 +64,9 @@ pub fn start(
         if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
             p.clear_resource_timings();
         }
-        let report = result.inspect_err(|message| {
+        let report = result.inspect_err(|e| {
             if !superseded {
-                screen.show_error(message);
+                screen.show_error(&e.to_string());
             }
         })?;
         let (object, json) = crate::js::report(&report).inspect_err(|message| screen.show_error(message))?;

@@ -1,13 +1,60 @@
 //! What the charts read from a report: measured cells, and the cells that were not measured.
 
+use crate::svg::Group;
+use crate::theme::Palette;
 use crate::ChartError;
+use plotters::style::RGBColor;
 use threadlab_lab::report::{Report, RunRecord};
-use threadlab_lab::Mode;
+use threadlab_lab::{Mode, Workload};
 
-/// A measured (mode, workers) cell: median and spread in ms.
+/// What one set of bars or one line stands for: a mode, with its variant when the workload
+/// lists some (a counter's `threads (lock)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Series {
+    pub mode: Mode,
+    pub variant: Option<&'static str>,
+    /// Which of its mode's variants this is, in the report's order: it shades the mode's colour.
+    pub shade: usize,
+}
+
+impl Series {
+    pub fn name(&self) -> String {
+        match self.variant {
+            Some(v) => format!("{} ({v})", self.mode.name()),
+            None => self.mode.name().to_string(),
+        }
+    }
+
+    pub fn color(&self, p: &Palette) -> RGBColor {
+        p.shade(p.mode(self.mode), self.shade)
+    }
+
+    /// `data-mode`, and `data-variant` when there is one.
+    pub fn attrs(&self, group: Group) -> Group {
+        let group = group.attr("data-mode", self.mode.name());
+        match self.variant {
+            Some(v) => group.attr("data-variant", v),
+            None => group,
+        }
+    }
+}
+
+/// The series the measured cells make, in their order (`Mode::ALL`, then the report's).
+pub(crate) fn series(cells: &[Cell]) -> Vec<Series> {
+    let mut out: Vec<Series> = Vec::new();
+    for c in cells {
+        if !out.contains(&c.series) {
+            out.push(c.series);
+        }
+    }
+    out
+}
+
+/// A measured (mode, variant, workers) cell: median and spread in ms.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cell {
     pub mode: Mode,
+    pub series: Series,
     pub workers: u32,
     pub median: f64,
     pub min: f64,
@@ -24,8 +71,10 @@ impl Cell {
         }
         let median = run.median_ms.filter(|m| m.is_finite() && *m >= 0.0)?;
         let finite = |v: Option<f64>| v.filter(|v| v.is_finite() && *v >= 0.0).unwrap_or(median);
+        let variant = run.variant.as_deref().and_then(Workload::variant_name);
         Some(Cell {
             mode: run.mode,
+            series: Series { mode: run.mode, variant, shade: 0 },
             workers: run.workers,
             median,
             min: finite(run.min_ms).min(median),
@@ -47,7 +96,17 @@ impl Cell {
 /// none.
 pub(crate) fn measured(report: &Report) -> Result<Vec<Cell>, ChartError> {
     let mut cells: Vec<Cell> = report.runs.iter().filter_map(Cell::of).collect();
+    // Stable: a mode's variants at one worker count keep the report's (the spec's) order.
     cells.sort_by_key(|c| (mode_index(c.mode), c.workers));
+    let mut variants: Vec<(Mode, &str)> = Vec::new();
+    for c in &mut cells {
+        if let Some(v) = c.series.variant {
+            if !variants.contains(&(c.mode, v)) {
+                variants.push((c.mode, v));
+            }
+            c.series.shade = variants.iter().filter(|(m, _)| *m == c.mode).position(|&(_, w)| w == v).unwrap_or(0);
+        }
+    }
     if cells.is_empty() {
         let why = if report.runs.is_empty() {
             "the report has no runs".to_string()

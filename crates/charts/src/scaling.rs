@@ -1,7 +1,7 @@
 //! Scaling: time and speedup against the worker count, side by side, on a log2 worker axis.
 
 use crate::bars::positive;
-use crate::data::{self, count, fmt_num, Cell};
+use crate::data::{self, count, fmt_num, Cell, Series};
 use crate::layout::{self, Layout};
 use crate::legend::{Legend, Swatch};
 use crate::svg::{render, Group, Marks};
@@ -42,7 +42,7 @@ struct Panel {
     caption: &'static str,
     y_desc: &'static str,
     unit: &'static str,
-    series: Vec<(Mode, Vec<Point>)>,
+    series: Vec<(Series, Vec<Point>)>,
     ideal: Option<Ideal>,
     y_max: f64,
 }
@@ -62,8 +62,8 @@ pub fn scaling(report: &Report, theme: Theme, width: u32) -> Result<String, Char
     let hi = extent.fold(0.0, f64::max).max(1.0) * 1.5;
 
     let mut legend = Legend::new(layout);
-    for mode in Mode::ALL.into_iter().filter(|m| cells.iter().any(|c| c.mode == *m)) {
-        legend.swatch(mode.name(), p.mode(mode));
+    for s in data::series(&cells) {
+        legend.swatch(&s.name(), s.color(p));
     }
     legend.entry("ideal (linear scaling)", Swatch::Dashes { style: p.ideal.stroke_width(2), upright: false });
     if cores > 0 {
@@ -88,7 +88,7 @@ pub fn scaling(report: &Report, theme: Theme, width: u32) -> Result<String, Char
 }
 
 fn time_panel(cells: &[Cell]) -> Panel {
-    let series = by_mode(cells, |c| Some((c.median, c.min, c.max)));
+    let series = by_series(cells, |c| Some((c.median, c.min, c.max)));
     // Perfect scaling of the sequential run, else of the fastest 1-worker run.
     let sequential = cells.iter().find(|c| c.mode == Mode::Sequential).map(|c| (c.median, "sequential time / k"));
     let one_worker = cells.iter().filter(|c| c.workers == 1).map(|c| c.median).min_by(f64::total_cmp);
@@ -110,7 +110,7 @@ fn time_panel(cells: &[Cell]) -> Panel {
 }
 
 fn speedup_panel(cells: &[Cell], cores: u32) -> Panel {
-    let series = by_mode(cells, |c| c.speedup_range().map(|(lo, s, hi)| (s, lo, hi)));
+    let series = by_series(cells, |c| c.speedup_range().map(|(lo, s, hi)| (s, lo, hi)));
     let data_max = series.iter().flat_map(|(_, pts)| pts.iter().map(|p| p.hi)).fold(1.0, f64::max);
     Panel {
         name: "speedup",
@@ -123,17 +123,18 @@ fn speedup_panel(cells: &[Cell], cores: u32) -> Panel {
     }
 }
 
-/// One series per mode with at least one value, modes in `Mode::ALL` order.
-fn by_mode(cells: &[Cell], value: impl Fn(&Cell) -> Option<(f64, f64, f64)>) -> Vec<(Mode, Vec<Point>)> {
-    Mode::ALL
+/// One line per series (a mode, or a mode's variant) with at least one value, in
+/// `data::series` order.
+fn by_series(cells: &[Cell], value: impl Fn(&Cell) -> Option<(f64, f64, f64)>) -> Vec<(Series, Vec<Point>)> {
+    data::series(cells)
         .into_iter()
-        .map(|mode| {
+        .map(|s| {
             let points = cells
                 .iter()
-                .filter(|c| c.mode == mode)
+                .filter(|c| c.series == s)
                 .filter_map(|c| value(c).map(|(value, lo, hi)| Point { workers: c.workers, value, lo, hi }))
                 .collect::<Vec<_>>();
-            (mode, points)
+            (s, points)
         })
         .filter(|(_, points)| !points.is_empty())
         .collect()
@@ -210,16 +211,16 @@ fn draw_panel(
             root.draw(&Text::new(text.as_str(), (x, y + dy), style.clone()))?;
         }
     }
-    for (mode, points) in &panel.series {
-        let color = p.mode(*mode);
-        let group = Group::new("series").attr("data-panel", panel.name).attr("data-mode", mode.name());
+    for (series, points) in &panel.series {
+        let color = series.color(p);
+        let group = series.attrs(Group::new("series").attr("data-panel", panel.name));
         marks.group(root, group, |marks| {
             let line: Vec<(f64, f64)> = points.iter().map(|pt| (f64::from(pt.workers), pt.value)).collect();
             chart.draw_series([PathElement::new(line, color.stroke_width(2))])?;
             for pt in points {
                 let tip = format!(
                     "{} at {}: {} {} (min {}, max {})",
-                    mode.name(),
+                    series.name(),
                     count(pt.workers as usize, "worker"),
                     fmt_num(pt.value),
                     panel.unit,

@@ -26,6 +26,8 @@ pub(crate) struct Palette {
     pub task: RGBColor,
     pub task_label: RGBColor,
     pub gil: RGBColor,
+    /// Blocked on a lock another thread holds.
+    pub lock: RGBColor,
     pub io: RGBColor,
     pub error: RGBColor,
     pub ideal: RGBColor,
@@ -48,6 +50,7 @@ const LIGHT: Palette = Palette {
     task: RGBColor(0x5B, 0x6B, 0x7F),
     task_label: RGBColor(0xFF, 0xFF, 0xFF),
     gil: RGBColor(0xE6, 0x9F, 0x00),
+    lock: RGBColor(0x88, 0x22, 0x55),
     io: RGBColor(0x56, 0xB4, 0xE9),
     error: RGBColor(0xCF, 0x22, 0x2E),
     ideal: RGBColor(0x44, 0x4C, 0x56),
@@ -71,6 +74,7 @@ const DARK: Palette = Palette {
     task: RGBColor(0x8F, 0x9F, 0xB3),
     task_label: RGBColor(0x0D, 0x11, 0x17),
     gil: RGBColor(0xFF, 0xC1, 0x3B),
+    lock: RGBColor(0xFF, 0x8F, 0xC8),
     io: RGBColor(0x4F, 0xC3, 0xF7),
     error: RGBColor(0xFF, 0x7B, 0x72),
     ideal: RGBColor(0xC9, 0xD1, 0xD9),
@@ -100,6 +104,14 @@ impl Theme {
 }
 
 impl Palette {
+    /// The `i`-th shade of `color`, towards the background: a mode's variants side by side.
+    pub fn shade(&self, color: RGBColor, i: usize) -> RGBColor {
+        let toward = [0.0, 0.45, 0.7][i.min(2)];
+        let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * toward).round() as u8;
+        let bg = self.background;
+        RGBColor(mix(color.0, bg.0), mix(color.1, bg.1), mix(color.2, bg.2))
+    }
+
     pub fn mode(&self, mode: Mode) -> RGBColor {
         let i = Mode::ALL.iter().position(|m| *m == mode).unwrap_or(0);
         self.modes[i]

@@ -56,6 +56,7 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme, width: u32) -> Resul
     }
     let (gil, io, failed) =
         (any(run, |e| &e.gil_waits), any(run, |e| &e.io_waits), run.trace.iter().any(|e| e.error.is_some()));
+    let lock = any(run, |e| &e.lock_waits);
 
     let title = format!(
         "{}: {what}, {} on {}, at most {} in progress and {} computing at once",
@@ -69,6 +70,9 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme, width: u32) -> Resul
     legend.swatch(&format!("task ({})", run.mode.name()), p.task);
     if gil {
         legend.swatch("waiting for the GIL", p.gil);
+    }
+    if lock {
+        legend.swatch("blocked on the lock", p.lock);
     }
     if io {
         legend.swatch("waiting for I/O", p.io);
@@ -154,7 +158,12 @@ fn draw_task(
         if x_end - x_start < MIN_BAR_PX {
             chart.draw_series([PathElement::new(vec![(start, y0), (start, y1)], p.task.stroke_width(2))])?;
         }
-        for (class, waits, color) in [("gil-waits", &e.gil_waits, p.gil), ("io-waits", &e.io_waits, p.io)] {
+        let kinds = [
+            ("gil-waits", &e.gil_waits, p.gil),
+            ("lock-waits", &e.lock_waits, p.lock),
+            ("io-waits", &e.io_waits, p.io),
+        ];
+        for (class, waits, color) in kinds {
             let spans = clamp_waits(waits, e);
             if !spans.is_empty() {
                 marks.group(root, Group::new(class), |_| {
@@ -217,10 +226,10 @@ fn max_overlap(intervals: impl Iterator<Item = (f64, f64)>) -> usize {
 /// of the GIL timed on two threads' clocks does not count as two computing at once.
 const HAND_OVER_MS: f64 = 0.02;
 
-/// The parts of a task spent computing: its span minus its GIL and I/O waits (concurrency is
+/// The parts of a task spent computing: its span minus its GIL, lock and I/O waits (concurrency is
 /// tasks in progress; parallelism is tasks computing).
 fn computing(e: &TraceEvent) -> Vec<(f64, f64)> {
-    let mut waits: Vec<[f64; 2]> = e.gil_waits.iter().chain(&e.io_waits).copied().collect();
+    let mut waits: Vec<[f64; 2]> = e.gil_waits.iter().chain(&e.lock_waits).chain(&e.io_waits).copied().collect();
     waits.sort_by(|a, b| a[0].total_cmp(&b[0]));
     let mut parts = Vec::new();
     let mut cursor = e.start_ms;
@@ -269,6 +278,8 @@ mod tests {
             end_ms: end,
             gil_wait_ms: 0.0,
             gil_waits: gil.to_vec(),
+            lock_wait_ms: 0.0,
+            lock_waits: vec![],
             io_wait_ms: 0.0,
             io_waits: vec![],
             bytes: 0,

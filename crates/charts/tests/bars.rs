@@ -131,3 +131,26 @@ fn degenerate_numbers_still_draw() {
     let all_zero = common::report(vec![run("async", 1, &[0.0])], 2);
     assert_eq!(groups(&parse(&bars(&all_zero, Theme::Light, WIDE).unwrap()), "bar").len(), 1);
 }
+
+/// A counter's synchronisations are runs of one mode at one worker count: each gets its own bar,
+/// series and legend entry, in a shade of the mode's colour.
+#[test]
+fn a_modes_variants_stand_side_by_side_as_series_of_their_own() {
+    let variant = |sync: &str, ms: f64| {
+        let mut r = run("threads", 2, &[ms]);
+        r.variant = Some(sync.into());
+        r
+    };
+    let runs =
+        vec![run("sequential", 1, &[30.0]), variant("none", 10.0), variant("lock", 300.0), variant("atomic", 40.0)];
+    let svg = bars(&report(runs, 2), Theme::Light, WIDE).unwrap();
+    let doc = parse(&svg);
+    let series: Vec<_> = groups(&doc, "series").iter().map(|s| s.attribute("data-variant").unwrap_or("-")).collect();
+    assert_eq!(series, ["-", "none", "lock", "atomic"]);
+    let bars = groups(&doc, "bar");
+    let xs: Vec<f64> = bars.iter().skip(1).map(|b| num(&first_rect(b), "x")).collect();
+    assert!(xs[0] < xs[1] && xs[1] < xs[2], "three bars side by side: {xs:?}");
+    let fills: Vec<_> = bars.iter().skip(1).map(|b| first_rect(b).attribute("fill").unwrap().to_string()).collect();
+    assert!(fills[0] != fills[1] && fills[1] != fills[2], "three shades: {fills:?}");
+    assert!(svg.contains("threads (lock)"), "the legend names each variant");
+}

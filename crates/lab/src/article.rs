@@ -76,8 +76,8 @@ mod tests {
     fn run(mode: Mode, workers: u32, ms: f64) -> RunRecord {
         let outcomes = vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 1, ..Default::default() }];
         RunRecord::measured(
-            Cell { mode, workers },
-            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+            Cell::new(mode, workers),
+            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None, counted: None }],
             &[Some(1)],
             0.0,
         )

@@ -23,6 +23,8 @@ pub enum Cause {
     ConnectionLimit,
     /// A mode the claim compares did not run, or did not run correctly.
     NotMeasured,
+    /// Unsynchronised threads lost no update: their reads and writes never met.
+    NoRace,
     /// None of the above: the machine was busy, or the numbers moved.
     Noise,
 }
@@ -62,6 +64,14 @@ pub fn check(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Option<ClaimCheck> {
         Shape::Compute => compute(spec, env, runs),
         Shape::Waiting => waiting(spec, runs),
         Shape::Crash => crash(spec, runs),
+        Shape::Race => crate::race::claim(runs).map(|(holds, broken, text)| {
+            let cause = match (holds, broken) {
+                (true, _) => None,
+                (false, true) => Some(Cause::NotMeasured),
+                (false, false) => Some(Cause::NoRace),
+            };
+            (holds, cause, text)
+        }),
     }?;
     let text = if holds {
         format!("The article's claim holds here: {because}.")
@@ -325,8 +335,8 @@ mod tests {
             .map(|task| TaskOutcome { task, worker: 1, start: 0.0, end: ms / 10.0, checksum: 1, ..Default::default() })
             .collect::<Vec<_>>();
         RunRecord::measured(
-            Cell { mode, workers },
-            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+            Cell::new(mode, workers),
+            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None, counted: None }],
             &[Some(1); 10],
             0.0,
         )
@@ -422,7 +432,7 @@ mod tests {
     fn a_mode_that_did_not_run_is_named_instead_of_a_verdict() {
         let runs = vec![
             run(Mode::Sequential, 1, 4000.0),
-            RunRecord::skipped(Cell { mode: Mode::ThreadsGil, workers: 10 }, "not isolated"),
+            RunRecord::skipped(Cell::new(Mode::ThreadsGil, 10), "not isolated"),
             run(Mode::Processes, 10, 2200.0),
         ];
         let check = report(FIB, 2, runs).claim.unwrap();

@@ -157,17 +157,14 @@ mod tests {
             run_start: 1000.0,
             outcomes: vec![outcome(0, 1, 1000.0), outcome(1, 2, 1001.0)],
             startup_ms: None,
+            counted: None,
         };
-        let mut failed = RunRecord::measured(
-            Cell { mode: Mode::Threads, workers: 2 },
-            std::slice::from_ref(&sample),
-            &[Some(1), Some(1)],
-            0.0,
-        );
+        let mut failed =
+            RunRecord::measured(Cell::new(Mode::Threads, 2), std::slice::from_ref(&sample), &[Some(1), Some(1)], 0.0);
         failed.verified = false;
         failed.errors = vec!["timed out, \"twice\"".into()];
-        let gil = RunRecord::measured(Cell { mode: Mode::ThreadsGil, workers: 2 }, &[sample], &[Some(1), Some(1)], 0.0);
-        let skipped = RunRecord::skipped(Cell { mode: Mode::Processes, workers: 2 }, "not today, thanks");
+        let gil = RunRecord::measured(Cell::new(Mode::ThreadsGil, 2), &[sample], &[Some(1), Some(1)], 0.0);
+        let skipped = RunRecord::skipped(Cell::new(Mode::Processes, 2), "not today, thanks");
         Report::new(spec, env, vec![gil, failed, skipped])
     }
 

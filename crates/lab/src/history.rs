@@ -130,8 +130,8 @@ mod tests {
         let outcomes =
             vec![TaskOutcome { task: 0, worker: 1, start: 0.0, end: ms, checksum: 6765, ..Default::default() }];
         let run = RunRecord::measured(
-            Cell { mode, workers: 2 },
-            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+            Cell::new(mode, 2),
+            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None, counted: None }],
             &[Some(6765)],
             0.0,
         );

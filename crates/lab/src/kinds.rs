@@ -2,7 +2,8 @@
 //! their ranges and defaults. Spec parsing and its error messages (`spec`), the page's form
 //! (`app::ui::form`) and the README's table of workloads all read this one list.
 
-use crate::limits::{FAULT_DEFAULT_N, MAX_FIB_N, MAX_TASKS, MAX_TIMEOUT_MS};
+use crate::limits::{FAULT_DEFAULT_N, MAX_COUNTER_N, MAX_FIB_N, MAX_TASKS, MAX_TIMEOUT_MS};
+use threadlab_workloads::counter::Sync;
 use threadlab_workloads::download::{ENDPOINT_MAX_BYTES, ENDPOINT_MAX_DELAY_MS};
 use threadlab_workloads::fault::Fault;
 
@@ -14,6 +15,8 @@ pub enum FieldType {
     Url,
     /// One of the injected faults (`Fault::ALL`).
     Fault,
+    /// Synchronisations of a shared counter (`Sync::ALL`): one name or a list of them.
+    Syncs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +94,11 @@ pub const KINDS: &[Kind] = &[
             Field { name: "n", ty: FieldType::Int { min: 1, max: 40 }, absent: Absent::Default(FAULT_DEFAULT_N) },
         ],
     },
+    Kind {
+        name: "counter",
+        help: "add 1 to a shared counter n times",
+        fields: &[int("n", 1, MAX_COUNTER_N), optional("sync", FieldType::Syncs)],
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {
@@ -116,8 +124,12 @@ fn describe(f: &Field) -> String {
         FieldType::Int { min, max } => format!("{} to {}", bound(min), bound(max)),
         FieldType::Url => "an http(s) URL".into(),
         FieldType::Fault => Fault::ALL.map(|f| format!("\"{}\"", f.name())).join(" \\| "),
+        FieldType::Syncs => {
+            format!("{} or a list of them", Sync::ALL.map(|s| format!("\"{}\"", s.name())).join(" \\| "))
+        }
     };
     let absent = match f.absent {
+        Absent::Optional if f.ty == FieldType::Syncs => ", default all three".into(),
         Absent::Required => String::new(),
         Absent::Optional => ", optional".into(),
         Absent::Default(d) => format!(", default {d}"),
@@ -184,6 +196,7 @@ mod tests {
                     FieldType::Int { min, .. } => serde_json::Value::from(min),
                     FieldType::Url => "https://example.com/".into(),
                     FieldType::Fault => "panic".into(),
+                    FieldType::Syncs => "lock".into(),
                 };
                 fields.insert(f.name.into(), value);
             }

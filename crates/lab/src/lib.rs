@@ -14,6 +14,7 @@ pub mod permalink;
 pub mod plan;
 pub mod presets;
 pub mod protocol;
+pub mod race;
 pub mod report;
 pub mod runs;
 pub mod spec;
@@ -21,6 +22,7 @@ pub mod stats;
 pub mod verdict;
 
 pub use spec::{Mode, Spec, SpecError, MAX_WORKERS};
+pub use threadlab_workloads::Workload;
 
 /// Version reported in `env.version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

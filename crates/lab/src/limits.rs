@@ -17,6 +17,8 @@ pub const MAX_URL_LEN: usize = 2048;
 pub const DOWNLOAD_MEMORY_BUDGET_MB: u64 = 256;
 /// fib(45) takes about 4 s in Wasm here: the longest task a visitor should wait for.
 pub const MAX_FIB_N: u64 = 45;
+/// Updates per counter task: 1e8 take ~0.3 s unsynchronised, several seconds behind a contended lock.
+pub const MAX_COUNTER_N: u64 = 100_000_000;
 
 /// Default and longest time one run (one repetition of one cell) may take before it is stopped
 /// and its workers terminated: a hung task must not hold the page for ever.

@@ -72,6 +72,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_counters_synchronisations_survive_the_round_trip() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "counter", "n": 1000, "sync": ["lock", "none"]}}"#).unwrap();
+        let link = parse("", &format!("#{}", fragment(&spec))).unwrap();
+        assert_eq!(link.spec.as_ref(), Some(&spec));
+        assert_eq!(spec.workload.variants(), ["lock", "none"]);
+    }
+
+    #[test]
     fn a_spec_survives_the_round_trip_and_run_is_read_from_either_part() {
         let spec = Spec::parse(
             r#"{"workload": {"kind": "fetch", "url": "https://example.org/{letter}?a=1&b=2"}, "workers": [3]}"#,

@@ -1,4 +1,5 @@
-//! The plan: which (mode, workers) cells a spec runs, and how many timed runs that makes.
+//! The plan: which (mode, variant, workers) cells a spec runs, and how many timed runs that
+//! makes.
 
 use crate::spec::{Mode, Spec};
 
@@ -6,18 +7,45 @@ use crate::spec::{Mode, Spec};
 pub struct Cell {
     pub mode: Mode,
     pub workers: u32,
+    /// The workload's variant this cell runs (a counter's synchronisation, in threads modes);
+    /// `None` where the workload has none or the mode has no use for them.
+    pub variant: Option<&'static str>,
 }
 
-/// Cells in run order: modes as listed, worker counts ascending. Single-threaded modes run once,
-/// with 1 worker, whatever the worker list says.
+impl Cell {
+    pub fn new(mode: Mode, workers: u32) -> Cell {
+        Cell { mode, workers, variant: None }
+    }
+}
+
+/// Cells in run order: modes as listed, each mode's variants as listed, worker counts
+/// ascending. Single-threaded modes run once, with 1 worker, whatever the worker list says.
+/// Only threads share memory, so only threads modes run a counter's synchronisations one by
+/// one: a process counts in its own memory, and a sequential run has nobody to race.
 pub fn cells(spec: &Spec) -> Vec<Cell> {
     spec.modes
         .iter()
         .flat_map(|&mode| {
             let workers = if mode.is_single_threaded() { vec![1] } else { spec.workers.clone() };
-            workers.into_iter().map(move |workers| Cell { mode, workers })
+            let variants = spec.workload.variants();
+            let variants: Vec<Option<&'static str>> = if mode.needs_shared_memory() && !variants.is_empty() {
+                variants.into_iter().map(Some).collect()
+            } else {
+                vec![None]
+            };
+            variants.into_iter().flat_map(move |variant| {
+                workers.clone().into_iter().map(move |workers| Cell { mode, workers, variant })
+            })
         })
         .collect()
+}
+
+/// The spec one cell runs: its workload narrowed to the cell's variant.
+pub fn cell_spec(spec: &Spec, cell: Cell) -> Spec {
+    match cell.variant {
+        Some(variant) => Spec { workload: spec.workload.with_variant(variant), ..spec.clone() },
+        None => spec.clone(),
+    }
 }
 
 /// Runs per cell, warm-up included.

@@ -13,12 +13,15 @@ pub enum Shape {
     Waiting,
     /// One task crashes: processes lose only it, threads lose the run.
     Crash,
+    /// A shared counter: unsynchronised threads lose updates, a lock and processes do not.
+    Race,
 }
 
 impl Shape {
     pub fn of(workload: &Workload) -> Shape {
         match workload {
             Workload::Fault { .. } => Shape::Crash,
+            Workload::Counter { .. } => Shape::Race,
             w if w.is_waiting() => Shape::Waiting,
             _ => Shape::Compute,
         }
@@ -292,6 +295,26 @@ pub fn all() -> Vec<Preset> {
                 r#"{"workload": {"kind": "fetch", "delay_ms": 150, "bytes": 204800}, "tasks": 30,
                     "modes": ["sequential", "threads", "threads-gil", "processes", "async"],
                     "workers": [5], "repeat": 2, "warmup": 1}"#,
+            ),
+        },
+        Preset {
+            id: "shared-counter",
+            title: "A shared counter: threads race, a lock fixes it",
+            claim: "Threads share memory, so two of them adding to one counter without a lock lose updates; a lock keeps every one, and processes, each counting in its own memory and sending its total through a queue, count exactly.",
+            scaling: "The article shows a shared Counter and a multiprocessing.Queue without running a race; here 2 \
+                      threads each add 1 to one counter 5 million times, unsynchronised (a read, then a write), \
+                      with a lock and with an atomic add, with and without the emulated GIL, against 2 processes.",
+            article: Some(Article {
+                title: WORKER_TABLES,
+                setup: "CPython; no figures for this part",
+                figures: &[],
+                note: "The article counts pages with a shared Counter and passes results through a \
+                       multiprocessing.Queue; it warns that a plain shared structure needs a Lock, without timing it.",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "counter", "n": 5000000, "sync": ["none", "lock", "atomic"]}, "tasks": 2,
+                    "modes": ["sequential", "threads", "threads-gil", "processes"],
+                    "workers": [2], "repeat": 3, "warmup": 1, "processes": {"start": "warm"}}"#,
             ),
         },
         Preset {

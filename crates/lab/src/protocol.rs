@@ -87,6 +87,9 @@ pub struct ThreadsRequest {
 pub enum ThreadsReply {
     Done {
         outcomes: Vec<TaskOutcome>,
+        /// The shared counter's value after the run (`counter` workloads).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counted: Option<u64>,
     },
     Failed {
         error: String,
@@ -112,6 +115,12 @@ pub struct TaskOutcome {
     /// ...and the total of the waits beyond them, ms.
     #[serde(default, skip_serializing_if = "is_zero_ms")]
     pub gil_wait_unlisted_ms: f64,
+    /// Intervals spent blocked on a lock another thread held (the first
+    /// `gil::MAX_LISTED_WAITS`), and the total of the others, ms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lock_waits: Vec<(f64, f64)>,
+    #[serde(default, skip_serializing_if = "is_zero_ms")]
+    pub lock_wait_unlisted_ms: f64,
     /// Intervals spent waiting for I/O (network, file system), with the GIL released.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub io_waits: Vec<(f64, f64)>,

@@ -57,10 +57,11 @@ impl Report {
     /// worker) and the verdict.
     pub fn new(spec: Spec, env: Env, mut runs: Vec<RunRecord>) -> Report {
         let sequential = runs.iter().find(|r| r.mode == Mode::Sequential).and_then(|r| r.median_ms);
-        let one_worker: Vec<(Mode, f64)> =
-            runs.iter().filter(|r| r.workers == 1).filter_map(|r| Some((r.mode, r.median_ms?))).collect();
+        let one_worker: Vec<(String, f64)> =
+            runs.iter().filter(|r| r.workers == 1).filter_map(|r| Some((r.series(), r.median_ms?))).collect();
         for r in &mut runs {
-            let baseline = sequential.or_else(|| one_worker.iter().find(|(m, _)| *m == r.mode).map(|(_, t)| *t));
+            let series = r.series();
+            let baseline = sequential.or_else(|| one_worker.iter().find(|(s, _)| *s == series).map(|(_, t)| *t));
             if let (Some(base), Some(median)) = (baseline, r.median_ms) {
                 if median > 0.0 {
                     let speedup = base / median;
@@ -106,7 +107,7 @@ mod tests {
             version: "x".into(),
         };
         let rec = |mode, workers, ms| {
-            RunRecord::measured(Cell { mode, workers }, &[sample(ms, &[5, 8])], &[Some(5), Some(8)], 0.0)
+            RunRecord::measured(Cell::new(mode, workers), &[sample(ms, &[5, 8])], &[Some(5), Some(8)], 0.0)
         };
         let report =
             Report::new(spec.clone(), env.clone(), vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Threads, 2, 50.0)]);
@@ -132,7 +133,7 @@ mod tests {
         // is ceil(10 / 4k), or the spec's chunksize.
         assert_eq!(report.runs.iter().map(|r| r.chunksize).collect::<Vec<_>>(), [Some(3), Some(2)]);
         let one = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}, "processes": {"chunksize": 1}}"#).unwrap();
-        let skipped = RunRecord::skipped(Cell { mode: Mode::Processes, workers: 4 }, "cancelled");
+        let skipped = RunRecord::skipped(Cell::new(Mode::Processes, 4), "cancelled");
         let with_one = Report::new(one, env, vec![rec(Mode::Processes, 2, 60.0), rec(Mode::Threads, 2, 60.0), skipped]);
         assert_eq!(with_one.runs.iter().map(|r| r.chunksize).collect::<Vec<_>>(), [Some(1), None, None]);
         let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
@@ -151,16 +152,11 @@ mod tests {
             timer_resolution_ms: 0.1,
             version: "x".into(),
         };
-        let cell = Cell { mode: Mode::Sequential, workers: 1 };
+        let cell = Cell::new(Mode::Sequential, 1);
         let walls = [20.0, 20.2, 19.9, 20.1, 60.0];
         let samples: Vec<Sample> = walls.iter().map(|&w| sample(w, &[5, 8])).collect();
         let noisy = RunRecord::measured(cell, &samples, &[Some(5), Some(8)], 0.0);
-        let short = RunRecord::measured(
-            Cell { mode: Mode::Async, workers: 1 },
-            &[sample(0.5, &[5, 8])],
-            &[Some(5), Some(8)],
-            0.0,
-        );
+        let short = RunRecord::measured(Cell::new(Mode::Async, 1), &[sample(0.5, &[5, 8])], &[Some(5), Some(8)], 0.0);
         let report = Report::new(spec, env, vec![noisy, short]);
         assert_eq!(report.runs[0].warnings.len(), 1, "{:?}", report.runs[0].warnings);
         assert!(report.runs[0].warnings[0].starts_with("1 of 5 samples are outliers"));
@@ -169,7 +165,7 @@ mod tests {
 
     #[test]
     fn skipped_runs_carry_a_reason_instead_of_samples() {
-        let r = RunRecord::skipped(Cell { mode: Mode::Threads, workers: 2 }, "no cross-origin isolation");
+        let r = RunRecord::skipped(Cell::new(Mode::Threads, 2), "no cross-origin isolation");
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["skipped"], "no cross-origin isolation");
         assert!(json.get("median_ms").is_none());

@@ -7,6 +7,7 @@ use crate::protocol::TaskOutcome;
 use crate::spec::Mode;
 use crate::stats::Summary;
 use serde::{Deserialize, Serialize};
+use threadlab_workloads::Workload;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Env {
@@ -29,6 +30,12 @@ pub struct TraceEvent {
     /// task; `gil_wait_ms` counts them all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gil_waits: Vec<[f64; 2]>,
+    /// Time spent blocked on a lock another thread held (`counter` with a lock).
+    #[serde(default, skip_serializing_if = "is_zero_ms")]
+    pub lock_wait_ms: f64,
+    /// The lock waits themselves, [start_ms, end_ms] (at most a thousand per task).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lock_waits: Vec<[f64; 2]>,
     /// Time spent waiting for I/O (network, files), GIL released.
     #[serde(default)]
     pub io_wait_ms: f64,
@@ -47,6 +54,10 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+fn is_zero_ms(ms: &f64) -> bool {
+    *ms == 0.0
+}
+
 impl TraceEvent {
     pub fn from_outcome(o: &TaskOutcome, run_start: f64) -> TraceEvent {
         let rel = |t: f64| round3(t - run_start);
@@ -59,6 +70,8 @@ impl TraceEvent {
             end_ms: rel(o.end),
             gil_wait_ms: round3(total(&o.gil_waits) + o.gil_wait_unlisted_ms),
             gil_waits: intervals(&o.gil_waits),
+            lock_wait_ms: round3(total(&o.lock_waits) + o.lock_wait_unlisted_ms),
+            lock_waits: intervals(&o.lock_waits),
             io_wait_ms: total(&o.io_waits),
             io_waits: intervals(&o.io_waits),
             bytes: o.bytes,
@@ -71,6 +84,9 @@ impl TraceEvent {
 pub struct RunRecord {
     pub mode: Mode,
     pub workers: u32,
+    /// The workload's variant the run used (`plan::Cell::variant`): a counter's synchronisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
     #[serde(default)]
@@ -106,6 +122,27 @@ pub struct RunRecord {
     pub warnings: Vec<String>,
     /// Timeline of the last measured repetition.
     pub trace: Vec<TraceEvent>,
+    /// What a shared counter counted (`counter` workloads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<CounterRecord>,
+}
+
+/// A counter run's updates: how many the tasks made, how many the counter kept, per measured
+/// repetition. Unsynchronised threads losing updates is the race the experiment shows; any
+/// other run that loses one is broken (`RunRecord::count`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CounterRecord {
+    /// Updates made: tasks x n.
+    pub expected: u64,
+    pub counted: Vec<u64>,
+    /// expected - counted, per repetition.
+    pub lost: Vec<u64>,
+    /// Whether losing updates is this run's expected result (unsynchronised threads) rather than
+    /// a failure.
+    pub racy: bool,
+    /// Median time per update: the median run over expected updates, in nanoseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ns_per_update: Option<f64>,
 }
 
 /// One timed repetition of a cell.
@@ -115,6 +152,9 @@ pub struct Sample {
     pub run_start: f64,
     pub outcomes: Vec<TaskOutcome>,
     pub startup_ms: Option<f64>,
+    /// The shared counter's value at the end (threads runs of a `counter` workload); other runs
+    /// count the totals their tasks sent.
+    pub counted: Option<u64>,
 }
 
 fn round3(x: f64) -> f64 {
@@ -125,18 +165,64 @@ impl RunRecord {
     /// "sequential", "threads with 1 worker", "processes with 4 workers": how sentences and
     /// pickers name a run.
     pub fn label(&self) -> String {
+        let name = self.series();
         if self.mode.is_single_threaded() {
-            self.mode.name().to_string()
+            name
         } else {
             let s = if self.workers == 1 { "" } else { "s" };
-            format!("{} with {} worker{s}", self.mode.name(), self.workers)
+            format!("{name} with {} worker{s}", self.workers)
         }
+    }
+
+    /// The mode, with the variant when there is one: "threads", "threads (lock)". Charts draw
+    /// one series per name.
+    pub fn series(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{} ({v})", self.mode.name()),
+            None => self.mode.name().to_string(),
+        }
+    }
+
+    /// Adds what a `counter` workload's run counted (`workload` is the cell's, narrowed to its
+    /// variant). The tasks' checksums already say each made its `n` updates; this checks what
+    /// the counter kept. Only unsynchronised threads may lose updates: anywhere else a lost
+    /// update is an error, and the run is not verified.
+    pub fn count(&mut self, workload: &Workload, tasks: u32, samples: &[Sample]) {
+        let Workload::Counter { n, .. } = workload else { return };
+        let expected = n * u64::from(tasks);
+        let counted: Vec<u64> = samples
+            .iter()
+            .map(|s| {
+                s.counted.unwrap_or_else(|| s.outcomes.iter().filter(|o| o.error.is_none()).map(|o| o.checksum).sum())
+            })
+            .collect();
+        let lost: Vec<u64> = counted.iter().map(|&c| expected.saturating_sub(c)).collect();
+        let racy = self.mode.needs_shared_memory() && !workload.sync().is_exact();
+        for (rep, &c) in counted.iter().enumerate() {
+            if c > expected {
+                self.errors.push(format!(
+                    "repetition {}: the counter read {c}, more than the {expected} updates made",
+                    rep + 1
+                ));
+            } else if c < expected && !racy {
+                let how = if self.mode.needs_shared_memory() { workload.sync().name() } else { "messages" };
+                self.errors.push(format!(
+                    "repetition {}: {} of {expected} updates were lost with {how}, which must keep every one: a broken run",
+                    rep + 1,
+                    expected - c
+                ));
+            }
+        }
+        self.verified &= self.errors.is_empty();
+        let ns_per_update = self.median_ms.filter(|_| expected > 0).map(|ms| round3(ms * 1e6 / expected as f64));
+        self.counter = Some(CounterRecord { expected, counted, lost, racy, ns_per_update });
     }
 
     pub fn skipped(cell: Cell, reason: &str) -> RunRecord {
         RunRecord {
             mode: cell.mode,
             workers: cell.workers,
+            variant: cell.variant.map(str::to_string),
             skipped: Some(reason.to_string()),
             samples_ms: vec![],
             median_ms: None,
@@ -153,6 +239,7 @@ impl RunRecord {
             errors: vec![],
             warnings: vec![],
             trace: vec![],
+            counter: None,
         }
     }
 
@@ -282,7 +369,7 @@ pub(crate) mod fixtures {
             .enumerate()
             .map(|(i, &c)| outcome(i as u32, 1 + i as u32 % 2, 1000.0 + i as f64, 1010.0, c))
             .collect();
-        Sample { wall_ms: wall, run_start: 1000.0, outcomes, startup_ms: None }
+        Sample { wall_ms: wall, run_start: 1000.0, outcomes, startup_ms: None, counted: None }
     }
 }
 
@@ -293,7 +380,7 @@ mod tests {
 
     #[test]
     fn a_run_is_named_with_its_worker_count_in_the_right_number() {
-        let named = |mode, workers| RunRecord::skipped(Cell { mode, workers }, "").label();
+        let named = |mode, workers| RunRecord::skipped(Cell::new(mode, workers), "").label();
         assert_eq!(named(Mode::Threads, 1), "threads with 1 worker");
         assert_eq!(named(Mode::Processes, 4), "processes with 4 workers");
         assert_eq!(named(Mode::Sequential, 1), "sequential");
@@ -308,7 +395,7 @@ mod tests {
 
     #[test]
     fn verification_catches_wrong_missing_and_duplicate_tasks() {
-        let cell = Cell { mode: Mode::Threads, workers: 2 };
+        let cell = Cell::new(Mode::Threads, 2);
         let ok = RunRecord::measured(cell, &[sample(10.0, &[5, 8]), sample(12.0, &[5, 8])], &[Some(5), Some(8)], 0.0);
         assert!(ok.verified, "{:?}", ok.errors);
         assert_eq!(ok.checksum, "13");
@@ -333,7 +420,7 @@ mod tests {
 
     #[test]
     fn a_sleep_that_did_not_wait_is_not_verified() {
-        let cell = Cell { mode: Mode::Processes, workers: 2 };
+        let cell = Cell::new(Mode::Processes, 2);
         // sample() makes tasks of 10 and 9 ms.
         assert!(RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[Some(5), Some(8)], 9.0).verified);
         let short = RunRecord::measured(cell, &[sample(10.0, &[5, 8])], &[Some(5), Some(8)], 10.0);
@@ -343,7 +430,7 @@ mod tests {
 
     #[test]
     fn failed_tasks_are_reported_once_per_cause_and_unknown_content_checks_success() {
-        let cell = Cell { mode: Mode::Async, workers: 1 };
+        let cell = Cell::new(Mode::Async, 1);
         let failing = |wall| {
             let mut s = sample(wall, &[5, 8, 1]);
             for o in &mut s.outcomes[1..] {

@@ -5,6 +5,7 @@ use crate::kinds::{self, Absent, FieldType, Kind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
+use threadlab_workloads::counter::Sync;
 use threadlab_workloads::download::{check_url, Download};
 use threadlab_workloads::fault::Fault;
 use threadlab_workloads::Workload;
@@ -270,9 +271,144 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
             };
             Workload::Fault { fault, at_task: int("at_task")? as u32, n: int("n")? as u32 }
         }
+        "counter" => Workload::Counter { n: int("n")?, sync: parse_syncs(obj.get("sync"))? },
         other => unreachable!("kinds lists {other}, which the parser does not build"),
     };
     Ok(w)
+}
+
+/// A counter's synchronisations: one name or a list of distinct names; every one when absent.
+fn parse_syncs(v: Option<&Value>) -> Result<Vec<Sync>, SpecError> {
+    let names = || Sync::ALL.map(Sync::name).join(", ");
+    let one = |v: &Value, field: &str| {
+        v.as_str()
+            .and_then(Sync::from_name)
+            .ok_or_else(|| err(field, format!("unknown synchronisation {}; one of {}", describe(v), names())))
+    };
+    match v {
+        None => Ok(Sync::ALL.to_vec()),
+        Some(Value::Array(list)) if !list.is_empty() => {
+            let mut syncs = Vec::new();
+            for (i, item) in list.iter().enumerate() {
+                let sync = one(item, &format!("workload.sync[{i}]"))?;
+                if !syncs.contains(&sync) {
+                    syncs.push(sync);
+                }
+            }
+            Ok(syncs)
+        }
+        Some(Value::Array(_)) => Err(err("workload.sync", format!("must name at least one of {}", names()))),
+        Some(other) => Ok(vec![one(other, "workload.sync")?]),
+    }
+}
+
+/// A fault's `at_task` must be a task of the run.
+fn check_at_task(workload: &Workload, tasks: u32) -> Result<(), SpecError> {
+    if let Workload::Fault { at_task, .. } = *workload {
+        if at_task >= tasks {
+            return Err(err(
+                "workload.at_task",
+                format!("must be a task of this run: from 0 to {} (got {at_task})", tasks - 1),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `modes`: known names, at least one, duplicates dropped; every mode when absent.
+fn parse_modes(obj: &Map<String, Value>) -> Result<Vec<Mode>, SpecError> {
+    Ok(match obj.get("modes") {
+        None => Mode::ALL.to_vec(),
+        Some(v) => {
+            let names = || Mode::ALL.map(Mode::name).join(", ");
+            let list = v.as_array().ok_or_else(|| err("modes", format!("must be a list of modes: {}", names())))?;
+            if list.is_empty() {
+                return Err(err("modes", format!("must name at least one mode: {}", names())));
+            }
+            let mut modes = Vec::new();
+            for (i, m) in list.iter().enumerate() {
+                let mode = m.as_str().and_then(Mode::from_name).ok_or_else(|| {
+                    err(&format!("modes[{i}]"), format!("unknown mode {}; one of {}", describe(m), names()))
+                })?;
+                if !modes.contains(&mode) {
+                    modes.push(mode);
+                }
+            }
+            modes
+        }
+    })
+}
+
+/// `workers`: 1 to MAX_WORKERS counts, sorted and de-duplicated; [1, 2, 4] when absent.
+fn parse_workers(obj: &Map<String, Value>) -> Result<Vec<u32>, SpecError> {
+    Ok(match obj.get("workers") {
+        None => vec![1, 2, 4],
+        Some(v) => {
+            let range = format!("must be a list of integers from 1 to {MAX_WORKERS}");
+            let list = v.as_array().ok_or_else(|| err("workers", range.clone()))?;
+            if list.is_empty() || list.len() > MAX_WORKERS as usize {
+                return Err(err("workers", format!("{range}, with 1 to {MAX_WORKERS} entries")));
+            }
+            let mut workers = Vec::new();
+            for (i, w) in list.iter().enumerate() {
+                let n = w.as_u64().filter(|n| (1..=u64::from(MAX_WORKERS)).contains(n));
+                let n = n.ok_or_else(|| {
+                    err(
+                        &format!("workers[{i}]"),
+                        format!("must be an integer from 1 to {MAX_WORKERS} (got {})", describe(w)),
+                    )
+                })?;
+                workers.push(n as u32);
+            }
+            workers.sort_unstable();
+            workers.dedup();
+            workers
+        }
+    })
+}
+
+/// `gil.switch_interval_ms`: 0.1 to 1000 ms, CPython's 5 ms when absent.
+fn parse_gil(obj: &Map<String, Value>) -> Result<GilSettings, SpecError> {
+    Ok(match obj.get("gil") {
+        None => GilSettings { switch_interval_ms: 5.0 },
+        Some(v) => {
+            let g = object(v, "gil")?;
+            check_keys(g, "gil", &["switch_interval_ms"])?;
+            let ms = match g.get("switch_interval_ms") {
+                None => 5.0,
+                Some(x) => x.as_f64().filter(|ms| (0.1..=1000.0).contains(ms)).ok_or_else(|| {
+                    err("gil.switch_interval_ms", format!("must be a number from 0.1 to 1000 (got {})", describe(x)))
+                })?,
+            };
+            GilSettings { switch_interval_ms: ms }
+        }
+    })
+}
+
+/// `processes`: how workers start (cold when absent) and the chunksize (Pool.map's default when absent).
+fn parse_processes(obj: &Map<String, Value>) -> Result<ProcessSettings, SpecError> {
+    Ok(match obj.get("processes") {
+        None => ProcessSettings { start: ProcessStart::Cold, chunksize: None },
+        Some(v) => {
+            let p = object(v, "processes")?;
+            check_keys(p, "processes", &["start", "chunksize"])?;
+            let start = match p.get("start") {
+                None => ProcessStart::Cold,
+                Some(Value::String(s)) if s == "cold" => ProcessStart::Cold,
+                Some(Value::String(s)) if s == "warm" => ProcessStart::Warm,
+                Some(x) => {
+                    return Err(err("processes.start", format!("must be \"cold\" or \"warm\" (got {})", describe(x))))
+                }
+            };
+            let chunksize = match p.get("chunksize") {
+                None | Some(Value::Null) => None,
+                Some(_) => {
+                    Some(int_field(p, "chunksize", "processes.chunksize", 1, u64::from(MAX_TASKS), None)? as u32)
+                }
+            };
+            ProcessSettings { start, chunksize }
+        }
+    })
 }
 
 impl Spec {
@@ -304,105 +440,11 @@ impl Spec {
             u64::from(MAX_TIME_LIMIT_S),
             Some(u64::from(DEFAULT_TIME_LIMIT_S)),
         )? as u32;
-        if let Workload::Fault { at_task, .. } = workload {
-            if at_task >= tasks {
-                return Err(err(
-                    "workload.at_task",
-                    format!("must be a task of this run: from 0 to {} (got {at_task})", tasks - 1),
-                ));
-            }
-        }
-
-        let modes = match obj.get("modes") {
-            None => Mode::ALL.to_vec(),
-            Some(v) => {
-                let names = || Mode::ALL.map(Mode::name).join(", ");
-                let list = v.as_array().ok_or_else(|| err("modes", format!("must be a list of modes: {}", names())))?;
-                if list.is_empty() {
-                    return Err(err("modes", format!("must name at least one mode: {}", names())));
-                }
-                let mut modes = Vec::new();
-                for (i, m) in list.iter().enumerate() {
-                    let mode = m.as_str().and_then(Mode::from_name).ok_or_else(|| {
-                        err(&format!("modes[{i}]"), format!("unknown mode {}; one of {}", describe(m), names()))
-                    })?;
-                    if !modes.contains(&mode) {
-                        modes.push(mode);
-                    }
-                }
-                modes
-            }
-        };
-
-        let workers = match obj.get("workers") {
-            None => vec![1, 2, 4],
-            Some(v) => {
-                let range = format!("must be a list of integers from 1 to {MAX_WORKERS}");
-                let list = v.as_array().ok_or_else(|| err("workers", range.clone()))?;
-                if list.is_empty() || list.len() > MAX_WORKERS as usize {
-                    return Err(err("workers", format!("{range}, with 1 to {MAX_WORKERS} entries")));
-                }
-                let mut workers = Vec::new();
-                for (i, w) in list.iter().enumerate() {
-                    let n = w.as_u64().filter(|n| (1..=u64::from(MAX_WORKERS)).contains(n));
-                    let n = n.ok_or_else(|| {
-                        err(
-                            &format!("workers[{i}]"),
-                            format!("must be an integer from 1 to {MAX_WORKERS} (got {})", describe(w)),
-                        )
-                    })?;
-                    workers.push(n as u32);
-                }
-                workers.sort_unstable();
-                workers.dedup();
-                workers
-            }
-        };
-
-        let gil = match obj.get("gil") {
-            None => GilSettings { switch_interval_ms: 5.0 },
-            Some(v) => {
-                let g = object(v, "gil")?;
-                check_keys(g, "gil", &["switch_interval_ms"])?;
-                let ms = match g.get("switch_interval_ms") {
-                    None => 5.0,
-                    Some(x) => x.as_f64().filter(|ms| (0.1..=1000.0).contains(ms)).ok_or_else(|| {
-                        err(
-                            "gil.switch_interval_ms",
-                            format!("must be a number from 0.1 to 1000 (got {})", describe(x)),
-                        )
-                    })?,
-                };
-                GilSettings { switch_interval_ms: ms }
-            }
-        };
-
-        let processes = match obj.get("processes") {
-            None => ProcessSettings { start: ProcessStart::Cold, chunksize: None },
-            Some(v) => {
-                let p = object(v, "processes")?;
-                check_keys(p, "processes", &["start", "chunksize"])?;
-                let start = match p.get("start") {
-                    None => ProcessStart::Cold,
-                    Some(Value::String(s)) if s == "cold" => ProcessStart::Cold,
-                    Some(Value::String(s)) if s == "warm" => ProcessStart::Warm,
-                    Some(x) => {
-                        return Err(err(
-                            "processes.start",
-                            format!("must be \"cold\" or \"warm\" (got {})", describe(x)),
-                        ))
-                    }
-                };
-                let chunksize = match p.get("chunksize") {
-                    None | Some(Value::Null) => None,
-                    Some(_) => {
-                        Some(int_field(p, "chunksize", "processes.chunksize", 1, u64::from(MAX_TASKS), None)? as u32)
-                    }
-                };
-                ProcessSettings { start, chunksize }
-            }
-        };
-
+        check_at_task(&workload, tasks)?;
+        let modes = parse_modes(obj)?;
+        let workers = parse_workers(obj)?;
+        let gil = parse_gil(obj)?;
+        let processes = parse_processes(obj)?;
         let spec = Spec { workload, tasks, modes, workers, repeat, warmup, gil, processes, time_limit_s };
         spec.check_memory()?;
         Ok(spec)
@@ -510,6 +552,18 @@ mod tests {
             (r#"{"workload": {"kind": "fib", "n": 30}, "time_limit_s": 0}"#, "time_limit_s", "from 1 to 3600"),
             (r#"{"workload": {"kind": "fault"}}"#, "workload.fault", "required; one of panic, trap, oom, hang"),
             (r#"{"workload": {"kind": "fault", "fault": "segv"}}"#, "workload.fault", "unknown fault"),
+            (
+                r#"{"workload": {"kind": "counter", "n": 5, "sync": "mutex"}}"#,
+                "workload.sync",
+                "unknown synchronisation \"mutex\"; one of none, lock, atomic",
+            ),
+            (r#"{"workload": {"kind": "counter", "n": 5, "sync": []}}"#, "workload.sync", "must name at least one"),
+            (
+                r#"{"workload": {"kind": "counter", "n": 5, "sync": ["lock", 3]}}"#,
+                "workload.sync[1]",
+                "unknown synchronisation 3",
+            ),
+            (r#"{"workload": {"kind": "counter", "n": 0}}"#, "workload.n", "from 1 to 100000000"),
             (r#"{"workload": {"kind": "fault", "fault": 1}}"#, "workload.fault", "one of panic"),
             (
                 r#"{"workload": {"kind": "fault", "fault": "hang", "at_task": 10}, "tasks": 10}"#,

@@ -96,146 +96,176 @@ impl Verdict {
         if let Workload::Fault { fault, at_task, .. } = spec.workload {
             return fault_verdict(spec, fault, at_task, runs);
         }
-        let mut details = Vec::new();
+        if let Workload::Counter { .. } = spec.workload {
+            let (summary, details) = crate::race::verdict(spec, runs);
+            return Verdict { summary, details };
+        }
         // Only results that passed verification can win.
         let measured: Vec<&RunRecord> = runs.iter().filter(|r| r.median_ms.is_some() && r.verified).collect();
         let Some(winner) = measured.iter().min_by(|a, b| a.median_ms.unwrap().total_cmp(&b.median_ms.unwrap())) else {
-            if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", r.label(), r.errors.first()?))) {
-                let failed: Vec<String> = runs.iter().filter(|r| r.skipped.is_none()).map(RunRecord::label).collect();
-                return Verdict {
-                    summary: "No mode completed its tasks correctly, so nothing can be compared.".into(),
-                    details: vec![
-                        format!(
-                            "Results that failed verification: {}. Their timings are not trustworthy.",
-                            failed.join(", ")
-                        ),
-                        format!("First problem: {first}."),
-                    ],
-                };
-            }
-            let reasons: Vec<String> =
-                runs.iter().filter_map(|r| Some(format!("{}: {}", r.mode.name(), r.skipped.as_ref()?))).collect();
-            return Verdict { summary: "Nothing was measured.".into(), details: reasons };
+            return nothing_compared(runs);
         };
         let waiting = spec.workload.is_waiting();
-        let sequential = best(runs, Mode::Sequential);
-        let mut summary = format!("{} was fastest ({:.1} ms median", winner.label(), winner.median_ms.unwrap());
-        match (sequential, winner.speedup) {
-            (Some(seq), Some(s)) if seq.mode != winner.mode => summary.push_str(&format!(
-                ", {} the speed of sequential at {:.1} ms).",
-                times(s),
-                seq.median_ms.unwrap()
-            )),
-            _ => summary.push_str(")."),
-        }
-
-        // Mode against mode only at the same worker count, and only with more than one worker:
-        // with one, the GIL has nobody to exclude.
-        let pair = |a: Mode, b: Mode| -> Option<(&RunRecord, &RunRecord)> {
-            let at = |m: Mode, k: u32| runs.iter().find(|r| r.mode == m && r.workers == k && r.median_ms.is_some());
-            let k = spec.workers.iter().rev().copied().find(|&k| k > 1 && at(a, k).is_some() && at(b, k).is_some())?;
-            Some((at(a, k)?, at(b, k)?))
-        };
-        if let Some((gil, threads)) = pair(Mode::ThreadsGil, Mode::Threads) {
-            let ratio = gil.median_ms.unwrap() / threads.median_ms.unwrap();
-            let k = gil.workers;
-            details.push(match (waiting, about_same(ratio)) {
-                (true, _) => format!("With {k} workers, threads with the GIL took {} the time of free threads: waiting releases the GIL, so their waits overlap as in CPython.", times(ratio)),
-                (false, true) => format!("With {k} workers, threads with the GIL were about as fast as free threads: the free threads gained nothing here, so the GIL cost nothing."),
-                (false, false) => format!("With {k} workers, threads with the GIL took {} the time of free threads: only the thread holding the GIL computes, as in CPython.", times(ratio)),
-            });
-        }
-        if let Some((gil, procs)) = pair(Mode::ThreadsGil, Mode::Processes) {
-            let ratio = gil.median_ms.unwrap() / procs.median_ms.unwrap();
-            let k = gil.workers;
-            let cold = spec.processes.start == ProcessStart::Cold;
-            details.push(if about_same(ratio) {
-                format!("With {k} workers, processes and threads with the GIL took about the same time.")
-            } else if ratio > 1.0 && !waiting {
-                format!("With {k} workers, processes were {} faster than threads with the GIL: each process computes on its own, no lock is shared.", times(ratio))
-            } else if ratio > 1.0 {
-                format!("With {k} workers, processes were {} faster than threads with the GIL.", times(ratio))
-            } else if cold {
-                format!("With {k} workers, threads with the GIL were {} faster than processes, which paid their start-up inside the run.", times(1.0 / ratio))
-            } else {
-                format!("With {k} workers, threads with the GIL were {} faster than processes, which exchange every task by message.", times(1.0 / ratio))
-            });
-        }
-        if let Some(gil) = best(runs, Mode::ThreadsGil) {
-            let waited: f64 = gil.trace.iter().map(|e| e.gil_wait_ms).sum();
-            if waited > 0.0 {
-                details.push(format!(
-                    "In the last {} run, threads spent {waited:.1} ms in total waiting for the GIL.",
-                    gil.label()
-                ));
-            }
-        }
+        let mut details = Vec::new();
+        details.extend(gil_against_threads(spec, runs));
+        details.extend(gil_against_processes(spec, runs));
+        details.extend(gil_waits(runs));
         if !waiting {
-            details.push(format!(
-                "Your browser reports {} core{} (navigator.hardwareConcurrency, not a measurement), so {}x is the \
-                 best speedup any mode can show on CPU work.",
-                env.cores,
-                if env.cores == 1 { "" } else { "s" },
-                env.cores
-            ));
-            if spec.max_workers() > env.cores && spec.modes.iter().any(|m| !m.is_single_threaded()) {
-                details.push(format!(
-                    "Runs with more workers than cores ({}) cannot compute faster: the extra workers take turns.",
-                    env.cores
-                ));
-            }
+            details.extend(cores(spec, env));
         }
-        if let Some(procs) = best(runs, Mode::Processes) {
-            if let Some(startup) = procs.startup_ms {
-                let how = match spec.processes.start {
-                    ProcessStart::Cold => "inside the timed run, as multiprocessing does",
-                    ProcessStart::Warm => "before timing",
-                };
-                details.push(format!("Starting a process worker took {startup:.1} ms on average, {how}."));
-            }
-        }
-        if let (true, Some(n), Some(_)) = (waiting, spec.processes.chunksize, best(runs, Mode::Processes)) {
-            // Accepted (a form keeps it across workloads) but not used: say so rather than let
-            // the number look as if it had shaped the run (plan::dispatch).
-            details
-                .push(format!("The chunksize {n} did not apply: waiting tasks went to the processes one per message."));
-        }
-        if let Some(asyn) = best(runs, Mode::Async) {
-            if !waiting {
-                if let Some(s) = asyn.speedup {
-                    details.push(format!(
-                        "async ran at {} sequential speed: one thread, so CPU work runs one task at a time.",
-                        times(s)
-                    ));
-                }
-            }
+        details.extend(processes(spec, runs));
+        if !waiting {
+            details.extend(async_on_cpu(runs));
         }
         if waiting {
             details.extend(io_details(spec, runs));
         }
-        for r in runs {
-            if let Some(reason) = &r.skipped {
-                let line = format!("{} was skipped: {reason}", r.mode.name());
-                if !details.contains(&line) {
-                    details.push(line);
-                }
+        skipped(runs, &mut details);
+        unverified_first(runs, &mut details);
+        Verdict { summary: fastest(winner, best(runs, Mode::Sequential)), details }
+    }
+}
+
+/// No verified run: the first problem, or why nothing ran.
+fn nothing_compared(runs: &[RunRecord]) -> Verdict {
+    if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", r.label(), r.errors.first()?))) {
+        let failed: Vec<String> = runs.iter().filter(|r| r.skipped.is_none()).map(RunRecord::label).collect();
+        return Verdict {
+            summary: "No mode completed its tasks correctly, so nothing can be compared.".into(),
+            details: vec![
+                format!("Results that failed verification: {}. Their timings are not trustworthy.", failed.join(", ")),
+                format!("First problem: {first}."),
+            ],
+        };
+    }
+    let reasons: Vec<String> =
+        runs.iter().filter_map(|r| Some(format!("{}: {}", r.mode.name(), r.skipped.as_ref()?))).collect();
+    Verdict { summary: "Nothing was measured.".into(), details: reasons }
+}
+
+/// "X was fastest (median, and its speed against sequential)".
+fn fastest(winner: &RunRecord, sequential: Option<&RunRecord>) -> String {
+    let mut summary = format!("{} was fastest ({:.1} ms median", winner.label(), winner.median_ms.unwrap());
+    match (sequential, winner.speedup) {
+        (Some(seq), Some(s)) if seq.mode != winner.mode => {
+            summary.push_str(&format!(", {} the speed of sequential at {:.1} ms).", times(s), seq.median_ms.unwrap()))
+        }
+        _ => summary.push_str(")."),
+    }
+    summary
+}
+
+/// Runs of modes `a` and `b` at the largest worker count above 1 where both were measured: mode
+/// against mode only at the same count, and with one worker the GIL has nobody to exclude.
+fn pair<'r>(spec: &Spec, runs: &'r [RunRecord], a: Mode, b: Mode) -> Option<(&'r RunRecord, &'r RunRecord)> {
+    let at = |m: Mode, k: u32| runs.iter().find(|r| r.mode == m && r.workers == k && r.median_ms.is_some());
+    let k = spec.workers.iter().rev().copied().find(|&k| k > 1 && at(a, k).is_some() && at(b, k).is_some())?;
+    Some((at(a, k)?, at(b, k)?))
+}
+
+fn gil_against_threads(spec: &Spec, runs: &[RunRecord]) -> Option<String> {
+    let (gil, threads) = pair(spec, runs, Mode::ThreadsGil, Mode::Threads)?;
+    let ratio = gil.median_ms.unwrap() / threads.median_ms.unwrap();
+    let k = gil.workers;
+    Some(match (spec.workload.is_waiting(), about_same(ratio)) {
+        (true, _) => format!("With {k} workers, threads with the GIL took {} the time of free threads: waiting releases the GIL, so their waits overlap as in CPython.", times(ratio)),
+        (false, true) => format!("With {k} workers, threads with the GIL were about as fast as free threads: the free threads gained nothing here, so the GIL cost nothing."),
+        (false, false) => format!("With {k} workers, threads with the GIL took {} the time of free threads: only the thread holding the GIL computes, as in CPython.", times(ratio)),
+    })
+}
+
+fn gil_against_processes(spec: &Spec, runs: &[RunRecord]) -> Option<String> {
+    let (gil, procs) = pair(spec, runs, Mode::ThreadsGil, Mode::Processes)?;
+    let ratio = gil.median_ms.unwrap() / procs.median_ms.unwrap();
+    let k = gil.workers;
+    let cold = spec.processes.start == ProcessStart::Cold;
+    Some(if about_same(ratio) {
+        format!("With {k} workers, processes and threads with the GIL took about the same time.")
+    } else if ratio > 1.0 && !spec.workload.is_waiting() {
+        format!("With {k} workers, processes were {} faster than threads with the GIL: each process computes on its own, no lock is shared.", times(ratio))
+    } else if ratio > 1.0 {
+        format!("With {k} workers, processes were {} faster than threads with the GIL.", times(ratio))
+    } else if cold {
+        format!("With {k} workers, threads with the GIL were {} faster than processes, which paid their start-up inside the run.", times(1.0 / ratio))
+    } else {
+        format!("With {k} workers, threads with the GIL were {} faster than processes, which exchange every task by message.", times(1.0 / ratio))
+    })
+}
+
+fn gil_waits(runs: &[RunRecord]) -> Option<String> {
+    let gil = best(runs, Mode::ThreadsGil)?;
+    let waited: f64 = gil.trace.iter().map(|e| e.gil_wait_ms).sum();
+    (waited > 0.0)
+        .then(|| format!("In the last {} run, threads spent {waited:.1} ms in total waiting for the GIL.", gil.label()))
+}
+
+/// CPU work: the cores bound every speedup, and workers beyond them take turns.
+fn cores(spec: &Spec, env: &Env) -> Vec<String> {
+    let mut details = vec![format!(
+        "Your browser reports {} core{} (navigator.hardwareConcurrency, not a measurement), so {}x is the best \
+         speedup any mode can show on CPU work.",
+        env.cores,
+        if env.cores == 1 { "" } else { "s" },
+        env.cores
+    )];
+    if spec.max_workers() > env.cores && spec.modes.iter().any(|m| !m.is_single_threaded()) {
+        details.push(format!(
+            "Runs with more workers than cores ({}) cannot compute faster: the extra workers take turns.",
+            env.cores
+        ));
+    }
+    details
+}
+
+/// The processes' start-up, and a chunksize that did not apply.
+fn processes(spec: &Spec, runs: &[RunRecord]) -> Vec<String> {
+    let Some(procs) = best(runs, Mode::Processes) else { return vec![] };
+    let mut details = Vec::new();
+    if let Some(startup) = procs.startup_ms {
+        let how = match spec.processes.start {
+            ProcessStart::Cold => "inside the timed run, as multiprocessing does",
+            ProcessStart::Warm => "before timing",
+        };
+        details.push(format!("Starting a process worker took {startup:.1} ms on average, {how}."));
+    }
+    if let (true, Some(n)) = (spec.workload.is_waiting(), spec.processes.chunksize) {
+        // Accepted (a form keeps it across workloads) but not used: say so rather than let the
+        // number look as if it had shaped the run (plan::dispatch).
+        details.push(format!("The chunksize {n} did not apply: waiting tasks went to the processes one per message."));
+    }
+    details
+}
+
+fn async_on_cpu(runs: &[RunRecord]) -> Option<String> {
+    let s = best(runs, Mode::Async)?.speedup?;
+    Some(format!("async ran at {} sequential speed: one thread, so CPU work runs one task at a time.", times(s)))
+}
+
+/// Each skip reason once.
+fn skipped(runs: &[RunRecord], details: &mut Vec<String>) {
+    for r in runs {
+        if let Some(reason) = &r.skipped {
+            let line = format!("{} was skipped: {reason}", r.mode.name());
+            if !details.contains(&line) {
+                details.push(line);
             }
         }
-        let unverified: Vec<String> =
-            runs.iter().filter(|r| r.skipped.is_none() && !r.verified).map(RunRecord::label).collect();
-        if !unverified.is_empty() {
-            details.insert(
-                0,
-                format!(
-                    "Results that failed verification: {}. Their timings are not trustworthy.",
-                    unverified.join(", ")
-                ),
-            );
-            if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", r.label(), r.errors.first()?))) {
-                details.insert(1, format!("First problem: {first}."));
-            }
-        }
-        Verdict { summary, details }
+    }
+}
+
+/// Failed verification goes first: the timings after it are not to be trusted.
+fn unverified_first(runs: &[RunRecord], details: &mut Vec<String>) {
+    let unverified: Vec<String> =
+        runs.iter().filter(|r| r.skipped.is_none() && !r.verified).map(RunRecord::label).collect();
+    if unverified.is_empty() {
+        return;
+    }
+    details.insert(
+        0,
+        format!("Results that failed verification: {}. Their timings are not trustworthy.", unverified.join(", ")),
+    );
+    if let Some(first) = runs.iter().find_map(|r| Some(format!("{}: {}", r.label(), r.errors.first()?))) {
+        details.insert(1, format!("First problem: {first}."));
     }
 }
 
@@ -266,6 +296,19 @@ pub fn when_to_use(spec: &Spec, runs: &[RunRecord]) -> Vec<Advice> {
         text: format!("{text}{}", here(r).unwrap_or_default()),
         evidence: r.map(|r| (r.mode, r.workers)),
     };
+    if let Workload::Counter { .. } = spec.workload {
+        let processes = best(runs, Mode::Processes).filter(|r| r.verified);
+        return vec![
+            Advice {
+                text: "Data several threads update: behind a lock, or with atomic operations. An unsynchronised read-modify-write loses updates, with a GIL or without.".into(),
+                evidence: None,
+            },
+            Advice {
+                text: "Processes share nothing to race on: each works on its own copy and sends a result by message (a Queue, a Pipe), at the price of that message.".into(),
+                evidence: processes.map(|r| (r.mode, r.workers)),
+            },
+        ];
+    }
     let waiting = spec.workload.is_waiting();
     let mut lines = Vec::new();
     if matches!(spec.workload, Workload::Fault { .. }) {
@@ -360,8 +403,8 @@ mod tests {
             ..Default::default()
         }];
         RunRecord::measured(
-            Cell { mode, workers },
-            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+            Cell::new(mode, workers),
+            &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None, counted: None }],
             &[Some(1)],
             0.0,
         )
@@ -384,7 +427,7 @@ mod tests {
             measured(Mode::Sequential, 1, 100.0),
             measured(Mode::ThreadsGil, 2, 102.0),
             measured(Mode::Processes, 2, 52.0),
-            RunRecord::skipped(Cell { mode: Mode::Threads, workers: 2 }, "not isolated"),
+            RunRecord::skipped(Cell::new(Mode::Threads, 2), "not isolated"),
         ];
         let report = Report::new(spec, env(), runs);
         let v = &report.verdict;
@@ -511,11 +554,10 @@ mod tests {
             error: Some("the process running it crashed (panicked: x)".into()),
             ..Default::default()
         };
-        let sample = Sample { wall_ms: 9.0, run_start: 0.0, outcomes: vec![ok, crashed], startup_ms: None };
-        let procs =
-            RunRecord::measured(Cell { mode: Mode::Processes, workers: 2 }, &[sample], &[Some(196_418), None], 0.0);
-        let mut threads =
-            RunRecord::measured(Cell { mode: Mode::Threads, workers: 2 }, &[], &[Some(196_418), None], 0.0);
+        let sample =
+            Sample { wall_ms: 9.0, run_start: 0.0, outcomes: vec![ok, crashed], startup_ms: None, counted: None };
+        let procs = RunRecord::measured(Cell::new(Mode::Processes, 2), &[sample], &[Some(196_418), None], 0.0);
+        let mut threads = RunRecord::measured(Cell::new(Mode::Threads, 2), &[], &[Some(196_418), None], 0.0);
         threads.errors.insert(0, "thread 2, in task 1: panicked: x. Threads share one memory".into());
         let runs = [threads, procs];
         let v = Verdict::from_runs(&spec, &env(), &runs);
@@ -544,7 +586,7 @@ mod tests {
     #[test]
     fn nothing_measured_says_so() {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 30}, "modes": ["threads"]}"#).unwrap();
-        let runs = vec![RunRecord::skipped(Cell { mode: Mode::Threads, workers: 1 }, "no isolation")];
+        let runs = vec![RunRecord::skipped(Cell::new(Mode::Threads, 1), "no isolation")];
         let v = Verdict::from_runs(&spec, &env(), &runs);
         assert_eq!(v.summary, "Nothing was measured.");
         assert_eq!(v.details, vec!["threads: no isolation".to_string()]);

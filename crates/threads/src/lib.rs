@@ -24,13 +24,13 @@ pub async fn run_threads(command: String) -> String {
     let reply = match serde_json::from_str::<ThreadsCommand>(&command) {
         Ok(ThreadsCommand::WarmUp { workload }) => {
             run::warm_up_once(&workload);
-            ThreadsReply::Done { outcomes: vec![] }
+            ThreadsReply::Done { outcomes: vec![], counted: None }
         }
         Ok(ThreadsCommand::Ping { url }) => {
             let ping =
                 threadlab_workloads::download::DownloadTask { url, from_endpoint: true, timeout_ms: 5_000, file: None };
             match threadlab_io::download(&ping).await {
-                Ok(_) => ThreadsReply::Done { outcomes: vec![] },
+                Ok(_) => ThreadsReply::Done { outcomes: vec![], counted: None },
                 Err(error) => ThreadsReply::Failed { error },
             }
         }
@@ -46,7 +46,7 @@ pub async fn run_threads(command: String) -> String {
             });
             // A dead thread never finishes its job: its crash report ends the wait instead.
             match futures::future::select(outcomes, crashed).await {
-                Either::Left((Ok(outcomes), _)) => ThreadsReply::Done { outcomes },
+                Either::Left((Ok((outcomes, counted)), _)) => ThreadsReply::Done { outcomes, counted },
                 Either::Right((Ok(error), _)) => ThreadsReply::Crashed { error },
                 Either::Left((Err(_), _)) | Either::Right((Err(_), _)) => {
                     ThreadsReply::Crashed { error: "a thread of the pool stopped before the run ended".into() }

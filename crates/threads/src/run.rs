@@ -4,10 +4,11 @@ use crate::io_service::{call, IoJob};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
-use threadlab_gil::{Clock, Gil, GilThread, StartLine};
+use threadlab_gil::{Clock, Gil, GilThread, StartLine, MAX_LISTED_WAITS};
 use threadlab_lab::protocol::{TaskOutcome, ThreadsRequest};
+use threadlab_workloads::counter::{Blocking, SharedCounter};
 use threadlab_workloads::download::{body_checksum, DownloadTask};
-use threadlab_workloads::{run_cpu_task, sleep_checksum, Checkpoint, NoCheckpoint, Task, TaskKind};
+use threadlab_workloads::{run_cpu_task, sleep_checksum, Checkpoint, NoCheckpoint, Task, TaskKind, Workload};
 
 /// Runs every task of the request on `req.workers` pool threads and returns one outcome per task.
 ///
@@ -18,8 +19,13 @@ use threadlab_workloads::{run_cpu_task, sleep_checksum, Checkpoint, NoCheckpoint
 /// drain short tasks before the others woke up, and a "k threads" run would show fewer.) The
 /// pool must have at least k threads. With no more jobs than `cores`, the early arrivals spin at
 /// the line rather than block.
-pub fn run(req: &ThreadsRequest, cores: usize, now: Clock) -> Vec<TaskOutcome> {
+///
+/// Returns the outcomes and, for a `counter` workload, the shared counter's final value.
+pub fn run(req: &ThreadsRequest, cores: usize, now: Clock) -> (Vec<TaskOutcome>, Option<u64>) {
     let tasks = req.workload.tasks(req.tasks);
+    // One counter in the memory every thread shares, for this run only.
+    let counter = SharedCounter::default();
+    let shared = Shared { req, counter: &counter, now };
     let k = req.workers as usize;
     let next = AtomicUsize::new(k);
     let start_line = StartLine::new(k, cores);
@@ -39,10 +45,10 @@ pub fn run(req: &ThreadsRequest, cores: usize, now: Clock) -> Vec<TaskOutcome> {
                     crate::crash::set_current_task(Some(task.index));
                     let start = now();
                     let mut outcome = match &gil {
-                        None => run_task(task, req, &mut NoCheckpoint, now),
+                        None => run_task(task, &shared, &mut NoCheckpoint),
                         Some(gil) => {
                             let h = holder.get_or_insert_with(|| gil.enter(now));
-                            let mut outcome = run_task(task, req, &mut FreeDuringSleep(h), now);
+                            let mut outcome = run_task(task, &shared, &mut FreeDuringSleep(h));
                             (outcome.gil_waits, outcome.gil_wait_unlisted_ms) = h.take_waits();
                             outcome
                         }
@@ -55,11 +61,21 @@ pub fn run(req: &ThreadsRequest, cores: usize, now: Clock) -> Vec<TaskOutcome> {
             });
         }
     });
-    outcomes.into_inner().unwrap()
+    let counted = matches!(req.workload, Workload::Counter { .. }).then(|| counter.value());
+    (outcomes.into_inner().unwrap(), counted)
+}
+
+/// What every task of one run shares.
+struct Shared<'a> {
+    req: &'a ThreadsRequest,
+    counter: &'a SharedCounter,
+    now: Clock,
 }
 
 /// Kernel warm-up per workload kind, in ms, for each checkpoint flavour.
 const WARM_UP_MS: f64 = 100.0;
+/// Updates of the shared counter per synchronisation and flavour at warm-up (a few ms).
+const COUNTER_WARM_UP: u64 = 300_000;
 
 /// Gets a workload's kernels optimised before their first timed run (see
 /// `threadlab_workloads::warm_up`), both the free and the GIL flavour, which are separate
@@ -71,6 +87,22 @@ pub fn warm_up_once(workload: &threadlab_workloads::Workload) {
         let gil = Gil::new(Duration::from_millis(5));
         let mut holder = gil.enter(now);
         threadlab_workloads::warm_up(workload, &mut FreeDuringSleep(&mut holder), now, WARM_UP_MS);
+        drop(holder);
+        // A counter's threads update the shared one, a function of its own per flavour.
+        if let Workload::Counter { .. } = workload {
+            let counter = SharedCounter::default();
+            for sync in threadlab_workloads::counter::Sync::ALL {
+                let mut free = TimedLock { cp: &mut NoCheckpoint, now, waits: vec![], unlisted_ms: 0.0 };
+                counter.add(COUNTER_WARM_UP, sync, &mut free);
+                let mut holder = gil.enter(now);
+                let mut held = FreeDuringSleep(&mut holder);
+                counter.add(
+                    COUNTER_WARM_UP,
+                    sync,
+                    &mut TimedLock { cp: &mut held, now, waits: vec![], unlisted_ms: 0.0 },
+                );
+            }
+        }
     });
 }
 
@@ -101,8 +133,15 @@ impl Waiter for FreeDuringSleep<'_, '_> {
 }
 
 /// Runs one task on this thread; the caller fills in its identity and times.
-fn run_task(task: &Task, req: &ThreadsRequest, cp: &mut impl Waiter, now: Clock) -> TaskOutcome {
+fn run_task(task: &Task, shared: &Shared, cp: &mut impl Waiter) -> TaskOutcome {
+    let (req, now) = (shared.req, shared.now);
     match task.kind {
+        TaskKind::Count { n } => {
+            let mut timed = TimedLock { cp, now, waits: Vec::new(), unlisted_ms: 0.0 };
+            let checksum = shared.counter.add(n, req.workload.sync(), &mut timed);
+            let (lock_waits, lock_wait_unlisted_ms) = (timed.waits, timed.unlisted_ms);
+            TaskOutcome { checksum, lock_waits, lock_wait_unlisted_ms, ..Default::default() }
+        }
         TaskKind::Sleep { ms } => {
             // std's sleep on wasm threads is `memory.atomic.wait32` with a timeout: the thread blocks.
             cp.wait(&mut || std::thread::sleep(Duration::from_millis(u64::from(ms))));
@@ -116,6 +155,38 @@ fn run_task(task: &Task, req: &ThreadsRequest, cp: &mut impl Waiter, now: Clock)
             checksum: run_cpu_task(task, cp).expect("every other task is CPU work"),
             ..Default::default()
         },
+    }
+}
+
+/// A counter's checkpoint: the run's own (free or GIL), and a lock's waits timed. Only the
+/// blocking itself is timed: under the GIL, taking the GIL back afterwards is GIL wait.
+struct TimedLock<'a, W> {
+    cp: &'a mut W,
+    now: Clock,
+    waits: Vec<(f64, f64)>,
+    unlisted_ms: f64,
+}
+
+impl<W: Waiter> Checkpoint for TimedLock<'_, W> {
+    #[inline(always)]
+    fn tick(&mut self) {
+        self.cp.tick()
+    }
+}
+
+impl<W: Waiter> Blocking for TimedLock<'_, W> {
+    fn block(&mut self, wait: &mut dyn FnMut()) {
+        let (now, waits, unlisted_ms) = (self.now, &mut self.waits, &mut self.unlisted_ms);
+        self.cp.wait(&mut || {
+            let start = now();
+            wait();
+            let end = now();
+            if waits.len() < MAX_LISTED_WAITS {
+                waits.push((start, end));
+            } else {
+                *unlisted_ms += end - start;
+            }
+        });
     }
 }
 

@@ -177,6 +177,8 @@ fn default_timeline(report: &Report) -> Option<usize> {
             .iter()
             .enumerate()
             .filter(|(_, r)| r.mode == mode && with_trace(r))
+            // The first of a mode's variants (a counter's unsynchronised run) among equals.
+            .rev()
             .max_by_key(|(_, r)| r.workers);
         if let Some((i, _)) = best {
             return Some(i);
@@ -316,8 +318,8 @@ mod tests {
                 })
                 .collect();
             RunRecord::measured(
-                Cell { mode: Mode::Threads, workers },
-                &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None }],
+                Cell::new(Mode::Threads, workers),
+                &[Sample { wall_ms: ms, run_start: 0.0, outcomes, startup_ms: None, counted: None }],
                 &[Some(6765), Some(6765)],
                 0.0,
             )

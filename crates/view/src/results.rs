@@ -1,7 +1,9 @@
 //! The verdict and a hyperfine-like table of a report.
 
 use threadlab_dom::{by_id, document, el};
+use threadlab_lab::race::thousands;
 use threadlab_lab::report::{Report, RunRecord};
+use threadlab_lab::runs::CounterRecord;
 use threadlab_lab::verdict::when_to_use;
 use threadlab_lab::Mode;
 
@@ -40,6 +42,13 @@ fn cells(r: &RunRecord) -> Vec<String> {
     if gil > 0.0 {
         notes.push(format!("GIL wait {gil:.1} ms (last run)"));
     }
+    let lock: f64 = r.trace.iter().map(|e| e.lock_wait_ms).sum();
+    if lock > 0.0 {
+        notes.push(format!("blocked on the lock {} in total (last run)", ms(Some(lock))));
+    }
+    if let Some(c) = &r.counter {
+        notes.push(counted(c));
+    }
     let io: f64 = r.trace.iter().map(|e| e.io_wait_ms).sum();
     if io > 0.0 {
         notes.push(format!("I/O wait {} in total (last run)", ms(Some(io))));
@@ -51,7 +60,7 @@ fn cells(r: &RunRecord) -> Vec<String> {
     notes.extend(r.errors.iter().take(3).cloned());
     notes.extend(r.warnings.iter().map(|w| format!("warning: {w}")));
     vec![
-        r.mode.name().to_string(),
+        r.series(),
         r.workers.to_string(),
         ms(r.median_ms),
         spread,
@@ -63,8 +72,23 @@ fn cells(r: &RunRecord) -> Vec<String> {
     ]
 }
 
-fn row_id(mode: Mode, workers: u32) -> String {
-    format!("run-{}-{workers}", mode.name())
+/// What a counter run counted: "counted 1,234 of 2,000 (766 updates lost: the race)".
+fn counted(c: &CounterRecord) -> String {
+    let (Some(&counted), Some(&lost)) = (c.counted.last(), c.lost.last()) else { return String::new() };
+    let per_update = c.ns_per_update.map(|ns| format!(", {ns:.1} ns per update")).unwrap_or_default();
+    let lost = match (lost, c.racy) {
+        (0, _) => "every update kept".to_string(),
+        (_, true) => format!("{} updates lost: the race", thousands(lost)),
+        (_, false) => format!("{} updates lost: broken", thousands(lost)),
+    };
+    format!("counted {} of {} ({lost}{per_update}; last run)", thousands(counted), thousands(c.expected))
+}
+
+fn row_id(mode: Mode, variant: Option<&str>, workers: u32) -> String {
+    match variant {
+        Some(v) => format!("run-{}-{v}-{workers}", mode.name()),
+        None => format!("run-{}-{workers}", mode.name()),
+    }
 }
 
 /// "When to use which", each line linked to the table row it rests on.
@@ -75,7 +99,7 @@ fn show_advice(report: &Report) {
         let item = el("li", "", &advice.text);
         if let Some((mode, workers)) = advice.evidence {
             let link = el("a", "", "(the measurement)");
-            link.set_attribute("href", &format!("#{}", row_id(mode, workers))).ok();
+            link.set_attribute("href", &format!("#{}", row_id(mode, None, workers))).ok();
             item.append_child(&document().create_text_node(" ")).ok();
             item.append_child(&link).ok();
         }
@@ -113,7 +137,10 @@ pub fn show(report: &Report, finished: bool) {
             "",
         );
         row.set_attribute("data-mode", r.mode.name()).ok();
-        row.set_id(&row_id(r.mode, r.workers));
+        if let Some(v) = &r.variant {
+            row.set_attribute("data-variant", v).ok();
+        }
+        row.set_id(&row_id(r.mode, r.variant.as_deref(), r.workers));
         for (i, text) in cells(r).iter().enumerate() {
             let cell = el(if i == 0 { "th" } else { "td" }, "", text);
             if let (Some(reason), true) = (&r.skipped, i == 8) {

@@ -8,6 +8,7 @@
 //! Kernels call [`Checkpoint::tick`] every few thousand operations. Executors use it for the
 //! emulated GIL; [`NoCheckpoint`] compiles to nothing.
 
+pub mod counter;
 pub mod download;
 pub mod fault;
 mod kernels;
@@ -50,6 +51,8 @@ pub fn run_cpu_task(task: &Task, checkpoint: &mut impl Checkpoint) -> Option<u64
         }
         TaskKind::Letter { letter, n } => letter_sum(letter, n, checkpoint),
         TaskKind::Fault { fault } => fault::inject(fault, task.index, checkpoint, None),
+        // Outside a threads run, a task counts in memory of its own (`counter::count_alone`).
+        TaskKind::Count { n } => counter::count_alone(n),
         TaskKind::Sleep { .. } | TaskKind::Fetch { .. } => return None,
     })
 }
@@ -103,6 +106,8 @@ pub fn expected_checksum(workload: &Workload, task: &Task) -> Option<u64> {
         TaskKind::Letter { letter, n } => kernels::letter_sum_periodic(letter, n),
         TaskKind::Sleep { ms } => sleep_checksum(ms),
         TaskKind::Fetch { .. } => return workload.download()?.0.expected_checksum(task.index),
+        // Every update the task made: the count it sends, or its share of the shared counter.
+        TaskKind::Count { n } => n,
         // It never returns: there is nothing to expect.
         TaskKind::Fault { .. } => return None,
     })

@@ -1,5 +1,6 @@
 //! What to compute, and how it splits into tasks.
 
+use crate::counter::Sync;
 use crate::download::Download;
 use crate::fault::Fault;
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,9 @@ pub enum Workload {
     FetchWrite(Download),
     /// Task `at_task` fails on purpose (`crate::fault`); every other task computes fib(n).
     Fault { fault: Fault, at_task: u32, n: u32 },
+    /// Every task adds 1 to one shared counter n times (`crate::counter`). `sync` lists the
+    /// synchronisations to compare: threads runs take one each (`with_variant`).
+    Counter { n: u64, sync: Vec<Sync> },
 }
 
 /// Operations per letter task: ~150 ms of work in Wasm, so that starting a process worker
@@ -83,6 +87,10 @@ pub enum TaskKind {
     Fault {
         fault: Fault,
     },
+    /// n updates of the shared counter (threads) or of the task's own (other modes).
+    Count {
+        n: u64,
+    },
 }
 
 impl Workload {
@@ -98,6 +106,41 @@ impl Workload {
             Workload::Fetch(_) => "fetch",
             Workload::FetchWrite(_) => "fetch_write",
             Workload::Fault { .. } => "fault",
+            Workload::Counter { .. } => "counter",
+        }
+    }
+
+    /// The variants this workload lists for threads runs to compare, by name: a counter's
+    /// synchronisations. Empty for every other workload.
+    pub fn variants(&self) -> Vec<&'static str> {
+        match self {
+            Workload::Counter { sync, .. } => sync.iter().map(|s| s.name()).collect(),
+            _ => vec![],
+        }
+    }
+
+    /// The name of a variant any workload may list, as a `'static` string (run records keep
+    /// theirs as text).
+    pub fn variant_name(name: &str) -> Option<&'static str> {
+        Sync::from_name(name).map(Sync::name)
+    }
+
+    /// The same workload with only the variant `name` (one of `variants`).
+    pub fn with_variant(&self, name: &str) -> Workload {
+        match self {
+            Workload::Counter { n, .. } => {
+                Workload::Counter { n: *n, sync: Sync::from_name(name).into_iter().collect() }
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// The synchronisation a counter's threads use: the first listed (a threads run is given a
+    /// workload with one, `with_variant`), else none.
+    pub fn sync(&self) -> Sync {
+        match self {
+            Workload::Counter { sync, .. } => sync.first().copied().unwrap_or(Sync::None),
+            _ => Sync::None,
         }
     }
 
@@ -156,6 +199,7 @@ impl Workload {
             Workload::FetchWrite(_) => TaskKind::Fetch { write: true },
             Workload::Fault { fault, at_task, .. } if at_task == index => TaskKind::Fault { fault },
             Workload::Fault { n, .. } => TaskKind::Fib { n },
+            Workload::Counter { n, .. } => TaskKind::Count { n },
         };
         Task { index, kind }
     }
@@ -173,6 +217,7 @@ impl Workload {
             Workload::Letters {} => Workload::Letters {},
             // The fault itself is never warmed up: only the kernel of the other tasks.
             Workload::Fault { n, .. } => Workload::Fib { n: n.min(22) },
+            Workload::Counter { n, sync } => Workload::Counter { n: n.min(100_000), sync },
             waiting @ (Workload::Sleep { .. } | Workload::Fetch(_) | Workload::FetchWrite(_)) => waiting,
         }
     }
@@ -246,6 +291,17 @@ mod tests {
         assert!([0, 1, 3].iter().all(|&i| kinds[i] == TaskKind::Fib { n: 20 }));
         assert_eq!(w.small(), Workload::Fib { n: 20 });
         assert!(!w.is_waiting());
+    }
+
+    #[test]
+    fn a_counter_lists_its_synchronisations_and_runs_one_at_a_time() {
+        let w: Workload = serde_json::from_str(r#"{"kind":"counter","n":5,"sync":["none","lock"]}"#).unwrap();
+        assert_eq!(w.variants(), ["none", "lock"]);
+        let lock = w.with_variant("lock");
+        assert_eq!(lock, Workload::Counter { n: 5, sync: vec![Sync::Lock] });
+        assert_eq!(lock.sync(), Sync::Lock);
+        assert_eq!(w.task(1, 3).kind, TaskKind::Count { n: 5 });
+        assert!(Workload::Fib { n: 3 }.variants().is_empty());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Every workload's tasks, run by the kernels, verify against `expected_checksum`.
-use threadlab_workloads::{combine, expected_checksum, run_cpu_task, NoCheckpoint, Workload};
+use threadlab_workloads::{combine, counter, expected_checksum, run_cpu_task, NoCheckpoint, Workload};
 
 #[test]
 fn every_cpu_workload_verifies_for_several_task_counts() {
@@ -10,6 +10,7 @@ fn every_cpu_workload_verifies_for_several_task_counts() {
         Workload::SampleAppend { n: 50_000 },
         Workload::Mandelbrot { width: 40, height: 30, max_iter: 100 },
         Workload::Letters {},
+        Workload::Counter { n: 10_000, sync: vec![counter::Sync::None] },
     ];
     for w in &workloads {
         let mut totals = vec![];

@@ -41,7 +41,8 @@ impl ThreadsEngine {
         Ok(ThreadsEngine { port })
     }
 
-    pub async fn run(&self, request: &ThreadsRequest) -> Result<Vec<TaskOutcome>, String> {
+    /// The run's outcomes, and the shared counter's value after it (`counter` workloads).
+    pub async fn run(&self, request: &ThreadsRequest) -> Result<(Vec<TaskOutcome>, Option<u64>), String> {
         self.send(&ThreadsCommand::Run(request.clone())).await
     }
 
@@ -59,7 +60,7 @@ impl ThreadsEngine {
         self.port.terminate("stopped");
     }
 
-    async fn send(&self, command: &ThreadsCommand) -> Result<Vec<TaskOutcome>, String> {
+    async fn send(&self, command: &ThreadsCommand) -> Result<(Vec<TaskOutcome>, Option<u64>), String> {
         let json = serde_json::to_string(command).expect("commands serialize");
         let reply = self.port.request(&JsValue::from_str(&json)).await?;
         let Some(text) = reply.as_string() else {
@@ -70,7 +71,7 @@ impl ThreadsEngine {
             return Err(format!("the threads engine crashed: {why}"));
         };
         match serde_json::from_str(&text).map_err(|e| format!("the threads engine sent a bad reply: {e}"))? {
-            ThreadsReply::Done { outcomes } => Ok(outcomes),
+            ThreadsReply::Done { outcomes, counted } => Ok((outcomes, counted)),
             ThreadsReply::Failed { error } => Err(error),
             ThreadsReply::Crashed { error } => {
                 self.port.terminate("the threads engine crashed");

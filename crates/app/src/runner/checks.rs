@@ -1,7 +1,7 @@
 //! The checks only a worker can tell (module workers, Atomics.wait, OPFS and its handles), asked
 //! of the helper process worker and kept in `env` for `Capabilities` to report.
 
-use super::{helper, CANCELLED};
+use super::{helper, RunError};
 use crate::env;
 use crate::load_once;
 use futures::FutureExt;
@@ -17,9 +17,14 @@ pub async fn worker_checks() -> Result<(WorkerChecks, f64), String> {
             // A file that did not load is not the workers' fault: said as it is.
             crate::engines::processes::worker_code().await?;
             let started = helper().await;
-            let failure = started.as_ref().err().filter(|why| !why.contains(CANCELLED)).cloned();
+            // A cancel while the helper started says nothing of what workers can do here.
+            let failure = match &started {
+                Err(RunError::Engine(why)) => Some(why.clone()),
+                Ok(_) | Err(_) => None,
+            };
             env::NO_MODULE_WORKER.with(|n| *n.borrow_mut() = failure.clone());
-            let checks = started.map_err(|why| failure.map_or(why, |why| no_workers(&why)))?.checks().await?;
+            let checks =
+                started.map_err(|e| failure.map_or_else(|| e.to_string(), |why| no_workers(&why)))?.checks().await?;
             Ok((checks, threadlab_clock::now_ms() - start))
         }
         .boxed_local()

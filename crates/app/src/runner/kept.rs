@@ -2,6 +2,7 @@
 //! process pool and the threads engine. Dead ones (after a cancel or a crash) are replaced on
 //! next use; `reset` forgets them all.
 
+use super::RunError;
 use crate::engines::processes::ProcessWorker;
 use crate::engines::threads::ThreadsEngine;
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
@@ -88,11 +89,14 @@ pub async fn reach_endpoint(url: &str) {
     }
 }
 
-pub async fn helper() -> Result<ProcessWorker, String> {
+/// The helper process worker, started if none is alive; `Err(Cancelled)` when a cancel
+/// terminated it while it started.
+pub async fn helper() -> Result<ProcessWorker, RunError> {
     if let Some(h) = ENGINES.with(|e| e.borrow().helper.clone()).filter(ProcessWorker::is_alive) {
         return Ok(h);
     }
-    let h = ProcessWorker::start().await?;
+    let cancels = super::cancels();
+    let h = ProcessWorker::start().await.map_err(|why| super::failed_since(cancels, why))?;
     ENGINES.with(|e| e.borrow_mut().helper = Some(h.clone()));
     Ok(h)
 }

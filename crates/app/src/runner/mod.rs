@@ -6,6 +6,7 @@
 //! last result is back; for cold processes that includes starting the workers.
 
 mod checks;
+mod error;
 mod kept;
 mod paint;
 mod pool;
@@ -15,6 +16,7 @@ use crate::env::Capabilities;
 use kept::threads_engine;
 use sample::sample;
 use std::cell::Cell;
+use threadlab_lab::checks::Checks;
 use threadlab_lab::plan::{self, Cell as PlanCell};
 use threadlab_lab::protocol::WorkerRequest;
 use threadlab_lab::report::{Report, RunRecord, Sample};
@@ -23,15 +25,16 @@ use threadlab_lab::{Mode, Spec};
 use threadlab_workers::terminate_all;
 
 pub use checks::worker_checks;
+pub use error::RunError;
 pub(crate) use kept::helper;
 pub use kept::prestart;
-
-pub const CANCELLED: &str = "the run was cancelled";
 
 thread_local! {
     /// Generation of the run that owns the run slot; 0 when none does.
     static OWNER: Cell<u64> = const { Cell::new(0) };
     static LAST_GENERATION: Cell<u64> = const { Cell::new(0) };
+    /// Cancels so far: an await that failed while this changed failed because of the cancel.
+    static CANCELS: Cell<u64> = const { Cell::new(0) };
 }
 
 pub struct Progress<'a> {
@@ -66,9 +69,9 @@ impl Drop for RunSlot {
 
 /// Takes the run slot synchronously, so that a `cancel()` or a second `run()` in the same
 /// event-loop turn already sees the run.
-pub fn claim() -> Result<RunSlot, String> {
+pub fn claim() -> Result<RunSlot, RunError> {
     if is_running() {
-        return Err("a run is already in progress: wait for it or cancel it".into());
+        return Err(RunError::Busy);
     }
     let generation = LAST_GENERATION.with(|g| {
         g.set(g.get() + 1);
@@ -79,11 +82,26 @@ pub fn claim() -> Result<RunSlot, String> {
 }
 
 /// `Err` once run `generation` was cancelled: checked before and after every await.
-fn still_wanted(generation: u64) -> Result<(), String> {
+fn still_wanted(generation: u64) -> Result<(), RunError> {
     if OWNER.with(Cell::get) == generation {
         Ok(())
     } else {
-        Err(CANCELLED.into())
+        Err(RunError::Cancelled)
+    }
+}
+
+/// The number of cancels so far, to tell afterwards whether one came meanwhile.
+fn cancels() -> u64 {
+    CANCELS.with(Cell::get)
+}
+
+/// What an await that began after `cancels` cancels and failed with `why` means: the
+/// workers it waited for were terminated by a cancel, or something failed.
+fn failed_since(cancels_before: u64, why: String) -> RunError {
+    if cancels() == cancels_before {
+        RunError::Engine(why)
+    } else {
+        RunError::Cancelled
     }
 }
 
@@ -91,7 +109,8 @@ fn still_wanted(generation: u64) -> Result<(), String> {
 /// new run may start in the same turn), and engines start afresh on the next run.
 pub fn cancel() {
     OWNER.with(|o| o.set(0));
-    terminate_all(CANCELLED);
+    CANCELS.with(|c| c.set(c.get() + 1));
+    terminate_all(&RunError::Cancelled.to_string());
     kept::reset();
 }
 
@@ -104,11 +123,9 @@ pub async fn run(
     spec: Spec,
     caps: &Capabilities,
     on_progress: &dyn Fn(Progress) -> bool,
-) -> Result<Report, String> {
+) -> Result<Report, RunError> {
     let result = run_cells(&spec, caps, on_progress, slot.0).await;
-    if still_wanted(slot.0).is_err() {
-        return Err(CANCELLED.into());
-    }
+    still_wanted(slot.0)?;
     drop(slot);
     result.map(|runs| Report::new(spec, caps.env(), runs))
 }
@@ -118,18 +135,41 @@ async fn run_cells(
     caps: &Capabilities,
     on_progress: &dyn Fn(Progress) -> bool,
     generation: u64,
-) -> Result<Vec<RunRecord>, String> {
-    // Before anything is timed: every engine this run uses is started and its kernels warmed,
-    // and no engine is still starting in the background (that would steal CPU from a sample).
+) -> Result<Vec<RunRecord>, RunError> {
+    let checks = caps_checked(caps, generation).await?;
+    let skip = |mode: Mode| skip_reason(&checks, spec, mode);
+    let expected = engines_ready(spec, &checks, &skip, generation).await?;
+    let mut sweep = Sweep::new(spec, caps, expected, skip);
+    sweep.skipped_first(on_progress).await;
+    sweep.rounds(on_progress, generation).await?;
+    Ok(sweep.records())
+}
+
+/// The page's capabilities with what only a worker can tell: asked once per page, of the
+/// helper process worker, which every run needs anyway. They decide which cells are skipped.
+async fn caps_checked(caps: &Capabilities, generation: u64) -> Result<Checks, RunError> {
     still_wanted(generation)?;
-    // What the workers offer decides which cells are skipped: asked once per page, of the
-    // helper process worker, which every run needs anyway.
     let checked = worker_checks().await;
     still_wanted(generation)?;
     checked?;
-    let checks = caps.checks();
+    Ok(caps.checks())
+}
+
+/// Why `mode` cannot run here, as the report says it; `None` when it can.
+fn skip_reason(checks: &Checks, spec: &Spec, mode: Mode) -> Option<String> {
     let writes_files = spec.workload.download().is_some_and(|(_, write)| write);
-    let skip = |mode: Mode| checks.skip_reason(mode, writes_files);
+    checks.skip_reason(mode, writes_files)
+}
+
+/// Before anything is timed: every engine this run uses is started and its kernels warmed,
+/// and no engine is still starting in the background (that would steal CPU from a sample).
+/// Returns the expected checksums, computed by the helper.
+async fn engines_ready(
+    spec: &Spec,
+    checks: &Checks,
+    skip: &dyn Fn(Mode) -> Option<String>,
+    generation: u64,
+) -> Result<Vec<Option<u64>>, RunError> {
     // The built-in endpoint needs the service worker in control, of the page and of every kept
     // worker.
     if spec.workload.download().is_some_and(|(d, _)| d.url.is_none()) {
@@ -166,59 +206,104 @@ async fn run_cells(
         kept::warm_pool(spec.max_workers() as usize, &spec.workload).await?;
     }
     still_wanted(generation)?;
-    let cells = plan::cells(spec);
-    let per_cell = plan::runs_per_cell(spec);
-    let total = cells.len() as u32 * per_cell;
-    let mut done = 0;
+    Ok(expected)
+}
 
-    let mut state: Vec<Progressing> =
-        cells.iter().map(|cell| Progressing { samples: Vec::new(), failure: None, skipped: skip(cell.mode) }).collect();
-    for (cell, s) in cells.iter().zip(&state) {
-        if s.skipped.is_some() {
-            done += per_cell;
-            if on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial: None }) {
-                paint::after_next_paint().await;
+/// The plan's cells and what each has so far, with the count of timed runs done for progress.
+struct Sweep<'a> {
+    spec: &'a Spec,
+    caps: &'a Capabilities,
+    expected: Vec<Option<u64>>,
+    cells: Vec<PlanCell>,
+    state: Vec<Progressing>,
+    per_cell: u32,
+    done: u32,
+}
+
+impl<'a> Sweep<'a> {
+    fn new(
+        spec: &'a Spec,
+        caps: &'a Capabilities,
+        expected: Vec<Option<u64>>,
+        skip: impl Fn(Mode) -> Option<String>,
+    ) -> Self {
+        let cells = plan::cells(spec);
+        let state = cells
+            .iter()
+            .map(|cell| Progressing { samples: Vec::new(), failure: None, skipped: skip(cell.mode) })
+            .collect();
+        Sweep { spec, caps, expected, cells, state, per_cell: plan::runs_per_cell(spec), done: 0 }
+    }
+
+    fn total(&self) -> u32 {
+        self.cells.len() as u32 * self.per_cell
+    }
+
+    /// Tells `on_progress`; when it redrew the page, waits for the browser to paint it.
+    async fn tell(&self, on_progress: &dyn Fn(Progress) -> bool, cell: PlanCell, partial: Option<&dyn Fn() -> Report>) {
+        let progress = Progress { done: self.done, total: self.total(), tasks: self.spec.tasks, cell, partial };
+        if on_progress(progress) {
+            paint::after_next_paint().await;
+        }
+    }
+
+    /// Cells that cannot run here count as done at once.
+    async fn skipped_first(&mut self, on_progress: &dyn Fn(Progress) -> bool) {
+        for i in 0..self.cells.len() {
+            if self.state[i].skipped.is_some() {
+                self.done += self.per_cell;
+                self.tell(on_progress, self.cells[i], None).await;
             }
         }
     }
 
-    // Rounds: repetition r of every cell, then r + 1. The machine's speed drifts (shared,
-    // throttled, busy), and interleaving spreads a slow phase over all modes instead of
-    // pinning it on one: ratios between modes are measured side by side.
-    for repetition in 0..per_cell {
-        for (i, cell) in cells.iter().enumerate() {
-            let s = &mut state[i];
-            if s.skipped.is_some() || s.failure.is_some() {
-                continue;
-            }
-            // A cancel from a progress callback must stop the next sample before it starts
-            // engines afresh.
-            still_wanted(generation)?;
-            let result = sample(spec, *cell).await;
-            still_wanted(generation)?;
-            let measured = result.is_ok() && repetition >= spec.warmup;
-            match result {
-                Ok(sample) if repetition >= spec.warmup => s.samples.push(sample),
-                Ok(_) => {}
-                Err(e) => {
-                    s.failure = Some(e);
-                    // The cell's remaining repetitions will not run.
-                    done += per_cell - repetition - 1;
+    /// Rounds: repetition r of every cell, then r + 1. The machine's speed drifts (shared,
+    /// throttled, busy), and interleaving spreads a slow phase over all modes instead of
+    /// pinning it on one: ratios between modes are measured side by side. A cell that fails
+    /// keeps its error and runs no more.
+    async fn rounds(&mut self, on_progress: &dyn Fn(Progress) -> bool, generation: u64) -> Result<(), RunError> {
+        for repetition in 0..self.per_cell {
+            for i in 0..self.cells.len() {
+                let cell = self.cells[i];
+                let s = &self.state[i];
+                if s.skipped.is_some() || s.failure.is_some() {
+                    continue;
                 }
-            }
-            done += 1;
-            let so_far = || {
-                let so_far = cells.iter().zip(&state).filter(|(_, s)| !s.samples.is_empty() || s.skipped.is_some());
-                Report::new(spec.clone(), caps.env(), so_far.map(|(c, s)| s.record(*c, &expected, spec)).collect())
-            };
-            let partial: Option<&dyn Fn() -> Report> = if measured { Some(&so_far) } else { None };
-            if on_progress(Progress { done, total, tasks: spec.tasks, cell: *cell, partial }) {
-                paint::after_next_paint().await;
+                // A cancel from a progress callback must stop the next sample before it starts
+                // engines afresh.
+                still_wanted(generation)?;
+                let result = sample(&plan::cell_spec(self.spec, cell), cell).await;
+                still_wanted(generation)?;
+                let measured = result.is_ok() && repetition >= self.spec.warmup;
+                let s = &mut self.state[i];
+                match result {
+                    Ok(sample) if repetition >= self.spec.warmup => s.samples.push(sample),
+                    Ok(_) => {}
+                    Err(e) => {
+                        s.failure = Some(e);
+                        // The cell's remaining repetitions will not run.
+                        self.done += self.per_cell - repetition - 1;
+                    }
+                }
+                self.done += 1;
+                let so_far = || self.partial();
+                let partial: Option<&dyn Fn() -> Report> = if measured { Some(&so_far) } else { None };
+                self.tell(on_progress, cell, partial).await;
             }
         }
+        Ok(())
     }
 
-    Ok(cells.into_iter().zip(state).map(|(cell, s)| s.record(cell, &expected, spec)).collect())
+    /// The report of the cells with a sample so far, and of those skipped.
+    fn partial(&self) -> Report {
+        let so_far = self.cells.iter().zip(&self.state).filter(|(_, s)| !s.samples.is_empty() || s.skipped.is_some());
+        let runs = so_far.map(|(c, s)| s.record(*c, &self.expected, self.spec)).collect();
+        Report::new(self.spec.clone(), self.caps.env(), runs)
+    }
+
+    fn records(self) -> Vec<RunRecord> {
+        self.cells.into_iter().zip(&self.state).map(|(cell, s)| s.record(cell, &self.expected, self.spec)).collect()
+    }
 }
 
 /// What a cell has so far: samples, or the error that stopped it, or why it cannot run.
@@ -234,6 +319,7 @@ impl Progressing {
             return RunRecord::skipped(cell, reason);
         }
         let mut record = RunRecord::measured(cell, &self.samples, expected, spec.workload.min_task_ms());
+        record.count(&plan::cell_spec(spec, cell).workload, spec.tasks, &self.samples);
         if let Some(e) = &self.failure {
             record.verified = false;
             record.errors.insert(0, e.clone());

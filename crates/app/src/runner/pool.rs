@@ -159,5 +159,5 @@ pub async fn processes(spec: &Spec, k: u32, start: ProcessStart) -> Result<Sampl
         startups.extend(startup);
     }
     let startup_ms = (!startups.is_empty()).then(|| startups.iter().sum::<f64>() / startups.len() as f64);
-    Ok(Sample { wall_ms, run_start, outcomes, startup_ms })
+    Ok(Sample { wall_ms, run_start, outcomes, startup_ms, counted: None })
 }

@@ -44,7 +44,7 @@ async fn run_on_engine(spec: &Spec, cell: PlanCell) -> Result<Sample, String> {
 }
 
 async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> {
-    let worker = helper().await?;
+    let worker = helper().await.map_err(|e| e.to_string())?;
     // A no-op unless the worker is new (replaced after a crash or a time limit).
     worker.warm_up(&spec.workload).await?;
     let request = WorkerRequest::Run {
@@ -64,7 +64,7 @@ async fn single_worker(spec: &Spec, concurrent: bool) -> Result<Sample, String> 
         ),
         None => e.message,
     })?;
-    Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })
+    Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None, counted: None })
 }
 
 async fn threads(spec: &Spec, k: u32, gil_switch_interval_ms: Option<f64>) -> Result<Sample, String> {
@@ -79,6 +79,6 @@ async fn threads(spec: &Spec, k: u32, gil_switch_interval_ms: Option<f64>) -> Re
         endpoint: endpoint(),
     };
     let start = now_ms();
-    let outcomes = engine.run(&request).await?;
-    Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None })
+    let (outcomes, counted) = engine.run(&request).await?;
+    Ok(Sample { wall_ms: now_ms() - start, run_start: start, outcomes, startup_ms: None, counted })
 }

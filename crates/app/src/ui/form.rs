@@ -62,6 +62,7 @@ pub fn read_form() -> Value {
             _ if p.absent != kinds::Absent::Required && text.trim().is_empty() => continue,
             kinds::FieldType::Int { .. } => number(&text),
             kinds::FieldType::Url | kinds::FieldType::Fault => Value::String(text.trim().to_string()),
+            kinds::FieldType::Syncs => text.split([',', ' ']).filter(|s| !s.is_empty()).map(Value::from).collect(),
         };
         workload.insert(p.name.into(), value);
     }
@@ -104,6 +105,7 @@ pub fn write_form(spec: &Spec) {
         let text = match &workload[p.name] {
             Value::Null => String::new(),
             Value::String(s) => s.clone(),
+            Value::Array(list) => list.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
             other => other.to_string(),
         };
         set_field_value(&format!("param-{}", p.name), &text);
