@@ -6,10 +6,10 @@
 use crate::controller::{self, Screen};
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
-use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
+use js_sys::{Function, Object, Promise, Reflect, JSON};
+use serde::Serialize;
 use serde_json::Value;
 use std::rc::Rc;
-use threadlab_lab::checks::Checks;
 use threadlab_lab::{presets, Spec};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -18,11 +18,33 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
-fn json_to_js(v: &Value) -> JsValue {
-    JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    crate::js::to_js(value).unwrap_or(JsValue::NULL)
 }
 
-/// Accepts a spec as a JS object or as JSON text.
+/// What `onProgress` hears.
+#[derive(Serialize)]
+struct ProgressOut {
+    done: u32,
+    total: u32,
+    mode: &'static str,
+    workers: u32,
+}
+
+/// An entry of `threadlab.presets`.
+#[derive(Serialize)]
+struct PresetOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    claim: &'a str,
+    spec: &'a Value,
+}
+
+/// Accepts a spec as a JS object or as JSON text. An object goes through `JSON.stringify`, not
+/// serde-wasm-bindgen: that keeps JSON's meaning (a field set to `undefined` is absent, where
+/// serde-wasm-bindgen makes it null, which the spec refuses), and a cyclic or absurdly deep
+/// object is refused with an error (serde-wasm-bindgen has no depth limit: it would overflow the
+/// module's stack, a trap, not an error). ARCHITECTURE.md, "Browser plumbing", lists such cases.
 fn spec_text(value: &JsValue) -> Result<String, String> {
     if let Some(s) = value.as_string() {
         return Ok(s);
@@ -42,100 +64,115 @@ fn run_spec(screen: Rc<dyn Screen>, spec: JsValue, on_progress: Option<Function>
     let spec = spec_text(&spec).and_then(|text| Spec::parse(&text).map_err(|e| e.to_string()));
     let tell = move |p: &Progress| {
         if let Some(f) = &on_progress {
-            let o = Object::new();
-            set(&o, "done", &p.done.into());
-            set(&o, "total", &p.total.into());
-            set(&o, "mode", &p.cell.mode.name().into());
-            set(&o, "workers", &p.cell.workers.into());
+            let p = ProgressOut { done: p.done, total: p.total, mode: p.cell.mode.name(), workers: p.cell.workers };
             // A throwing callback must not break the run.
-            let _ = f.call1(&JsValue::NULL, &o);
+            let _ = f.call1(&JsValue::NULL, &to_js(&p));
         }
     };
     match controller::start(screen, spec, caps, tell) {
-        Ok(run) => future_to_promise(async move {
-            run.await
-                .map(|json| JSON::parse(&json).unwrap_or(JsValue::NULL))
-                .map_err(|e| js_sys::Error::new(&e.to_string()).into())
-        }),
+        Ok(run) => future_to_promise(async move { run.await.map_err(|e| js_sys::Error::new(&e.to_string()).into()) }),
         Err(e) => Promise::reject(&js_sys::Error::new(&e.to_string())),
     }
 }
 
-pub fn capabilities_object(caps: &Capabilities) -> Object {
-    let o = Object::new();
-    set(&o, "cores", &caps.cores.into());
-    set(&o, "cores_source", &"navigator.hardwareConcurrency".into());
-    set(&o, "cross_origin_isolated", &caps.cross_origin_isolated.into());
-    set(&o, "shared_memory", &caps.shared_memory.into());
-    set(&o, "timer_resolution_ms", &caps.timer_resolution_ms.into());
-    let modes: Array = caps.modes().iter().map(|m| JsValue::from_str(m.name())).collect();
-    set(&o, "modes", &modes);
-    let checks = caps.checks();
-    set(&o, "checks", &checks_object(&checks));
-    // Why a mode or fetch_write would be skipped here, as runs say it (null: nothing known
-    // rules it out).
-    let reasons = Object::new();
-    let reason = |r: Option<String>| r.map_or(JsValue::NULL, JsValue::from);
-    set(&reasons, "threads", &reason(checks.threads_blocked()));
-    set(&reasons, "fetch_write", &reason(checks.files_blocked()));
-    set(&o, "skip_reasons", &reasons);
-    o
+/// `threadlab.capabilities()` (docs/api.md), in the order the document lists it.
+#[derive(Serialize)]
+struct CapabilitiesOut<'a> {
+    cores: u32,
+    cores_source: &'static str,
+    cross_origin_isolated: bool,
+    shared_memory: bool,
+    timer_resolution_ms: f64,
+    modes: Vec<&'static str>,
+    checks: ChecksOut<'a>,
+    /// Why a mode or fetch_write would be skipped here, as runs say it (null: nothing known
+    /// rules it out).
+    skip_reasons: SkipReasons,
 }
 
 /// One entry per check: true or false, or null where a worker has not been asked yet.
-fn checks_object(checks: &Checks) -> Object {
-    let o = Object::new();
-    let flag = |key: &str, value: Option<bool>| set(&o, key, &value.map_or(JsValue::NULL, JsValue::from));
-    flag("cross_origin_isolated", Some(checks.cross_origin_isolated));
-    flag("shared_wasm_memory", Some(checks.shared_wasm_memory));
-    flag("shared_memory_to_workers", Some(checks.shared_memory_to_workers));
-    flag("shared_array_buffer_global", Some(checks.shared_array_buffer));
-    flag("opfs_window", Some(checks.opfs_window));
-    flag("create_writable_window", Some(checks.create_writable_window));
-    flag("module_workers", checks.module_workers.as_ref().map(Result::is_ok));
-    let worker = checks.worker.as_ref();
-    flag("atomics_wait_worker", worker.map(|w| w.atomics_wait));
-    flag("opfs_worker", worker.map(|w| w.opfs));
-    flag("sync_access_handle_worker", worker.map(|w| w.sync_access_handle));
-    flag("create_writable_worker", worker.map(|w| w.create_writable));
-    let why = |text: Option<&str>| text.map_or(JsValue::NULL, JsValue::from);
-    set(
-        &o,
-        "module_workers_error",
-        &why(checks.module_workers.as_ref().and_then(|r| r.as_ref().err().map(String::as_str))),
-    );
-    set(&o, "opfs_worker_error", &why(worker.and_then(|w| w.opfs_error.as_deref())));
-    // The workers' checks' cost: inside the worker, and from the page (with the worker's start).
-    set(&o, "worker_checks_ms", &worker.map_or(JsValue::NULL, |w| w.ms.into()));
-    set(&o, "worker_checks_page_ms", &crate::env::worker_checks_ms().map_or(JsValue::NULL, JsValue::from));
-    o
+#[derive(Serialize)]
+struct ChecksOut<'a> {
+    cross_origin_isolated: bool,
+    shared_wasm_memory: bool,
+    shared_memory_to_workers: bool,
+    shared_array_buffer_global: bool,
+    opfs_window: bool,
+    create_writable_window: bool,
+    module_workers: Option<bool>,
+    atomics_wait_worker: Option<bool>,
+    opfs_worker: Option<bool>,
+    sync_access_handle_worker: Option<bool>,
+    create_writable_worker: Option<bool>,
+    module_workers_error: Option<&'a str>,
+    opfs_worker_error: Option<&'a str>,
+    /// The workers' checks' cost: inside the worker, and from the page (with the worker's start).
+    worker_checks_ms: Option<f64>,
+    worker_checks_page_ms: Option<f64>,
 }
+
+#[derive(Serialize)]
+struct SkipReasons {
+    threads: Option<String>,
+    fetch_write: Option<String>,
+}
+
+pub fn capabilities_object(caps: &Capabilities) -> JsValue {
+    let checks = caps.checks();
+    let worker = checks.worker.as_ref();
+    to_js(&CapabilitiesOut {
+        cores: caps.cores,
+        cores_source: "navigator.hardwareConcurrency",
+        cross_origin_isolated: caps.cross_origin_isolated,
+        shared_memory: caps.shared_memory,
+        timer_resolution_ms: caps.timer_resolution_ms,
+        modes: caps.modes().iter().map(|m| m.name()).collect(),
+        checks: ChecksOut {
+            cross_origin_isolated: checks.cross_origin_isolated,
+            shared_wasm_memory: checks.shared_wasm_memory,
+            shared_memory_to_workers: checks.shared_memory_to_workers,
+            shared_array_buffer_global: checks.shared_array_buffer,
+            opfs_window: checks.opfs_window,
+            create_writable_window: checks.create_writable_window,
+            module_workers: checks.module_workers.as_ref().map(Result::is_ok),
+            atomics_wait_worker: worker.map(|w| w.atomics_wait),
+            opfs_worker: worker.map(|w| w.opfs),
+            sync_access_handle_worker: worker.map(|w| w.sync_access_handle),
+            create_writable_worker: worker.map(|w| w.create_writable),
+            module_workers_error: checks.module_workers.as_ref().and_then(|r| r.as_ref().err().map(String::as_str)),
+            opfs_worker_error: worker.and_then(|w| w.opfs_error.as_deref()),
+            worker_checks_ms: worker.map(|w| w.ms),
+            worker_checks_page_ms: crate::env::worker_checks_ms(),
+        },
+        skip_reasons: SkipReasons { threads: checks.threads_blocked(), fetch_write: checks.files_blocked() },
+    })
+}
+
 /// What a long session costs, for soak tests and the curious: workers alive (started by this
 /// page and not terminated; the threads engine's pool lives inside its coordinator), the size
 /// of the page module's memory, and the blob: URL process workers start from (null until the
 /// worker code has loaded), which tells them apart from the pool's blob: workers.
-fn diagnostics_object() -> Object {
-    let o = Object::new();
-    set(&o, "live_workers", &threadlab_workers::live_count().into());
-    set(&o, "process_script", &crate::engines::processes::script_url().map_or(JsValue::NULL, JsValue::from));
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    let bytes = js_sys::ArrayBuffer::from(memory.buffer()).byte_length();
-    set(&o, "wasm_memory_bytes", &bytes.into());
-    o
+#[derive(Serialize)]
+struct Diagnostics {
+    live_workers: usize,
+    process_script: Option<String>,
+    wasm_memory_bytes: u32,
 }
 
-fn presets_array() -> Array {
-    presets::all()
-        .iter()
-        .map(|p| {
-            let o = Object::new();
-            set(&o, "id", &p.id.into());
-            set(&o, "title", &p.title.into());
-            set(&o, "claim", &p.claim.into());
-            set(&o, "spec", &json_to_js(&p.spec));
-            JsValue::from(o)
-        })
-        .collect()
+fn diagnostics_object() -> JsValue {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    to_js(&Diagnostics {
+        live_workers: threadlab_workers::live_count(),
+        process_script: crate::engines::processes::script_url(),
+        wasm_memory_bytes: js_sys::ArrayBuffer::from(memory.buffer()).byte_length(),
+    })
+}
+
+fn presets_array() -> JsValue {
+    let all = presets::all();
+    let out: Vec<PresetOut> =
+        all.iter().map(|p| PresetOut { id: p.id, title: p.title, claim: p.claim, spec: &p.spec }).collect();
+    to_js(&out)
 }
 
 /// Installs `window.threadlab`. The page can run specs as soon as this module runs (engines
@@ -162,7 +199,7 @@ pub fn install(caps: Rc<Capabilities>, screen: Rc<dyn Screen>) {
     cancel.forget();
 
     let c = caps.clone();
-    let capabilities = Closure::<dyn Fn() -> Object>::new(move || capabilities_object(&c));
+    let capabilities = Closure::<dyn Fn() -> JsValue>::new(move || capabilities_object(&c));
     set(&api, "capabilities", capabilities.as_ref());
     capabilities.forget();
 
@@ -173,7 +210,7 @@ pub fn install(caps: Rc<Capabilities>, screen: Rc<dyn Screen>) {
         let c = c.clone();
         future_to_promise(async move {
             crate::runner::worker_checks().await.map_err(|why| js_sys::Error::new(&why))?;
-            Ok(capabilities_object(&c).into())
+            Ok(capabilities_object(&c))
         })
     });
     set(&api, "checkCapabilities", check.as_ref());
@@ -185,7 +222,7 @@ pub fn install(caps: Rc<Capabilities>, screen: Rc<dyn Screen>) {
     set(&api, "liveWorkers", live.as_ref());
     live.forget();
 
-    let diagnostics = Closure::<dyn Fn() -> Object>::new(diagnostics_object);
+    let diagnostics = Closure::<dyn Fn() -> JsValue>::new(diagnostics_object);
     set(&api, "diagnostics", diagnostics.as_ref());
     diagnostics.forget();
 

@@ -10,6 +10,7 @@ use futures::future::LocalBoxFuture;
 use std::future::Future;
 use std::rc::Rc;
 use threadlab_lab::Spec;
+use wasm_bindgen::JsValue;
 
 /// What a run shows on the page.
 pub trait Screen {
@@ -28,7 +29,7 @@ pub trait Screen {
 }
 
 /// Starts a run of `spec` (or shows why it cannot start) and returns the rest of it: a future
-/// that resolves to the report's JSON, or to why there is none (cancelled, nothing could run).
+/// that resolves to the report (as a JS object, for scripts), or to why there is none (cancelled, nothing could run).
 /// Whatever can be refused is refused before this returns, in the caller's turn: an invalid
 /// spec (`spec`'s error, a sentence), and a run while another one owns the page (`Busy`, not
 /// shown: the run in progress owns the page). `on_progress` hears every sample.
@@ -37,7 +38,7 @@ pub fn start(
     spec: Result<Spec, String>,
     caps: Rc<Capabilities>,
     on_progress: impl Fn(&Progress) + 'static,
-) -> Result<impl Future<Output = Result<String, RunError>>, RunError> {
+) -> Result<impl Future<Output = Result<JsValue, RunError>>, RunError> {
     let spec = spec.map_err(RunError::InvalidSpec).inspect_err(|e| screen.show_error(&e.to_string()))?;
     let slot = runner::claim()?;
     screen.run_started(&spec);
@@ -68,9 +69,9 @@ pub fn start(
                 screen.show_error(&e.to_string());
             }
         })?;
-        let json = report.to_json();
+        let (object, json) = crate::js::report(&report).inspect_err(|message| screen.show_error(message))?;
         let kept = screen.keep(&json);
-        match screen.show_report(json.clone()).await {
+        match screen.show_report(json).await {
             Ok(()) if view_failed => screen.clear_error(),
             Ok(()) => {}
             Err(why) if kept => {
@@ -79,6 +80,6 @@ pub fn start(
             Err(why) => screen
                 .show_error(&format!("{why}; this browser did not keep the run either, but scripts get its report.")),
         }
-        Ok(json)
+        Ok(object)
     })
 }

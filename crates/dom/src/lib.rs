@@ -1,6 +1,7 @@
 //! Small DOM helpers for the page's modules (crates/app and crates/view). Text goes in through
 //! `textContent` only, never as HTML.
 
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, HtmlElement};
 
@@ -13,11 +14,11 @@ pub fn by_id(id: &str) -> HtmlElement {
     document().get_element_by_id(id).and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("index.html lacks #{id}"))
 }
 
-/// Adds a handler for `event` on an element of index.html, for the page's lifetime.
-pub fn on(id: &str, event: &str, handler: impl FnMut(Event) + 'static) {
-    let closure = Closure::<dyn FnMut(Event)>::new(handler);
-    by_id(id).add_event_listener_with_callback(event, closure.as_ref().unchecked_ref()).expect("listener");
-    closure.forget();
+/// Adds a handler for `event` on an element of index.html, for the page's lifetime. The handler
+/// may call `preventDefault` (the listener is not passive, as with a plain `addEventListener`).
+pub fn on(id: &str, event: &str, handler: impl FnMut(&Event) + 'static) {
+    let options = EventListenerOptions::enable_prevent_default();
+    EventListener::new_with_options(&by_id(id), event.to_owned(), options, handler).forget();
 }
 
 /// A new element with a class and text content.

@@ -23,10 +23,6 @@ extern "C" {
     type Global;
     #[wasm_bindgen(method, js_name = fetch)]
     fn fetch_with_request(this: &Global, request: &web_sys::Request) -> js_sys::Promise;
-    #[wasm_bindgen(method, js_name = setTimeout)]
-    fn set_timeout(this: &Global, callback: &js_sys::Function, ms: i32) -> i32;
-    #[wasm_bindgen(method, js_name = clearTimeout)]
-    fn clear_timeout(this: &Global, id: i32);
     #[wasm_bindgen(method, getter, js_name = crossOriginIsolated)]
     fn cross_origin_isolated(this: &Global) -> bool;
     #[wasm_bindgen(method, getter)]

@@ -3,8 +3,10 @@
 //! changes, exportable as SVG and PNG.
 
 use crate::exports::{download, save_blob};
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use js_sys::{Array, Promise};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use threadlab_charts::{ChartError, Theme};
 use threadlab_dom::{by_id, document, el, on, show_error};
 use threadlab_lab::report::{Report, RunRecord};
@@ -19,13 +21,13 @@ use web_sys::{
 const FIGURES: [&str; 3] = ["chart-bars", "chart-scaling", "chart-timeline"];
 
 /// A resize waits this long (ms) for the next before the charts are redrawn for it.
-const RESIZE_SETTLE_MS: i32 = 150;
+const RESIZE_SETTLE_MS: u32 = 150;
 
 thread_local! {
     /// The SVG text each figure shows, for export.
     static SVGS: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
-    /// The timer of a redraw waiting for resizing to settle.
-    static RESIZE_TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+    /// The timer of a redraw waiting for resizing to settle; replacing it clears the old one.
+    static RESIZE_TIMER: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
 /// What a figure shows.
@@ -109,25 +111,21 @@ fn width_changed() -> bool {
 /// Redraws the charts once the charts' box has kept a new width for a moment (a window being
 /// dragged wider, a phone turned, a scroll bar appearing).
 fn follow_width() {
-    let Some(window) = web_sys::window() else { return };
-    let settled = Closure::<dyn FnMut()>::new(|| {
-        RESIZE_TIMER.with(|t| t.set(None));
-        if width_changed() {
-            crate::on_screen(show);
-        }
-    });
-    let resized = Closure::<dyn FnMut()>::new(move || {
-        if let Some(timer) = RESIZE_TIMER.with(Cell::take) {
-            window.clear_timeout_with_handle(timer);
-        }
-        let callback = settled.as_ref().unchecked_ref();
-        let timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, RESIZE_SETTLE_MS);
-        RESIZE_TIMER.with(|t| t.set(timer.ok()));
+    let resized = Closure::<dyn FnMut()>::new(|| {
+        let settled = Timeout::new(RESIZE_SETTLE_MS, || {
+            if width_changed() {
+                crate::on_screen(show);
+            }
+        });
+        // The timer it replaces, if any, is cleared as it drops.
+        RESIZE_TIMER.with(|t| drop(t.replace(Some(settled))));
     });
     if let Ok(observer) = ResizeObserver::new(resized.as_ref().unchecked_ref()) {
         observer.observe(&by_id("charts"));
     }
-    resized.forget(); // for the page's lifetime
+    // A ResizeObserver's callback, not an event listener (gloo-events has none): kept for the
+    // page's lifetime.
+    resized.forget();
 }
 
 /// Binds the timeline's run picker and the export buttons, and redraws on a change of colour
@@ -140,11 +138,11 @@ pub fn bind() {
     }
     follow_width();
     let Some(query) = dark_scheme() else { return };
-    let redraw = Closure::<dyn FnMut()>::new(|| {
+    // For the page's lifetime.
+    EventListener::new(&query, "change", |_| {
         crate::on_screen(show);
-    });
-    let _ = query.add_event_listener_with_callback("change", redraw.as_ref().unchecked_ref());
-    redraw.forget(); // for the page's lifetime
+    })
+    .forget();
 }
 
 /// The user picked a run for the timeline.

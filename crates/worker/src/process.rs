@@ -3,7 +3,6 @@
 //! timer or a fetch the worker awaits: one task at a time, or all in flight at once for the
 //! async mode.
 
-use js_sys::Promise;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -14,7 +13,6 @@ use threadlab_workloads::{
     expected_checksum, once_per_kernel, run_cpu_task, sleep_checksum, warm_up, NoCheckpoint, Task, TaskKind, Workload,
 };
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 /// Kernel warm-up before a spec's first timed run, in ms.
@@ -158,7 +156,7 @@ impl Batch<'_> {
         for &i in indices {
             let task = self.task(i);
             match task.kind {
-                TaskKind::Sleep { ms } => sleeping.push((task.index, now_ms(), sleep_checksum(ms), timer_promise(ms))),
+                TaskKind::Sleep { ms } => sleeping.push((task.index, now_ms(), sleep_checksum(ms), timer(ms))),
                 TaskKind::Fetch { .. } => {
                     downloads.push(futures::FutureExt::boxed_local(async move { self.download(&task).await }))
                 }
@@ -168,9 +166,9 @@ impl Batch<'_> {
         // join_all polls every download once before waiting on any: all requests are in flight
         // together, and each is hashed as its response arrives.
         let downloads = futures::future::join_all(downloads);
-        for (task, start, checksum, promise) in sleeping {
+        for (task, start, checksum, timer) in sleeping {
             // Each timer recorded the moment it fired, so awaiting them in order loses no precision.
-            let end = JsFuture::from(promise).await.ok().and_then(|v| v.as_f64()).unwrap_or_else(now_ms);
+            let end = timer.await;
             outcomes.push(TaskOutcome { task, worker: self.worker, start, end, checksum, ..Default::default() });
         }
         outcomes.extend(downloads.await);
@@ -178,19 +176,19 @@ impl Batch<'_> {
     }
 }
 
-/// A promise that resolves, `ms` milliseconds from now, to the clock reading when it fired.
-fn timer_promise(ms: u32) -> Promise {
-    Promise::new(&mut |resolve, _reject| {
-        let fire = Closure::once_into_js(move || {
-            let _ = resolve.call1(&JsValue::NULL, &JsValue::from_f64(now_ms()));
-        });
-        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(fire.unchecked_ref(), ms as i32);
-    })
-}
-
-async fn timer(ms: u32) -> f64 {
-    JsFuture::from(timer_promise(ms)).await.ok().and_then(|v| v.as_f64()).unwrap_or_else(now_ms)
+/// A timer started now that resolves, `ms` milliseconds later, to the clock reading when it
+/// fired. The reading is taken in the timer's callback, so awaiting several in turn loses no
+/// precision; a timer dropped before it fires is cleared (gloo-timers).
+fn timer(ms: u32) -> impl std::future::Future<Output = f64> {
+    let (fired, reading) = futures::channel::oneshot::channel();
+    let timeout = gloo_timers::callback::Timeout::new(ms, move || {
+        let _ = fired.send(now_ms());
+    });
+    async move {
+        let end = reading.await.unwrap_or_else(|_| now_ms());
+        drop(timeout);
+        end
+    }
 }
 
 /// Browser tests (wasm-bindgen-test, in a real dedicated worker of headless Chromium): the

@@ -4,6 +4,7 @@
 //! at once (cancel): a terminated worker sends no more events, so the port itself fails whatever
 //! is awaiting it.
 
+use gloo_events::{EventListener, EventListenerOptions};
 use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -18,8 +19,9 @@ struct Inner {
     waiting: RefCell<Option<(Function, Function)>>,
     closed: Cell<bool>,
     close_reason: RefCell<String>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(Event)>,
+    /// Removed from the worker when the port goes (gloo-events).
+    _on_message: EventListener,
+    _on_error: EventListener,
 }
 
 #[derive(Clone)]
@@ -45,18 +47,21 @@ impl Port {
         let worker = spawn_module_worker(script, name)?;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let w = weak.clone();
-            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| deliver(&w, e.data()));
+            let on_message = EventListener::new(&worker, "message", move |e| {
+                deliver(&w, e.unchecked_ref::<MessageEvent>().data());
+            });
             let w = weak.clone();
-            let on_error = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+            // Not passive: preventDefault keeps the worker's error from being reported again as
+            // the page's own uncaught error.
+            let options = EventListenerOptions::enable_prevent_default();
+            let on_error = EventListener::new_with_options(&worker, "error", options, move |e| {
                 e.prevent_default();
-                let what = error_event_message(&e);
+                let what = error_event_message(e);
                 // A worker that threw is not trusted again: stop it, fail whoever waits.
                 if let Some(inner) = w.upgrade() {
                     Port(inner).terminate(&what);
                 }
             });
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             Inner {
                 worker,
                 inbox: RefCell::default(),

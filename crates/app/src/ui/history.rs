@@ -4,33 +4,42 @@
 //! the whole list.
 
 use super::view;
-use threadlab_dom::{by_id, el};
+use gloo_storage::{LocalStorage, Storage};
+use threadlab_dom::{by_id, el, on};
 use threadlab_lab::history::{self, Entry};
 use threadlab_lab::Spec;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, Storage};
+use web_sys::{Element, Event};
 
 const KEY: &str = "threadlab-history";
 
-fn storage() -> Option<Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+/// Whether this browser lets the page use localStorage. gloo-storage's `LocalStorage` throws
+/// where it cannot (storage switched off, a sandboxed frame), which would stop the page's
+/// module: it is asked only after this.
+fn available() -> bool {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten()).is_some()
 }
 
+/// The stored history. Read as text, not through gloo-storage's typed `get`: that would give up
+/// on the whole list at one damaged entry, where `history::parse` keeps the entries that read
+/// and counts the others.
 fn read() -> (Vec<Entry>, usize) {
-    let stored = storage().and_then(|s| s.get_item(KEY).ok().flatten()).unwrap_or_default();
-    history::parse(&stored)
+    let stored = available().then(|| LocalStorage::raw().get_item(KEY).ok().flatten()).flatten();
+    history::parse(&stored.unwrap_or_default())
 }
 
 /// Stores `entries`; when the browser's quota refuses, the oldest make way. Returns how many
 /// were kept.
 fn write(mut entries: Vec<Entry>) -> usize {
-    let Some(storage) = storage() else { return 0 };
+    if !available() {
+        return 0;
+    }
     loop {
-        if storage.set_item(KEY, &history::to_json(&entries)).is_ok() {
+        if LocalStorage::set(KEY, &entries).is_ok() {
             return entries.len();
         }
         if entries.pop().is_none() {
-            let _ = storage.remove_item(KEY);
+            LocalStorage::delete(KEY);
             return 0;
         }
     }
@@ -53,9 +62,7 @@ pub fn start() {
         write(read().0);
     }
     render(note.as_deref());
-    let click = Closure::<dyn FnMut(Event)>::new(on_click);
-    let _ = by_id("history-list").add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
-    click.forget(); // for the page's lifetime
+    on("history-list", "click", on_click);
 }
 
 fn render(note: Option<&str>) {
@@ -81,7 +88,7 @@ fn render(note: Option<&str>) {
     by_id("history-note").set_text_content(note);
 }
 
-fn on_click(event: Event) {
+fn on_click(event: &Event) {
     let Some(button) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
     let Some(action) = button.get_attribute("data-action") else { return };
     let id = button

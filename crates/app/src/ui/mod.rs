@@ -10,7 +10,8 @@ pub mod view;
 use crate::controller::{self, Screen};
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
-use std::cell::Cell;
+use gloo_events::EventListener;
+use std::cell::RefCell;
 use std::rc::Rc;
 pub use threadlab_dom::show_error;
 use threadlab_dom::{by_id, el};
@@ -80,24 +81,32 @@ fn run_from_page(spec: Result<Spec, String>, caps: Rc<Capabilities>) {
     }
 }
 
+thread_local! {
+    /// The first-interaction listeners, until one of them fires.
+    static FIRST_TOUCH: RefCell<Vec<EventListener>> = const { RefCell::new(Vec::new()) };
+}
+
 /// The engines and the view module start on the visitor's first touch, key or focus on the
 /// page, not at load: a visit downloads only the page's module until then (and a script's run
-/// starts what it needs).
+/// starts what it needs). The first of the three listeners removes all of them.
 fn prestart_on_first_interaction(threads: bool) {
-    let started = Cell::new(false);
-    let start = Closure::<dyn FnMut()>::new(move || {
-        if !started.replace(true) {
+    let document = threadlab_dom::document();
+    let listeners = ["pointerdown", "keydown", "focusin"].map(|event| {
+        EventListener::new(&document, event, move |_| {
+            let listeners = FIRST_TOUCH.with(RefCell::take);
+            if listeners.is_empty() {
+                return; // another of the three fired first
+            }
             runner::prestart(threads);
-            // A failure is said when a run or a saved report needs the view.
-            wasm_bindgen_futures::spawn_local(async {
+            wasm_bindgen_futures::spawn_local(async move {
+                // Dropped (so removed) after this event, not from inside their own call.
+                drop(listeners);
+                // A failure is said when a run or a saved report needs the view.
                 let _ = view::ready().await;
             });
-        }
+        })
     });
-    for event in ["pointerdown", "keydown", "focusin"] {
-        let _ = threadlab_dom::document().add_event_listener_with_callback(event, start.as_ref().unchecked_ref());
-    }
-    start.forget(); // for the page's lifetime
+    FIRST_TOUCH.with(|l| *l.borrow_mut() = listeners.into());
 }
 
 /// `?preset=` / `#spec=` fill the form; `&run=1` runs it, after asking if the experiment would
@@ -265,8 +274,10 @@ pub fn show_progress(p: &Progress) -> bool {
     );
     by_id("progress-text").set_text_content(Some(&text));
     if let Some(partial) = p.partial {
-        let shown = view::show(partial().to_json(), false);
+        // `show` takes its turn now, so it is called here and awaited below.
+        let shown = crate::js::report(&partial()).map(|(_, json)| view::show(json, false));
         wasm_bindgen_futures::spawn_local(async move {
+            let shown = async move { shown?.await };
             if let Err(why) = shown.await {
                 show_error(&why);
             }
