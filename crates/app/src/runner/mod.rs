@@ -8,6 +8,7 @@
 mod checks;
 mod kept;
 mod paint;
+mod passing;
 mod pool;
 mod sample;
 
@@ -159,6 +160,8 @@ async fn run_cells(
     still_wanted(generation)?;
     helper.warm_up(&spec.workload).await?;
     still_wanted(generation)?;
+    passing::prepare(spec, &helper, &checks).await?;
+    still_wanted(generation)?;
     if spec.modes.contains(&Mode::Processes)
         && spec.processes.start == ProcessStart::Warm
         && skip(Mode::Processes).is_none()
@@ -171,8 +174,14 @@ async fn run_cells(
     let total = cells.len() as u32 * per_cell;
     let mut done = 0;
 
-    let mut state: Vec<Progressing> =
-        cells.iter().map(|cell| Progressing { samples: Vec::new(), failure: None, skipped: skip(cell.mode) }).collect();
+    let mut state: Vec<Progressing> = cells
+        .iter()
+        .map(|cell| Progressing {
+            samples: Vec::new(),
+            failure: None,
+            skipped: skip(cell.mode).or_else(|| checks.variant_skip_reason(cell.variant)),
+        })
+        .collect();
     for (cell, s) in cells.iter().zip(&state) {
         if s.skipped.is_some() {
             done += per_cell;
@@ -235,6 +244,7 @@ impl Progressing {
         }
         let mut record = RunRecord::measured(cell, &self.samples, expected, spec.workload.min_task_ms());
         record.count(&plan::cell_spec(spec, cell).workload, spec.tasks, &self.samples);
+        record.pass(&plan::cell_spec(spec, cell).workload, &self.samples);
         if let Some(e) = &self.failure {
             record.verified = false;
             record.errors.insert(0, e.clone());
