@@ -246,8 +246,30 @@ ${table(['mode', 'median ms', 'range ms', 'ideal ms', 'ratio', 'verified'],
 CPython rows: bench/python/io.py, \`time.sleep(${P.delay_ms / 1000})\` per task (the articles' stand-in
 for a download) on ${io.pyRows[0].who.split(', ')[1]}, and \`asyncio.gather\` of \`asyncio.sleep\`.
 
+${results.passing ? renderPassing(results.passing) : ''}
 ${notes(results, v)}
 ${results.engines ? `\n${renderEngines(results.engines)}` : ''}`;
+}
+
+/** Passing one input to workers: MB/s per way, passing against reading (the median repetition). */
+function renderPassing(report) {
+  const w = report.spec.workload;
+  const rows = report.runs.map((r) => {
+    const p = r.passing ?? {};
+    const who = `${r.mode}${r.variant ? ` (${r.variant})` : ''}, k = ${r.workers}`;
+    if (r.skipped) return [who, '-', '-', '-', '-', `skipped: ${r.skipped}`];
+    return [who, p.mb_passed ?? '-', fmt(p.passing_ms, 1), p.mb_per_s == null ? 'in place' : fmt(p.mb_per_s, 0),
+      fmt(p.compute_ms, 1), r.verified ? 'yes' : 'NO'];
+  });
+  return `## Passing ${w.mb} MB to workers
+
+${report.spec.tasks} tasks each read the whole ${w.mb} MB input; processes (warm) receive it with each
+task by structured-clone copy, by transfer (a copy made for the worker, then moved) and as one
+SharedArrayBuffer; threads read it in place. Passing is timed from just before the page copies or
+posts the message to the worker receiving it; reading is the rest of the task. Reported, not judged.
+
+${table(['run', 'MB passed', 'passing ms', 'MB/s', 'reading ms', 'verified'], rows)}
+`;
 }
 
 export function writeReport(results, path = 'BENCHMARKS.md') {
