@@ -191,12 +191,34 @@ ${table(['run', 'ns per update', 'range', 'updates lost per repetition', 'verifi
 
 Not measured in this results file (it predates the counter experiment): run \`make bench\`.
 `}
+${results.passing ? renderPassing(results.passing) : ''}
 ${misses.length ? `## Why targets miss
 
 What is known of why the missed targets miss, how it was found and what was tried is written by
 hand in [docs/perf-notes.md](docs/perf-notes.md); the figures above are this run's.
 ` : ''}
 ${v.engines.length ? `\n${renderEngines(v.engines)}` : ''}`;
+}
+
+/** Passing one input to workers: MB/s per way, passing against reading (the median repetition). */
+function renderPassing(report) {
+  const w = report.spec.workload;
+  const rows = report.runs.map((r) => {
+    const p = r.passing ?? {};
+    const who = `${r.mode}${r.variant ? ` (${r.variant})` : ''}, k = ${r.workers}`;
+    if (r.skipped) return [who, '-', '-', '-', '-', `skipped: ${r.skipped}`];
+    return [who, p.mb_passed ?? '-', fmt(p.passing_ms, 1), p.mb_per_s == null ? 'in place' : fmt(p.mb_per_s, 0),
+      fmt(p.compute_ms, 1), r.verified ? 'yes' : 'NO'];
+  });
+  return `## Passing ${w.mb} MB to workers
+
+${report.spec.tasks} tasks each read the whole ${w.mb} MB input; processes (warm) receive it with each
+task by structured-clone copy, by transfer (a copy made for the worker, then moved) and as one
+SharedArrayBuffer; threads read it in place. Passing is timed from just before the page copies or
+posts the message to the worker receiving it; reading is the rest of the task. Reported, not judged.
+
+${table(['run', 'MB passed', 'passing ms', 'MB/s', 'reading ms', 'verified'], rows)}
+`;
 }
 
 /** Writes BENCHMARKS.md from the results file at `path` (after its analysis) and prints one

@@ -133,6 +133,9 @@ results.io = { params: X.IO, zero: keep(await lab.run(X.ioZeroSpec())), page: ke
 log('I/O: CPython');
 results.io.python = runPython('io.py', { tasks: X.IO.tasks, delay_ms: X.IO.delay_ms, workers: X.IO.python_workers, reps: X.IO.reps });
 
+log('passing: 100 MB to 2 workers by copy, transfer and shared memory, and threads in place');
+results.passing = keep(await lab.run(X.passSpec()));
+
 await browser.close();
 log(`per engine: ${ENGINES.join(', ')} (bench/lib/engines.mjs)`);
 results.engines = await measureEngines(ENGINES, url, log);

@@ -97,6 +97,18 @@ export interface FaultWorkload {
 /** A counter's synchronisation: a read then a write, a mutex, or one atomic add. */
 export type Sync = "none" | "lock" | "atomic";
 
+/** How a processes run hands a `pass` input to a worker: a structured clone, a transferred copy, a SharedArrayBuffer. */
+export type Via = "copy" | "transfer" | "shared";
+
+/** Every task reads one input of `mb` MB; the processes mode runs once per listed `via`. */
+export interface PassWorkload {
+  kind: "pass";
+  /** 1 to 256 MB. */
+  mb: number;
+  /** One or a list on input; always a list in a normalized spec. Default: all three. */
+  via?: Via | Via[];
+}
+
 /** Every task adds 1 to one counter n times; threads modes run once per listed `sync`. */
 export interface CounterWorkload {
   kind: "counter";
@@ -108,6 +120,7 @@ export interface CounterWorkload {
 
 export type Workload =
   | CounterWorkload
+  | PassWorkload
   | FibWorkload
   | SumWorkload
   | PrimesWorkload
@@ -187,6 +200,10 @@ export interface TraceEvent {
   /** Time blocked on a lock another thread held (counter with a lock); absent when 0. */
   lock_wait_ms?: number;
   lock_waits?: [number, number][];
+  /** Time the task's input spent on its way to a process worker (pass); absent when 0. */
+  pass_ms?: number;
+  /** That passing as one [start_ms, end_ms] interval at the start of the task. */
+  passing?: [number, number][];
   io_wait_ms: number;
   io_waits?: [number, number][];
   /** Bytes downloaded; absent when 0. */
@@ -208,12 +225,28 @@ export interface CounterRecord {
   ns_per_update?: number;
 }
 
+/** What passing a `pass` input cost, the median over kept repetitions. */
+export interface PassingRecord {
+  /** MB each task received by message; 0 where the input is read in place. */
+  mb: number;
+  /** tasks x mb. */
+  mb_passed: number;
+  /** Passing, summed over the tasks of one repetition, ms. */
+  passing_ms: number;
+  /** Reading the input, summed over the tasks of one repetition, ms. */
+  compute_ms: number;
+  /** mb_passed / passing time; absent when nothing was passed. */
+  mb_per_s?: number;
+  /** passing_ms / (passing_ms + compute_ms). */
+  share: number;
+}
+
 /** One (mode, variant, workers) cell of the plan. Optional fields are absent, never null. */
 export interface RunRecord {
   mode: Mode;
   workers: number;
-  /** The workload's variant this run used: a counter's synchronisation, in threads modes. */
-  variant?: Sync;
+  /** The workload's variant this run used: a counter's synchronisation (threads modes) or a pass's way (processes). */
+  variant?: Sync | Via;
   /** Why this browser could not run the cell. */
   skipped?: string;
   /** Kept repetitions' wall times, ms; possibly empty. */
@@ -238,6 +271,8 @@ export interface RunRecord {
   trace: TraceEvent[];
   /** Counter workloads only. */
   counter?: CounterRecord;
+  /** Pass workloads only. */
+  passing?: PassingRecord;
 }
 
 /** Sentences for people; their wording may change. */

@@ -84,3 +84,11 @@ export const counterSpec = (cores) => ({
   workload: { kind: 'counter', n: QUICK ? 1_000_000 : 5_000_000, sync: ['none', 'lock', 'atomic'] }, tasks: cores,
   modes: ['sequential', 'threads', 'processes'], workers: [cores], repeat: QUICK ? 3 : 7, warmup: 1, processes: { start: 'warm' },
 });
+
+// Passing data to workers (issue 19): one 100 MB input read by 4 tasks on 2 warm processes, by
+// structured-clone copy, by transfer and as a SharedArrayBuffer, and by threads in place. The
+// report's `passing` records give each way's MB/s (reported, not judged).
+export const passSpec = () => ({
+  workload: { kind: 'pass', mb: 100, via: ['copy', 'transfer', 'shared'] }, tasks: 4,
+  modes: ['threads', 'processes'], workers: [2], repeat: QUICK ? 2 : 5, warmup: 1, processes: { start: 'warm' },
+});

@@ -29,6 +29,8 @@ const ISOLATED_SPECS = [
   { workload: { kind: 'counter', n: 300000 }, tasks: 2, modes: ['sequential', 'threads', 'processes'], workers: [2], repeat: 1, warmup: 0, processes: { start: 'warm' } },
   // A crash: errors on the records, an error on a trace entry, a fault's filled-in defaults.
   { workload: { kind: 'fault', fault: 'panic', at_task: 1 }, tasks: 3, modes: ['processes', 'threads'], workers: [2], repeat: 1, warmup: 0, time_limit_s: 30 },
+  // Passing an input: records with a variant and `passing`, traces with passing intervals.
+  { workload: { kind: 'pass', mb: 1 }, tasks: 2, modes: ['threads', 'processes'], workers: [2], repeat: 1, warmup: 0 },
 ];
 // Without isolation: skipped records.
 const PLAIN_SPEC = { workload: { kind: 'sleep', ms: 5 }, tasks: 2, modes: ['threads', 'async'], workers: [1], repeat: 1, warmup: 0 };

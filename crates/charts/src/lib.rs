@@ -46,8 +46,9 @@
 //!   lane's background. Each holds one `g.task[data-task][data-worker][data-start-ms][data-end-ms]`
 //!   per trace event of that worker (class `task failed` and `data-error` when it failed). A task
 //!   group's first `<rect>` is the bar, from start to end on the x axis (width 0 for a zero-length
-//!   task, which is also drawn as a line); inside, `g.gil-waits`, `g.lock-waits` and `g.io-waits` (present only
-//!   when there are waits) hold one `<rect>` per wait, and a failed task holds a `g.failed` mark.
+//!   task, which is also drawn as a line); inside, `g.gil-waits`, `g.lock-waits`, `g.io-waits`
+//!   and `g.passing` (a `pass` input on its way to a process worker), present only when there
+//!   are any, hold one `<rect>` per interval, and a failed task holds a `g.failed` mark.
 //!
 //! plotters writes each `<text>`'s content on a line of its own: trim `textContent` before
 //! comparing it.

@@ -28,6 +28,8 @@ pub(crate) struct Palette {
     pub gil: RGBColor,
     /// Blocked on a lock another thread holds.
     pub lock: RGBColor,
+    /// A `pass` input on its way to a process worker.
+    pub pass: RGBColor,
     pub io: RGBColor,
     pub error: RGBColor,
     pub ideal: RGBColor,
@@ -51,6 +53,7 @@ const LIGHT: Palette = Palette {
     task_label: RGBColor(0xFF, 0xFF, 0xFF),
     gil: RGBColor(0xE6, 0x9F, 0x00),
     lock: RGBColor(0x88, 0x22, 0x55),
+    pass: RGBColor(0x00, 0x9E, 0x73),
     io: RGBColor(0x56, 0xB4, 0xE9),
     error: RGBColor(0xCF, 0x22, 0x2E),
     ideal: RGBColor(0x44, 0x4C, 0x56),
@@ -75,6 +78,7 @@ const DARK: Palette = Palette {
     task_label: RGBColor(0x0D, 0x11, 0x17),
     gil: RGBColor(0xFF, 0xC1, 0x3B),
     lock: RGBColor(0xFF, 0x8F, 0xC8),
+    pass: RGBColor(0x3D, 0xDB, 0xA8),
     io: RGBColor(0x4F, 0xC3, 0xF7),
     error: RGBColor(0xFF, 0x7B, 0x72),
     ideal: RGBColor(0xC9, 0xD1, 0xD9),

@@ -57,6 +57,7 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme, width: u32) -> Resul
     let (gil, io, failed) =
         (any(run, |e| &e.gil_waits), any(run, |e| &e.io_waits), run.trace.iter().any(|e| e.error.is_some()));
     let lock = any(run, |e| &e.lock_waits);
+    let passing = any(run, |e| &e.passing);
 
     let title = format!(
         "{}: {what}, {} on {}, at most {} in progress and {} computing at once",
@@ -73,6 +74,9 @@ pub fn timeline(run: &RunRecord, spec: &Spec, theme: Theme, width: u32) -> Resul
     }
     if lock {
         legend.swatch("blocked on the lock", p.lock);
+    }
+    if passing {
+        legend.swatch("passing the input", p.pass);
     }
     if io {
         legend.swatch("waiting for I/O", p.io);
@@ -161,6 +165,7 @@ fn draw_task(
         let kinds = [
             ("gil-waits", &e.gil_waits, p.gil),
             ("lock-waits", &e.lock_waits, p.lock),
+            ("passing", &e.passing, p.pass),
             ("io-waits", &e.io_waits, p.io),
         ];
         for (class, waits, color) in kinds {
@@ -226,10 +231,11 @@ fn max_overlap(intervals: impl Iterator<Item = (f64, f64)>) -> usize {
 /// of the GIL timed on two threads' clocks does not count as two computing at once.
 const HAND_OVER_MS: f64 = 0.02;
 
-/// The parts of a task spent computing: its span minus its GIL, lock and I/O waits (concurrency is
-/// tasks in progress; parallelism is tasks computing).
+/// The parts of a task spent computing: its span minus its GIL, lock and I/O waits and its input's
+/// passing (concurrency is tasks in progress; parallelism is tasks computing).
 fn computing(e: &TraceEvent) -> Vec<(f64, f64)> {
-    let mut waits: Vec<[f64; 2]> = e.gil_waits.iter().chain(&e.lock_waits).chain(&e.io_waits).copied().collect();
+    let mut waits: Vec<[f64; 2]> =
+        e.gil_waits.iter().chain(&e.lock_waits).chain(&e.io_waits).chain(&e.passing).copied().collect();
     waits.sort_by(|a, b| a[0].total_cmp(&b[0]));
     let mut parts = Vec::new();
     let mut cursor = e.start_ms;
@@ -280,6 +286,8 @@ mod tests {
             gil_waits: gil.to_vec(),
             lock_wait_ms: 0.0,
             lock_waits: vec![],
+            pass_ms: 0.0,
+            passing: vec![],
             io_wait_ms: 0.0,
             io_waits: vec![],
             bytes: 0,

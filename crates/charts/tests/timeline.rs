@@ -105,6 +105,34 @@ fn gil_and_io_waits_are_shaded_inside_their_tasks_in_distinct_colours() {
 }
 
 #[test]
+fn an_input_passed_to_a_process_is_shaded_as_its_own_kind_with_a_legend() {
+    let mut run = run("processes", 2, &[100.0]);
+    run.trace = vec![
+        event(0, 1, 0.0, 50.0, json!({"passing": [[0.0, 30.0]], "pass_ms": 30.0})),
+        event(1, 2, 30.0, 90.0, json!({"passing": [[30.0, 70.0]], "pass_ms": 40.0})),
+    ];
+    let svg = draw(&run, Theme::Light);
+    let doc = parse(&svg);
+    let passing = groups(&doc, "passing");
+    assert_eq!(passing.len(), 2);
+    for g in &passing {
+        let task = g.ancestors().find(|a| has_class(a, "task")).unwrap();
+        let (x, w) = span(&task);
+        let r = first_rect(g);
+        assert!((num(&r, "x") - x).abs() <= 0.5, "the passing opens its task");
+        assert!(num(&r, "width") < w, "and the reading follows it");
+        assert_ne!(r.attribute("fill"), first_rect(&task).attribute("fill"));
+    }
+    assert!(texts(&doc).iter().any(|t| t.contains("passing the input")));
+    // Nothing passed, no shading and no legend entry.
+    run.trace = vec![event(0, 1, 0.0, 5.0, json!({}))];
+    let svg = draw(&run, Theme::Light);
+    let doc = parse(&svg);
+    assert!(groups(&doc, "passing").is_empty());
+    assert!(!texts(&doc).iter().any(|t| t.contains("passing")));
+}
+
+#[test]
 fn no_wait_shading_without_waits() {
     let mut run = run("threads", 2, &[10.0]);
     run.trace = vec![event(0, 1, 0.0, 5.0, json!({})), event(1, 2, 0.0, 6.0, json!({"gil_waits": [[7.0, 8.0]]}))];

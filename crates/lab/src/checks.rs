@@ -128,6 +128,31 @@ impl Checks {
         threads.or_else(|| if writes_files { self.files_blocked() } else { None })
     }
 
+    /// Why a cell's variant cannot run here: a `pass` input in a SharedArrayBuffer needs one the
+    /// page can make and send, that is cross-origin isolation. `None` when it can, or for any
+    /// other variant.
+    pub fn variant_skip_reason(&self, variant: Option<&str>) -> Option<String> {
+        if variant != Some(threadlab_workloads::pass::Via::Shared.name()) {
+            return None;
+        }
+        if !self.cross_origin_isolated {
+            return Some(
+                "this page is not cross-origin isolated, so the browser has no SharedArrayBuffer to hand the input \
+                 to the processes: the host must send the COOP/COEP headers (Cross-Origin-Opener-Policy: \
+                 same-origin, Cross-Origin-Embedder-Policy: require-corp), as `make serve` and `trunk serve` do; \
+                 copy and transfer still run"
+                    .into(),
+            );
+        }
+        if !self.shared_array_buffer {
+            return Some(format!(
+                "this browser hides SharedArrayBuffer although the page is cross-origin isolated, so the input \
+                 cannot be shared with the processes: {UPDATE}"
+            ));
+        }
+        None
+    }
+
     /// The modes that can run here, for the page's capabilities (files aside).
     pub fn modes(&self) -> Vec<Mode> {
         Mode::ALL.into_iter().filter(|&m| self.skip_reason(m, false).is_none()).collect()
@@ -250,5 +275,19 @@ mod tests {
         let w = WorkerChecks { opfs_error: Some("x".into()), ms: 1.5, ..Default::default() };
         let back: WorkerChecks = serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
         assert_eq!(back, w);
+    }
+
+    #[test]
+    fn a_shared_input_needs_isolation_and_other_variants_need_nothing() {
+        let isolated = Checks { cross_origin_isolated: true, shared_array_buffer: true, ..Default::default() };
+        assert_eq!(isolated.variant_skip_reason(Some("shared")), None);
+        assert_eq!(isolated.variant_skip_reason(Some("copy")), None);
+        let open = Checks::default();
+        assert!(open.variant_skip_reason(Some("shared")).unwrap().contains("not cross-origin isolated"));
+        assert_eq!(open.variant_skip_reason(Some("transfer")), None);
+        assert_eq!(open.variant_skip_reason(Some("none")), None);
+        assert_eq!(open.variant_skip_reason(None), None);
+        let hidden = Checks { shared_array_buffer: false, ..isolated };
+        assert!(hidden.variant_skip_reason(Some("shared")).unwrap().contains("hides SharedArrayBuffer"));
     }
 }

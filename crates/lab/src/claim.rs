@@ -64,14 +64,8 @@ pub fn check(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Option<ClaimCheck> {
         Shape::Compute => compute(spec, env, runs),
         Shape::Waiting => waiting(spec, runs),
         Shape::Crash => crash(spec, runs),
-        Shape::Race => crate::race::claim(runs).map(|(holds, broken, text)| {
-            let cause = match (holds, broken) {
-                (true, _) => None,
-                (false, true) => Some(Cause::NotMeasured),
-                (false, false) => Some(Cause::NoRace),
-            };
-            (holds, cause, text)
-        }),
+        Shape::Race => crate::race::claim(runs).map(|f| finding(f, Cause::NoRace)),
+        Shape::Pass => crate::passing::claim(runs).map(|f| finding(f, Cause::Noise)),
     }?;
     let text = if holds {
         format!("The article's claim holds here: {because}.")
@@ -91,6 +85,17 @@ pub fn check(spec: &Spec, env: &Env, runs: &[RunRecord]) -> Option<ClaimCheck> {
 }
 
 type Finding = (bool, Option<Cause>, String);
+
+/// A claim module's `(holds, a run it needs is missing or broken, sentence)` as a finding: such a
+/// run is `not_measured`; any other shortfall is `otherwise`.
+fn finding((holds, missing, text): (bool, bool, String), otherwise: Cause) -> Finding {
+    let cause = match (holds, missing) {
+        (true, _) => None,
+        (false, true) => Some(Cause::NotMeasured),
+        (false, false) => Some(otherwise),
+    };
+    (holds, cause, text)
+}
 
 fn x(v: f64) -> String {
     format!("{v:.2}x")

@@ -19,6 +19,11 @@ const NS_PER_LETTER_OP: f64 = 2.5;
 /// Throughput of a download's body (transfer, hashing, a file write).
 /// One update of the counter, uncontended.
 const NS_PER_COUNTED: f64 = 3.0;
+/// One 8-byte word of a `pass` input read and folded.
+const NS_PER_READ_WORD: f64 = 2.0;
+/// Passing 1 MB to a process worker by message (a copy at about 1 GB/s; the page makes them
+/// one after another).
+const MS_PER_MB_PASSED: f64 = 1.0;
 const BYTES_PER_MS: f64 = 100_000.0;
 /// A process worker started inside a timed run.
 const COLD_START_MS: f64 = 40.0;
@@ -45,6 +50,9 @@ fn cpu_ms(task: &Task) -> f64 {
         TaskKind::Letter { n, .. } => f64::from(n) * NS_PER_LETTER_OP,
         // Uncontended; a lock shared by busy threads costs several times more.
         TaskKind::Count { n } => n as f64 * NS_PER_COUNTED,
+        TaskKind::Read { mb } => {
+            (u64::from(mb) * threadlab_workloads::pass::WORDS_PER_MB as u64) as f64 * NS_PER_READ_WORD
+        }
         TaskKind::Sleep { .. } | TaskKind::Fetch { .. } | TaskKind::Fault { .. } => 0.0,
     };
     ns / 1e6
@@ -107,7 +115,11 @@ fn uncapped_run_ms(spec: &Spec, mode: Mode, workers: u32, cores: u32) -> f64 {
         Mode::Threads => cpu / parallel + waits / k + dispatch,
         Mode::Processes => {
             let start = if spec.processes.start == ProcessStart::Cold { COLD_START_MS * k / parallel } else { 0.0 };
-            cpu / parallel + waits / k + dispatch + start
+            let passing = match spec.workload {
+                Workload::Pass { mb, .. } => n * f64::from(mb) * MS_PER_MB_PASSED,
+                _ => 0.0,
+            };
+            cpu / parallel + waits / k + dispatch + start + passing
         }
     };
     if hang {

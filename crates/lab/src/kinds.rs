@@ -2,10 +2,11 @@
 //! their ranges and defaults. Spec parsing and its error messages (`spec`), the page's form
 //! (`app::ui::form`) and the README's table of workloads all read this one list.
 
-use crate::limits::{FAULT_DEFAULT_N, MAX_COUNTER_N, MAX_FIB_N, MAX_TASKS, MAX_TIMEOUT_MS};
+use crate::limits::{FAULT_DEFAULT_N, MAX_COUNTER_N, MAX_FIB_N, MAX_PASS_MB, MAX_TASKS, MAX_TIMEOUT_MS};
 use threadlab_workloads::counter::Sync;
 use threadlab_workloads::download::{ENDPOINT_MAX_BYTES, ENDPOINT_MAX_DELAY_MS};
 use threadlab_workloads::fault::Fault;
+use threadlab_workloads::pass::Via;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
@@ -17,6 +18,8 @@ pub enum FieldType {
     Fault,
     /// Synchronisations of a shared counter (`Sync::ALL`): one name or a list of them.
     Syncs,
+    /// Ways to pass a `pass` input to process workers (`Via::ALL`): one name or a list of them.
+    Vias,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +102,11 @@ pub const KINDS: &[Kind] = &[
         help: "add 1 to a shared counter n times",
         fields: &[int("n", 1, MAX_COUNTER_N), optional("sync", FieldType::Syncs)],
     },
+    Kind {
+        name: "pass",
+        help: "read one input of mb megabytes, passed to process workers by copy, transfer or shared memory",
+        fields: &[int("mb", 1, MAX_PASS_MB), optional("via", FieldType::Vias)],
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {
@@ -127,9 +135,12 @@ fn describe(f: &Field) -> String {
         FieldType::Syncs => {
             format!("{} or a list of them", Sync::ALL.map(|s| format!("\"{}\"", s.name())).join(" \\| "))
         }
+        FieldType::Vias => {
+            format!("{} or a list of them", Via::ALL.map(|v| format!("\"{}\"", v.name())).join(" \\| "))
+        }
     };
     let absent = match f.absent {
-        Absent::Optional if f.ty == FieldType::Syncs => ", default all three".into(),
+        Absent::Optional if matches!(f.ty, FieldType::Syncs | FieldType::Vias) => ", default all three".into(),
         Absent::Required => String::new(),
         Absent::Optional => ", optional".into(),
         Absent::Default(d) => format!(", default {d}"),
@@ -197,6 +208,7 @@ mod tests {
                     FieldType::Url => "https://example.com/".into(),
                     FieldType::Fault => "panic".into(),
                     FieldType::Syncs => "lock".into(),
+                    FieldType::Vias => "copy".into(),
                 };
                 fields.insert(f.name.into(), value);
             }

@@ -10,6 +10,7 @@ pub mod export;
 pub mod history;
 pub mod kinds;
 pub mod limits;
+pub mod passing;
 pub mod permalink;
 pub mod plan;
 pub mod presets;

@@ -19,6 +19,13 @@ pub const DOWNLOAD_MEMORY_BUDGET_MB: u64 = 256;
 pub const MAX_FIB_N: u64 = 45;
 /// Updates per counter task: 1e8 take ~0.3 s unsynchronised, several seconds behind a contended lock.
 pub const MAX_COUNTER_N: u64 = 100_000_000;
+/// The largest input a `pass` workload hands its workers, in MB: the threaded module reads it
+/// in its shared memory (1 GiB at most, `THREAD_MEMORY_BUDGET_MB` for data), the helper process
+/// worker builds it and keeps a copy, and the page holds it (twice, with a SharedArrayBuffer).
+pub const MAX_PASS_MB: u64 = 256;
+/// Copies of a `pass` input in flight at once in a processes run (one per worker, each in the
+/// worker's message and in the page while a transfer is made), in MB.
+pub const PASS_MEMORY_BUDGET_MB: u64 = 1024;
 
 /// Default and longest time one run (one repetition of one cell) may take before it is stopped
 /// and its workers terminated: a hung task must not hold the page for ever.

@@ -2,6 +2,7 @@
 //! makes.
 
 use crate::spec::{Mode, Spec};
+use threadlab_workloads::Workload;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cell {
@@ -20,15 +21,14 @@ impl Cell {
 
 /// Cells in run order: modes as listed, each mode's variants as listed, worker counts
 /// ascending. Single-threaded modes run once, with 1 worker, whatever the worker list says.
-/// Only threads share memory, so only threads modes run a counter's synchronisations one by
-/// one: a process counts in its own memory, and a sequential run has nobody to race.
+/// Which modes run the variants one by one is the workload's rule ([`runs_variants`]).
 pub fn cells(spec: &Spec) -> Vec<Cell> {
     spec.modes
         .iter()
         .flat_map(|&mode| {
             let workers = if mode.is_single_threaded() { vec![1] } else { spec.workers.clone() };
             let variants = spec.workload.variants();
-            let variants: Vec<Option<&'static str>> = if mode.needs_shared_memory() && !variants.is_empty() {
+            let variants: Vec<Option<&'static str>> = if runs_variants(&spec.workload, mode) && !variants.is_empty() {
                 variants.into_iter().map(Some).collect()
             } else {
                 vec![None]
@@ -38,6 +38,17 @@ pub fn cells(spec: &Spec) -> Vec<Cell> {
             })
         })
         .collect()
+}
+
+/// Whether `mode` runs `workload`'s variants one by one. Only threads share memory, so only
+/// threads modes run a counter's synchronisations: a process counts in its own memory, and a
+/// sequential run has nobody to race. Only processes receive a `pass` input by message: threads
+/// read it in place in their shared memory, sequential and async in their worker's own.
+pub fn runs_variants(workload: &Workload, mode: Mode) -> bool {
+    match workload {
+        Workload::Pass { .. } => mode == Mode::Processes,
+        _ => mode.needs_shared_memory(),
+    }
 }
 
 /// The spec one cell runs: its workload narrowed to the cell's variant.
@@ -77,8 +88,12 @@ pub fn default_chunksize(tasks: u32, k: u32) -> u32 {
 /// `ProcessPoolExecutor` sends them: a message costs a fraction of a millisecond against a wait
 /// of many, chunks of waits would leave some workers a whole extra chunk to wait through at the
 /// end, and a worker handles its messages one at a time, so a queued one would wait too.
+///
+/// A `pass` input goes one task a message, the next sent only when the last is answered: each
+/// message carries the input, and a message queued while its worker computes would be received
+/// only after, its passing time counting the computing before it.
 pub fn dispatch(spec: &Spec, k: u32) -> Dispatch {
-    if spec.workload.is_waiting() {
+    if spec.workload.is_waiting() || matches!(spec.workload, Workload::Pass { .. }) {
         Dispatch { size: 1, queued: 1 }
     } else {
         Dispatch { size: spec.processes.chunksize.unwrap_or_else(|| default_chunksize(spec.tasks, k)), queued: 2 }
@@ -129,5 +144,34 @@ mod tests {
             let sleep = Spec::parse(&format!(r#"{{"workload": {{"kind": "sleep", "ms": 1}}, "tasks": 20, "processes": {{"start": "cold"{chunksize}}}}}"#)).unwrap();
             assert_eq!(dispatch(&sleep, 2), Dispatch { size: 1, queued: 1 });
         }
+    }
+
+    #[test]
+    fn each_workload_says_which_modes_run_its_variants() {
+        let count = |workload: &str, mode: Mode| {
+            let spec = Spec::parse(&format!(r#"{{"workload": {workload}, "workers": [1, 2]}}"#)).unwrap();
+            let cells: Vec<Cell> = cells(&spec).into_iter().filter(|c| c.mode == mode).collect();
+            (cells.len(), cells.iter().filter_map(|c| c.variant).collect::<Vec<_>>())
+        };
+        let counter = r#"{"kind": "counter", "n": 5, "sync": ["none", "lock"]}"#;
+        assert_eq!(count(counter, Mode::Threads), (4, vec!["none", "none", "lock", "lock"]));
+        assert_eq!(count(counter, Mode::Processes), (2, vec![]));
+        let pass = r#"{"kind": "pass", "mb": 1, "via": ["copy", "shared"]}"#;
+        assert_eq!(count(pass, Mode::Processes), (4, vec!["copy", "copy", "shared", "shared"]));
+        assert_eq!(count(pass, Mode::Threads), (2, vec![]));
+        assert_eq!(count(pass, Mode::Sequential), (1, vec![]));
+        // A cell's spec keeps only its variant; a cell without one keeps them all.
+        let spec = Spec::parse(&format!(r#"{{"workload": {pass}}}"#)).unwrap();
+        let shared = *cells(&spec).iter().find(|c| c.variant == Some("shared")).unwrap();
+        assert_eq!(cell_spec(&spec, shared).workload.variants(), ["shared"]);
+        assert_eq!(cell_spec(&spec, Cell::new(Mode::Threads, 2)).workload.variants(), ["copy", "shared"]);
+    }
+
+    #[test]
+    fn a_pass_input_goes_one_task_a_message_never_queued() {
+        let pass =
+            Spec::parse(r#"{"workload": {"kind": "pass", "mb": 1}, "tasks": 20, "processes": {"chunksize": 4}}"#)
+                .unwrap();
+        assert_eq!(dispatch(&pass, 2), Dispatch { size: 1, queued: 1 });
     }
 }

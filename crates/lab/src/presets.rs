@@ -15,6 +15,8 @@ pub enum Shape {
     Crash,
     /// A shared counter: unsynchronised threads lose updates, a lock and processes do not.
     Race,
+    /// One large input for every worker: threads and a SharedArrayBuffer share it, copies cost.
+    Pass,
 }
 
 impl Shape {
@@ -22,6 +24,7 @@ impl Shape {
         match workload {
             Workload::Fault { .. } => Shape::Crash,
             Workload::Counter { .. } => Shape::Race,
+            Workload::Pass { .. } => Shape::Pass,
             w if w.is_waiting() => Shape::Waiting,
             _ => Shape::Compute,
         }
@@ -314,6 +317,29 @@ pub fn all() -> Vec<Preset> {
             spec: parse(
                 r#"{"workload": {"kind": "counter", "n": 5000000, "sync": ["none", "lock", "atomic"]}, "tasks": 2,
                     "modes": ["sequential", "threads", "threads-gil", "processes"],
+                    "workers": [2], "repeat": 3, "warmup": 1, "processes": {"start": "warm"}}"#,
+            ),
+        },
+        Preset {
+            id: "pass-100mb",
+            title: "Passing 100 MB to workers: shared memory vs copy vs transfer",
+            claim: "Threads share one memory, so every thread reads the same data for free; processes have separate memories, so data must be passed to each (through a Queue or a Pipe, which copy it), unless it is put in shared memory.",
+            scaling: "The article passes small results through a Queue without timing it; here every one of 4 \
+                      tasks reads one 100 MB input. Threads read it in place; 2 warm process workers receive it \
+                      per task by structured-clone copy, by transfer (a copy made for each worker, then moved) \
+                      and as one SharedArrayBuffer, as multiprocessing.shared_memory shares it. The passing is \
+                      timed apart from the reading.",
+            article: Some(Article {
+                title: WORKER_TABLES,
+                setup: "CPython; no figures for this part",
+                figures: &[],
+                note: "The article explains that threads exchange data through shared variables while processes, \
+                       with separate memory spaces, must pass it explicitly through Queue, Pipe or Value; it \
+                       times neither.",
+            }),
+            spec: parse(
+                r#"{"workload": {"kind": "pass", "mb": 100, "via": ["copy", "transfer", "shared"]}, "tasks": 4,
+                    "modes": ["sequential", "threads", "processes"],
                     "workers": [2], "repeat": 3, "warmup": 1, "processes": {"start": "warm"}}"#,
             ),
         },

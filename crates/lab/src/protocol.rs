@@ -33,6 +33,10 @@ pub enum WorkerRequest {
     Ping { url: String },
     /// What this worker offers (`checks::WorkerChecks`): replies `Checks`.
     Check,
+    /// Build a `pass` workload's input of `mb` MB and keep it (sequential and async read it in
+    /// place), then send the page a copy: a message `{input: ArrayBuffer}`, transferred, before
+    /// the `Done` reply. Outside any timed run.
+    Input { mb: u32 },
 }
 
 /// Worker -> page, tagged by a key (see the module's comment).
@@ -121,6 +125,11 @@ pub struct TaskOutcome {
     pub lock_waits: Vec<(f64, f64)>,
     #[serde(default, skip_serializing_if = "is_zero_ms")]
     pub lock_wait_unlisted_ms: f64,
+    /// When the task's input was on its way to the worker (`pass` workloads in processes): from
+    /// the page starting to copy or post the message to the worker receiving it. The task's
+    /// `start` is then that first instant, so its span holds the passing and the computing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passing: Option<(f64, f64)>,
     /// Intervals spent waiting for I/O (network, file system), with the GIL released.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub io_waits: Vec<(f64, f64)>,

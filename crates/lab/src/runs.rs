@@ -36,6 +36,12 @@ pub struct TraceEvent {
     /// The lock waits themselves, [start_ms, end_ms] (at most a thousand per task).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lock_waits: Vec<[f64; 2]>,
+    /// Time the task's input spent on its way to the worker (`pass` workloads in processes).
+    #[serde(default, skip_serializing_if = "is_zero_ms")]
+    pub pass_ms: f64,
+    /// That passing as one [start_ms, end_ms] interval, at the start of the task's span.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passing: Vec<[f64; 2]>,
     /// Time spent waiting for I/O (network, files), GIL released.
     #[serde(default)]
     pub io_wait_ms: f64,
@@ -72,6 +78,8 @@ impl TraceEvent {
             gil_waits: intervals(&o.gil_waits),
             lock_wait_ms: round3(total(&o.lock_waits) + o.lock_wait_unlisted_ms),
             lock_waits: intervals(&o.lock_waits),
+            pass_ms: total(o.passing.as_slice()),
+            passing: intervals(o.passing.as_slice()),
             io_wait_ms: total(&o.io_waits),
             io_waits: intervals(&o.io_waits),
             bytes: o.bytes,
@@ -125,6 +133,28 @@ pub struct RunRecord {
     /// What a shared counter counted (`counter` workloads).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<CounterRecord>,
+    /// What passing the input cost (`pass` workloads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passing: Option<PassingRecord>,
+}
+
+/// A `pass` run's input passing against its computing, the median over the measured
+/// repetitions. Threads, sequential and async read the input in place: they pass nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassingRecord {
+    /// MB each task received by message (0 where the input is read in place).
+    pub mb: u32,
+    /// MB passed in one repetition: tasks x `mb`.
+    pub mb_passed: u64,
+    /// Time the repetition's tasks' inputs spent on their way, summed over tasks, ms.
+    pub passing_ms: f64,
+    /// Time the repetition's tasks spent reading their input, summed over tasks, ms.
+    pub compute_ms: f64,
+    /// `mb_passed` over `passing_ms`, in MB/s; absent when nothing was passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mb_per_s: Option<f64>,
+    /// `passing_ms / (passing_ms + compute_ms)`: how much of the workers' busy time passing took.
+    pub share: f64,
 }
 
 /// A counter run's updates: how many the tasks made, how many the counter kept, per measured
@@ -240,7 +270,57 @@ impl RunRecord {
             warnings: vec![],
             trace: vec![],
             counter: None,
+            passing: None,
         }
+    }
+
+    /// Adds what passing a `pass` workload's input cost (`workload` is the cell's, narrowed to
+    /// its way of passing). Only processes runs receive it by message; the others read it in
+    /// place, and an interval of passing in one of them would be a broken run.
+    pub fn pass(&mut self, workload: &Workload, samples: &[Sample]) {
+        let Workload::Pass { mb, .. } = *workload else { return };
+        let by_message = self.mode == Mode::Processes;
+        let per_rep: Vec<(f64, f64, u64)> = samples
+            .iter()
+            .map(|s| {
+                let ok = s.outcomes.iter().filter(|o| o.error.is_none());
+                let (mut passing, mut compute, mut passed) = (0.0, 0.0, 0);
+                for o in ok {
+                    let received = o.passing.map_or(o.start, |(_, received)| received);
+                    passing += o.passing.map_or(0.0, |(sent, received)| received - sent);
+                    compute += o.end - received;
+                    passed += u64::from(o.passing.is_some());
+                }
+                (passing, compute, passed)
+            })
+            .collect();
+        for (rep, &(_, _, passed)) in per_rep.iter().enumerate() {
+            let tasks = samples[rep].outcomes.iter().filter(|o| o.error.is_none()).count() as u64;
+            if by_message && passed < tasks {
+                self.errors.push(format!(
+                    "repetition {}: {} of {tasks} tasks have no passing time, though each received its input by message",
+                    rep + 1,
+                    tasks - passed
+                ));
+            } else if !by_message && passed > 0 {
+                self.errors.push(format!(
+                    "repetition {}: {passed} task(s) timed a passing, though {} reads the input in place",
+                    rep + 1,
+                    self.mode.name()
+                ));
+            }
+        }
+        self.verified &= self.errors.is_empty();
+        let median = |pick: fn(&(f64, f64, u64)) -> f64| {
+            Summary::of(&per_rep.iter().map(pick).collect::<Vec<_>>()).map_or(0.0, |s| round3(s.median))
+        };
+        let (passing_ms, compute_ms) = (median(|r| r.0), median(|r| r.1));
+        let tasks = samples.last().map_or(0, |s| s.outcomes.len() as u64);
+        let mb = if by_message { mb } else { 0 };
+        let mb_passed = tasks * u64::from(mb);
+        let mb_per_s = (mb_passed > 0 && passing_ms > 0.0).then(|| round3(mb_passed as f64 / passing_ms * 1000.0));
+        let share = if passing_ms + compute_ms > 0.0 { round3(passing_ms / (passing_ms + compute_ms)) } else { 0.0 };
+        self.passing = Some(PassingRecord { mb, mb_passed, passing_ms, compute_ms, mb_per_s, share });
     }
 
     /// Summarises measured samples and checks every task's checksum against `expected`
@@ -446,5 +526,61 @@ mod tests {
         assert_eq!(trace_error.as_deref(), Some("timed out after 10 ms"));
         // Content not known in advance: any checksum of a successful task passes.
         assert!(RunRecord::measured(cell, &[sample(10.0, &[5, 8, 1])], &[None, None, None], 0.0).verified);
+    }
+
+    /// A processes sample of 2 tasks of 10 MB: each spends `pass` ms on its way, then 5 ms
+    /// reading.
+    fn passed(pass: f64) -> Sample {
+        let outcomes = (0..2)
+            .map(|task| TaskOutcome {
+                task,
+                worker: task + 1,
+                start: 1000.0,
+                end: 1000.0 + pass + 5.0,
+                checksum: 7,
+                passing: Some((1000.0, 1000.0 + pass)),
+                ..Default::default()
+            })
+            .collect();
+        Sample { wall_ms: pass + 6.0, run_start: 1000.0, outcomes, startup_ms: None, counted: None }
+    }
+
+    #[test]
+    fn passing_is_summed_over_tasks_and_set_against_the_compute() {
+        let workload = Workload::Pass { mb: 10, via: vec![threadlab_workloads::pass::Via::Copy] };
+        let samples = [passed(20.0), passed(10.0), passed(15.0)];
+        let mut r = RunRecord::measured(Cell::new(Mode::Processes, 2), &samples, &[Some(7), Some(7)], 0.0);
+        r.pass(&workload, &samples);
+        assert!(r.verified, "{:?}", r.errors);
+        let p = r.passing.clone().unwrap();
+        // Medians over repetitions: 2 x 15 ms of passing, 2 x 5 ms of reading; the trace is the
+        // last repetition's.
+        assert_eq!((p.mb, p.mb_passed, p.passing_ms, p.compute_ms), (10, 20, 30.0, 10.0));
+        assert_eq!(p.mb_per_s, Some(666.667));
+        assert_eq!(p.share, 0.75);
+        assert_eq!(r.trace[0].pass_ms, 15.0);
+        assert_eq!(r.trace[0].passing, vec![[0.0, 15.0]]);
+
+        // Threads read in place: nothing passed, no MB/s, everything is compute...
+        let in_place: Vec<Sample> = samples
+            .iter()
+            .cloned()
+            .map(|mut s| {
+                s.outcomes.iter_mut().for_each(|o| o.passing = None);
+                s
+            })
+            .collect();
+        let mut t = RunRecord::measured(Cell::new(Mode::Threads, 2), &in_place, &[Some(7), Some(7)], 0.0);
+        t.pass(&workload, &in_place);
+        let p = t.passing.clone().unwrap();
+        assert_eq!((p.mb, p.mb_passed, p.passing_ms, p.mb_per_s, p.share), (0, 0, 0.0, None, 0.0));
+        assert!(t.verified);
+        // ...and a process that timed no passing, or a thread that did, is a broken run.
+        let mut r = RunRecord::measured(Cell::new(Mode::Processes, 2), &in_place, &[Some(7), Some(7)], 0.0);
+        r.pass(&workload, &in_place);
+        assert!(!r.verified && r.errors[0].contains("2 of 2 tasks have no passing time"), "{:?}", r.errors);
+        let mut t = RunRecord::measured(Cell::new(Mode::Threads, 2), &samples, &[Some(7), Some(7)], 0.0);
+        t.pass(&workload, &samples);
+        assert!(!t.verified && t.errors[0].contains("reads the input in place"), "{:?}", t.errors);
     }
 }

@@ -8,6 +8,7 @@ use std::fmt;
 use threadlab_workloads::counter::Sync;
 use threadlab_workloads::download::{check_url, Download};
 use threadlab_workloads::fault::Fault;
+use threadlab_workloads::pass::Via;
 use threadlab_workloads::Workload;
 
 pub use crate::limits::*;
@@ -272,6 +273,7 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
             Workload::Fault { fault, at_task: int("at_task")? as u32, n: int("n")? as u32 }
         }
         "counter" => Workload::Counter { n: int("n")?, sync: parse_syncs(obj.get("sync"))? },
+        "pass" => Workload::Pass { mb: int("mb")? as u32, via: parse_vias(obj.get("via"))? },
         other => unreachable!("kinds lists {other}, which the parser does not build"),
     };
     Ok(w)
@@ -279,26 +281,43 @@ fn parse_workload(v: &Value) -> Result<Workload, SpecError> {
 
 /// A counter's synchronisations: one name or a list of distinct names; every one when absent.
 fn parse_syncs(v: Option<&Value>) -> Result<Vec<Sync>, SpecError> {
-    let names = || Sync::ALL.map(Sync::name).join(", ");
+    parse_names(v, "workload.sync", "synchronisation", &Sync::ALL, Sync::name, Sync::from_name)
+}
+
+/// A `pass` workload's ways to a process worker: one name or a list; every one when absent.
+fn parse_vias(v: Option<&Value>) -> Result<Vec<Via>, SpecError> {
+    parse_names(v, "workload.via", "way to pass the input", &Via::ALL, Via::name, Via::from_name)
+}
+
+/// One name of `all` or a list of distinct ones (`field`, naming a `what`); all when absent.
+fn parse_names<T: Copy + PartialEq>(
+    v: Option<&Value>,
+    field: &str,
+    what: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    from_name: fn(&str) -> Option<T>,
+) -> Result<Vec<T>, SpecError> {
+    let names = || all.iter().map(|&t| name(t)).collect::<Vec<_>>().join(", ");
     let one = |v: &Value, field: &str| {
         v.as_str()
-            .and_then(Sync::from_name)
-            .ok_or_else(|| err(field, format!("unknown synchronisation {}; one of {}", describe(v), names())))
+            .and_then(from_name)
+            .ok_or_else(|| err(field, format!("unknown {what} {}; one of {}", describe(v), names())))
     };
     match v {
-        None => Ok(Sync::ALL.to_vec()),
+        None => Ok(all.to_vec()),
         Some(Value::Array(list)) if !list.is_empty() => {
-            let mut syncs = Vec::new();
+            let mut picked = Vec::new();
             for (i, item) in list.iter().enumerate() {
-                let sync = one(item, &format!("workload.sync[{i}]"))?;
-                if !syncs.contains(&sync) {
-                    syncs.push(sync);
+                let t = one(item, &format!("{field}[{i}]"))?;
+                if !picked.contains(&t) {
+                    picked.push(t);
                 }
             }
-            Ok(syncs)
+            Ok(picked)
         }
-        Some(Value::Array(_)) => Err(err("workload.sync", format!("must name at least one of {}", names()))),
-        Some(other) => Ok(vec![one(other, "workload.sync")?]),
+        Some(Value::Array(_)) => Err(err(field, format!("must name at least one of {}", names()))),
+        Some(other) => Ok(vec![one(other, field)?]),
     }
 }
 
@@ -464,6 +483,22 @@ impl Spec {
                         "{in_flight} downloads of {} bytes in flight need about {need_mb} MB; the limit is \
                          {DOWNLOAD_MEMORY_BUDGET_MB} MB: lower bytes, tasks or workers",
                         download.bytes()
+                    ),
+                ));
+            }
+            return Ok(());
+        }
+        if let Workload::Pass { mb, .. } = self.workload {
+            // Each process worker gets its own copy of the input (none with a SharedArrayBuffer,
+            // counted anyway: the spec may list copy or transfer too).
+            let copies = u64::from(self.max_workers());
+            let need_mb = copies * u64::from(mb);
+            if self.modes.contains(&Mode::Processes) && need_mb > PASS_MEMORY_BUDGET_MB {
+                return Err(err(
+                    "workload.mb",
+                    format!(
+                        "{copies} process workers each receiving a copy of {mb} MB need {need_mb} MB at once; the \
+                         limit is {PASS_MEMORY_BUDGET_MB} MB: lower mb or workers"
                     ),
                 ));
             }
@@ -775,5 +810,31 @@ mod tests {
         assert!(
             parse(r#"{"workload": {"kind": "sample_append", "n": 10000000}, "tasks": 2, "workers": [1, 2]}"#).is_ok()
         );
+    }
+
+    #[test]
+    fn a_pass_lists_its_ways_names_the_field_and_bounds_its_copies() {
+        let spec = parse(r#"{"workload": {"kind": "pass", "mb": 10}}"#).unwrap();
+        assert_eq!(spec.workload, Workload::Pass { mb: 10, via: Via::ALL.to_vec() });
+        assert_eq!(parse(&spec.to_json()).unwrap(), spec);
+        let one = parse(r#"{"workload": {"kind": "pass", "mb": 1, "via": "shared"}}"#).unwrap();
+        assert_eq!(one.workload, Workload::Pass { mb: 1, via: vec![Via::Shared] });
+        let e = parse(r#"{"workload": {"kind": "pass", "mb": 257}}"#).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            ("workload.mb", "must be an integer from 1 to 256 (got 257)")
+        );
+        let e = parse(r#"{"workload": {"kind": "pass", "mb": 1, "via": ["copy", "pickle"]}}"#).unwrap_err();
+        assert_eq!(e.field, "workload.via[1]");
+        assert!(e.message.contains("one of copy, transfer, shared"), "{}", e.message);
+        let e = parse(r#"{"workload": {"kind": "pass", "mb": 1, "via": []}}"#).unwrap_err();
+        assert_eq!(e.field, "workload.via");
+        // 16 workers each receiving 100 MB is more than the page should hold at once...
+        let many = r#"{"workload": {"kind": "pass", "mb": 100}, "workers": [16]"#;
+        let e = parse(&format!("{many}}}")).unwrap_err();
+        assert_eq!(e.field, "workload.mb");
+        assert!(e.message.contains("1600 MB"), "{}", e.message);
+        // ...but threads read it in place, once.
+        assert!(parse(&format!(r#"{many}, "modes": ["threads"]}}"#)).is_ok());
     }
 }

@@ -100,6 +100,10 @@ impl Verdict {
             let (summary, details) = crate::race::verdict(spec, runs);
             return Verdict { summary, details };
         }
+        if let Workload::Pass { .. } = spec.workload {
+            let (summary, details) = crate::passing::verdict(runs);
+            return Verdict { summary, details };
+        }
         // Only results that passed verification can win.
         let measured: Vec<&RunRecord> = runs.iter().filter(|r| r.median_ms.is_some() && r.verified).collect();
         let Some(winner) = measured.iter().min_by(|a, b| a.median_ms.unwrap().total_cmp(&b.median_ms.unwrap())) else {
@@ -306,6 +310,20 @@ pub fn when_to_use(spec: &Spec, runs: &[RunRecord]) -> Vec<Advice> {
             Advice {
                 text: "Processes share nothing to race on: each works on its own copy and sends a result by message (a Queue, a Pipe), at the price of that message.".into(),
                 evidence: processes.map(|r| (r.mode, r.workers)),
+            },
+        ];
+    }
+    if let Workload::Pass { .. } = spec.workload {
+        let threads = best(runs, Mode::Threads).filter(|r| r.verified);
+        // Processes rows are one per way of passing: no single row to point to.
+        return vec![
+            Advice {
+                text: "Large data every worker reads: threads, which read it in place, or processes given it in shared memory (multiprocessing.shared_memory; a SharedArrayBuffer here).".into(),
+                evidence: threads.map(|r| (r.mode, r.workers)),
+            },
+            Advice {
+                text: "Passing data to processes by message (a Queue, a Pipe, postMessage) copies it for each one: worth it when each MB received is worth far more computing than its copy costs.".into(),
+                evidence: None,
             },
         ];
     }

@@ -24,6 +24,11 @@ pub async fn run_threads(command: String) -> String {
     let reply = match serde_json::from_str::<ThreadsCommand>(&command) {
         Ok(ThreadsCommand::WarmUp { workload }) => {
             run::warm_up_once(&workload);
+            // A `pass` input lives in the shared memory, built once per size outside timing and
+            // read in place by every thread (the warm-up's small instance replaced it).
+            if let threadlab_workloads::Workload::Pass { mb, .. } = workload {
+                threadlab_workloads::pass::input(mb);
+            }
             ThreadsReply::Done { outcomes: vec![], counted: None }
         }
         Ok(ThreadsCommand::Ping { url }) => {

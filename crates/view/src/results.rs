@@ -3,7 +3,7 @@
 use threadlab_dom::{by_id, document, el};
 use threadlab_lab::race::thousands;
 use threadlab_lab::report::{Report, RunRecord};
-use threadlab_lab::runs::CounterRecord;
+use threadlab_lab::runs::{CounterRecord, PassingRecord};
 use threadlab_lab::verdict::when_to_use;
 use threadlab_lab::Mode;
 
@@ -49,6 +49,9 @@ fn cells(r: &RunRecord) -> Vec<String> {
     if let Some(c) = &r.counter {
         notes.push(counted(c));
     }
+    if let Some(p) = &r.passing {
+        notes.push(passed(p));
+    }
     let io: f64 = r.trace.iter().map(|e| e.io_wait_ms).sum();
     if io > 0.0 {
         notes.push(format!("I/O wait {} in total (last run)", ms(Some(io))));
@@ -70,6 +73,21 @@ fn cells(r: &RunRecord) -> Vec<String> {
         verified,
         notes.join("; "),
     ]
+}
+
+/// What passing a `pass` input cost: "passing 400 MB: 412.0 ms, 971 MB/s, 79% of the busy time;
+/// reading 110.2 ms (median run)".
+fn passed(p: &PassingRecord) -> String {
+    let reading = format!("reading {} (median run)", ms(Some(p.compute_ms)));
+    match p.mb_per_s {
+        Some(rate) if p.mb_passed > 0 => format!(
+            "passing {} MB: {}, {rate:.0} MB/s, {:.0}% of the busy time; {reading}",
+            p.mb_passed,
+            ms(Some(p.passing_ms)),
+            p.share * 100.0
+        ),
+        _ => format!("input read in place, nothing passed; {reading}"),
+    }
 }
 
 /// What a counter run counted: "counted 1,234 of 2,000 (766 updates lost: the race)".

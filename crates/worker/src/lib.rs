@@ -7,6 +7,7 @@
 //! It holds the kernels and nothing of the page (crates/app), so a worker has little to load.
 
 mod endpoint;
+mod passed;
 mod process;
 
 pub use endpoint::endpoint_reply;

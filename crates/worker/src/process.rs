@@ -29,6 +29,11 @@ fn set_global(name: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(&js_sys::global(), &JsValue::from_str(name), value);
 }
 
+/// Tells www/process-worker.js which task runs, should the worker die in it.
+fn set_current_task(index: u32) {
+    set_global(CURRENT_TASK_GLOBAL, &JsValue::from(index));
+}
+
 /// Called by www/process-worker.js once the module is instantiated.
 ///
 /// Requests are handled strictly one at a time, in arrival order: the page keeps the next chunk
@@ -39,22 +44,27 @@ pub fn process_worker_main() {
         set_global(PANIC_GLOBAL, &JsValue::from_str(&threadlab_workloads::fault::panic_message(info)))
     }));
     let scope: Rc<DedicatedWorkerGlobalScope> = Rc::new(js_sys::global().unchecked_into());
-    let queue: Rc<RefCell<VecDeque<JsValue>>> = Rc::default();
+    // Each message with the moment it arrived (a `pass` input's passing ends there).
+    let queue: Rc<RefCell<VecDeque<(JsValue, f64)>>> = Rc::default();
     let busy = Rc::new(Cell::new(false));
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        queue.borrow_mut().push_back(event.data());
+        queue.borrow_mut().push_back((event.data(), now_ms()));
         if busy.replace(true) {
             return; // the running loop below will get to it
         }
         let (scope, queue, busy) = (reply_to.clone(), queue.clone(), busy.clone());
         wasm_bindgen_futures::spawn_local(async move {
             loop {
-                let Some(data) = queue.borrow_mut().pop_front() else { break };
+                let Some((data, received)) = queue.borrow_mut().pop_front() else { break };
                 let reply = match data.as_string().map(|s| serde_json::from_str::<WorkerRequest>(&s)) {
                     Some(Ok(request)) => handle(request).await,
                     Some(Err(e)) => WorkerReply::Failed { error: format!("bad request: {e}") },
-                    None => WorkerReply::Failed { error: "bad request: not a string".into() },
+                    None => match crate::passed::Passed::of(&data, received) {
+                        Some(Ok(passed)) => passed.run(set_current_task),
+                        Some(Err(error)) => WorkerReply::Failed { error },
+                        None => WorkerReply::Failed { error: "bad request: not a string".into() },
+                    },
                 };
                 let json = serde_json::to_string(&reply).expect("replies serialize");
                 let _ = scope.post_message(&JsValue::from_str(&json));
@@ -77,6 +87,7 @@ async fn handle(request: WorkerRequest) -> WorkerReply {
             Err(error) => WorkerReply::Failed { error },
         },
         WorkerRequest::Check => WorkerReply::Checks { checks: threadlab_io::checks::worker_checks().await },
+        WorkerRequest::Input { mb } => crate::passed::send_input(mb),
         WorkerRequest::WarmUp { workload } => {
             once_per_kernel(&workload, || {
                 warm_up(&workload, &mut NoCheckpoint, now_ms, WARM_UP_MS);
@@ -111,7 +122,7 @@ impl Batch<'_> {
     }
 
     fn cpu(&self, task: &Task) -> TaskOutcome {
-        set_global(CURRENT_TASK_GLOBAL, &JsValue::from(task.index));
+        set_current_task(task.index);
         let start = now_ms();
         let checksum = run_cpu_task(task, &mut NoCheckpoint).expect("CPU task");
         TaskOutcome { task: task.index, worker: self.worker, start, end: now_ms(), checksum, ..Default::default() }

@@ -87,6 +87,14 @@ impl Port {
         self.0.worker.post_message(message).map_err(|e| format!("postMessage failed: {e:?}"))
     }
 
+    /// Posts `message`, moving the objects listed in `transfer` (ArrayBuffers) to the worker.
+    pub fn post_with_transfer(&self, message: &JsValue, transfer: &JsValue) -> Result<(), String> {
+        if self.0.closed.get() {
+            return Err(self.0.close_reason.borrow().clone());
+        }
+        self.0.worker.post_message_with_transfer(message, transfer).map_err(|e| format!("postMessage failed: {e:?}"))
+    }
+
     /// The next message from the worker, or why none will come.
     pub async fn next(&self) -> Result<JsValue, String> {
         if let Some(m) = self.0.inbox.borrow_mut().pop_front() {

@@ -12,6 +12,7 @@ pub mod counter;
 pub mod download;
 pub mod fault;
 mod kernels;
+pub mod pass;
 mod workload;
 
 pub use kernels::{fib, letter_sum, mandelbrot_rows, primes_in, sample_append, sum_range};
@@ -53,6 +54,9 @@ pub fn run_cpu_task(task: &Task, checkpoint: &mut impl Checkpoint) -> Option<u64
         TaskKind::Fault { fault } => fault::inject(fault, task.index, checkpoint, None),
         // Outside a threads run, a task counts in memory of its own (`counter::count_alone`).
         TaskKind::Count { n } => counter::count_alone(n),
+        // The input in this memory, built on first use: executors build it before timing
+        // (`pass::input` at warm-up) and read it in place, or read a message's buffer.
+        TaskKind::Read { mb } => pass::read(&pass::input(mb), checkpoint),
         TaskKind::Sleep { .. } | TaskKind::Fetch { .. } => return None,
     })
 }
@@ -108,6 +112,8 @@ pub fn expected_checksum(workload: &Workload, task: &Task) -> Option<u64> {
         TaskKind::Fetch { .. } => return workload.download()?.0.expected_checksum(task.index),
         // Every update the task made: the count it sends, or its share of the shared counter.
         TaskKind::Count { n } => n,
+        // The generator's words folded, without building or reading the input.
+        TaskKind::Read { mb } => pass::expected(mb),
         // It never returns: there is nothing to expect.
         TaskKind::Fault { .. } => return None,
     })

@@ -3,6 +3,7 @@
 use crate::counter::Sync;
 use crate::download::Download;
 use crate::fault::Fault;
+use crate::pass::Via;
 use serde::{Deserialize, Serialize};
 
 /// A workload as written in a spec (`{"kind": "fib", "n": 35}`). Parameters are validated by
@@ -34,6 +35,9 @@ pub enum Workload {
     /// Every task adds 1 to one shared counter n times (`crate::counter`). `sync` lists the
     /// synchronisations to compare: threads runs take one each (`with_variant`).
     Counter { n: u64, sync: Vec<Sync> },
+    /// Every task reads one input of `mb` megabytes (`crate::pass`). `via` lists how a
+    /// processes run hands it to its workers: processes runs take one each (`with_variant`).
+    Pass { mb: u32, via: Vec<Via> },
 }
 
 /// Operations per letter task: ~150 ms of work in Wasm, so that starting a process worker
@@ -91,6 +95,10 @@ pub enum TaskKind {
     Count {
         n: u64,
     },
+    /// One read of the whole `mb`-megabyte input, wherever it lives (`crate::pass`).
+    Read {
+        mb: u32,
+    },
 }
 
 impl Workload {
@@ -107,6 +115,7 @@ impl Workload {
             Workload::FetchWrite(_) => "fetch_write",
             Workload::Fault { .. } => "fault",
             Workload::Counter { .. } => "counter",
+            Workload::Pass { .. } => "pass",
         }
     }
 
@@ -115,6 +124,7 @@ impl Workload {
     pub fn variants(&self) -> Vec<&'static str> {
         match self {
             Workload::Counter { sync, .. } => sync.iter().map(|s| s.name()).collect(),
+            Workload::Pass { via, .. } => via.iter().map(|v| v.name()).collect(),
             _ => vec![],
         }
     }
@@ -131,7 +141,17 @@ impl Workload {
             Workload::Counter { n, .. } => {
                 Workload::Counter { n: *n, sync: Sync::from_name(name).into_iter().collect() }
             }
+            Workload::Pass { mb, .. } => Workload::Pass { mb: *mb, via: Via::from_name(name).into_iter().collect() },
             other => other.clone(),
+        }
+    }
+
+    /// How a processes run hands a `pass` workload's input to its workers: the first listed (a
+    /// processes run is given a workload with one, `with_variant`); `None` for other workloads.
+    pub fn via(&self) -> Option<Via> {
+        match self {
+            Workload::Pass { via, .. } => via.first().copied(),
+            _ => None,
         }
     }
 
@@ -200,6 +220,7 @@ impl Workload {
             Workload::Fault { fault, at_task, .. } if at_task == index => TaskKind::Fault { fault },
             Workload::Fault { n, .. } => TaskKind::Fib { n },
             Workload::Counter { n, .. } => TaskKind::Count { n },
+            Workload::Pass { mb, .. } => TaskKind::Read { mb },
         };
         Task { index, kind }
     }
@@ -218,6 +239,7 @@ impl Workload {
             // The fault itself is never warmed up: only the kernel of the other tasks.
             Workload::Fault { n, .. } => Workload::Fib { n: n.min(22) },
             Workload::Counter { n, sync } => Workload::Counter { n: n.min(100_000), sync },
+            Workload::Pass { via, .. } => Workload::Pass { mb: 1, via },
             waiting @ (Workload::Sleep { .. } | Workload::Fetch(_) | Workload::FetchWrite(_)) => waiting,
         }
     }
@@ -302,6 +324,18 @@ mod tests {
         assert_eq!(lock.sync(), Sync::Lock);
         assert_eq!(w.task(1, 3).kind, TaskKind::Count { n: 5 });
         assert!(Workload::Fib { n: 3 }.variants().is_empty());
+    }
+
+    #[test]
+    fn a_pass_lists_its_ways_and_runs_one_at_a_time() {
+        let w: Workload = serde_json::from_str(r#"{"kind":"pass","mb":3,"via":["copy","shared"]}"#).unwrap();
+        assert_eq!(w.variants(), ["copy", "shared"]);
+        let shared = w.with_variant("shared");
+        assert_eq!(shared, Workload::Pass { mb: 3, via: vec![Via::Shared] });
+        assert_eq!(shared.via(), Some(Via::Shared));
+        assert_eq!(w.task(2, 4).kind, TaskKind::Read { mb: 3 });
+        assert_eq!(w.small(), Workload::Pass { mb: 1, via: vec![Via::Copy, Via::Shared] });
+        assert_eq!(Workload::Fib { n: 3 }.via(), None);
     }
 
     #[test]

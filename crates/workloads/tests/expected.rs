@@ -11,6 +11,7 @@ fn every_cpu_workload_verifies_for_several_task_counts() {
         Workload::Mandelbrot { width: 40, height: 30, max_iter: 100 },
         Workload::Letters {},
         Workload::Counter { n: 10_000, sync: vec![counter::Sync::None] },
+        Workload::Pass { mb: 2, via: vec![threadlab_workloads::pass::Via::Copy] },
     ];
     for w in &workloads {
         let mut totals = vec![];

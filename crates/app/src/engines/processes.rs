@@ -8,7 +8,7 @@ use js_sys::{Object, Reflect};
 use threadlab_clock::now_ms;
 use threadlab_lab::protocol::{TaskOutcome, WorkerReply, WorkerRequest};
 use threadlab_workers::{load_error, Port};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 const SCRIPT: &str = "www/process-worker.js";
@@ -148,6 +148,35 @@ impl ProcessWorker {
     pub fn send(&self, request: &WorkerRequest) -> Result<(), String> {
         let json = serde_json::to_string(request).expect("requests serialize");
         self.port.post(&JsValue::from_str(&json))
+    }
+
+    /// Queues a message that carries more than a request's JSON (a `pass` input with its run
+    /// request, `runner::passing`), moving `transfer`'s buffers when given. Answered by one
+    /// `reply`, like [`ProcessWorker::send`].
+    pub fn post(&self, message: &JsValue, transfer: Option<&js_sys::Array>) -> Result<(), String> {
+        match transfer {
+            Some(list) => self.port.post_with_transfer(message, list),
+            None => self.port.post(message),
+        }
+    }
+
+    /// A `pass` workload's input of `mb` MB, built by this worker (the helper, which keeps its
+    /// own for sequential and async runs) and moved to the page. Outside any timed run.
+    pub async fn input(&self, mb: u32) -> Result<js_sys::ArrayBuffer, String> {
+        self.send(&WorkerRequest::Input { mb })?;
+        let first = self.port.next().await?;
+        let input = Reflect::get(&first, &"input".into()).ok().and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok());
+        let Some(input) = input else {
+            // No buffer: the reply says why (it failed, or crashed).
+            return match first.as_string().map(|text| serde_json::from_str::<WorkerReply>(&text)) {
+                Some(Ok(WorkerReply::Failed { error })) => Err(error),
+                _ => Err("the helper process worker did not send the input".into()),
+            };
+        };
+        match self.reply().await? {
+            WorkerReply::Done { .. } => Ok(input),
+            _ => Err("a process worker answered the wrong question".into()),
+        }
     }
 
     /// The reply to the oldest request sent. A crashed worker is stopped, never reused.

@@ -9,6 +9,7 @@ mod checks;
 mod error;
 mod kept;
 mod paint;
+mod passing;
 mod pool;
 mod sample;
 
@@ -139,7 +140,9 @@ async fn run_cells(
     let checks = caps_checked(caps, generation).await?;
     let skip = |mode: Mode| skip_reason(&checks, spec, mode);
     let expected = engines_ready(spec, &checks, &skip, generation).await?;
-    let mut sweep = Sweep::new(spec, caps, expected, skip);
+    // A variant may need what the mode does not (a pass's shared memory): skipped on its own.
+    let skip_cell = |cell: PlanCell| skip(cell.mode).or_else(|| checks.variant_skip_reason(cell.variant));
+    let mut sweep = Sweep::new(spec, caps, expected, skip_cell);
     sweep.skipped_first(on_progress).await;
     sweep.rounds(on_progress, generation).await?;
     Ok(sweep.records())
@@ -199,6 +202,8 @@ async fn engines_ready(
     still_wanted(generation)?;
     helper.warm_up(&spec.workload).await?;
     still_wanted(generation)?;
+    passing::prepare(spec, &helper, checks).await?;
+    still_wanted(generation)?;
     if spec.modes.contains(&Mode::Processes)
         && spec.processes.start == ProcessStart::Warm
         && skip(Mode::Processes).is_none()
@@ -225,13 +230,11 @@ impl<'a> Sweep<'a> {
         spec: &'a Spec,
         caps: &'a Capabilities,
         expected: Vec<Option<u64>>,
-        skip: impl Fn(Mode) -> Option<String>,
+        skip: impl Fn(PlanCell) -> Option<String>,
     ) -> Self {
         let cells = plan::cells(spec);
-        let state = cells
-            .iter()
-            .map(|cell| Progressing { samples: Vec::new(), failure: None, skipped: skip(cell.mode) })
-            .collect();
+        let state =
+            cells.iter().map(|&cell| Progressing { samples: Vec::new(), failure: None, skipped: skip(cell) }).collect();
         Sweep { spec, caps, expected, cells, state, per_cell: plan::runs_per_cell(spec), done: 0 }
     }
 
@@ -320,6 +323,7 @@ impl Progressing {
         }
         let mut record = RunRecord::measured(cell, &self.samples, expected, spec.workload.min_task_ms());
         record.count(&plan::cell_spec(spec, cell).workload, spec.tasks, &self.samples);
+        record.pass(&plan::cell_spec(spec, cell).workload, &self.samples);
         if let Some(e) = &self.failure {
             record.verified = false;
             record.errors.insert(0, e.clone());

@@ -73,14 +73,19 @@ async fn feed(
                 }
             };
             let endpoint = endpoint();
-            worker.send(&WorkerRequest::Run {
+            let request = WorkerRequest::Run {
                 workload: spec.workload.clone(),
                 tasks: spec.tasks,
                 indices: indices.clone(),
                 concurrent: false,
                 worker: id,
                 endpoint,
-            })?;
+            };
+            match spec.workload.via() {
+                // A `pass` input goes with the request, the way the cell passes it.
+                Some(via) => super::passing::send(worker, &request, via)?,
+                None => worker.send(&request)?,
+            }
             sent.push_back(indices);
         }
         if sent.is_empty() {

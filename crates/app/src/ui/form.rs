@@ -62,7 +62,9 @@ pub fn read_form() -> Value {
             _ if p.absent != kinds::Absent::Required && text.trim().is_empty() => continue,
             kinds::FieldType::Int { .. } => number(&text),
             kinds::FieldType::Url | kinds::FieldType::Fault => Value::String(text.trim().to_string()),
-            kinds::FieldType::Syncs => text.split([',', ' ']).filter(|s| !s.is_empty()).map(Value::from).collect(),
+            kinds::FieldType::Syncs | kinds::FieldType::Vias => {
+                text.split([',', ' ']).filter(|s| !s.is_empty()).map(Value::from).collect()
+            }
         };
         workload.insert(p.name.into(), value);
     }
