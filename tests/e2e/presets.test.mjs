@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { setup } from './harness.mjs';
 
 const ctx = setup();
-// The target is ~30 s a preset; CI machines are shared, so the test allows some slack.
-const MAX_SECONDS = 45;
+// The target is ~30 s a preset on the machine the presets were sized on; machines here
+// differ by 2x in speed per core (fib(41) in Wasm: 3.3 s on one, 7.1 s on another, both 2 cores),
+// so the test allows that: a preset twice as long as its target is a bug, a slower core is not.
+const MAX_SECONDS = 60;
 
 const claimSection = (page) => page.evaluate(() => {
   const section = document.getElementById('claim-check');
