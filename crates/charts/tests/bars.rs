@@ -154,3 +154,20 @@ fn a_modes_variants_stand_side_by_side_as_series_of_their_own() {
     assert!(fills[0] != fills[1] && fills[1] != fills[2], "three shades: {fills:?}");
     assert!(svg.contains("threads (lock)"), "the legend names each variant");
 }
+
+/// A pass's ways to a process worker are variants too: three processes bars, not one.
+#[test]
+fn a_pass_draws_each_way_of_passing_as_its_own_bar() {
+    let via = |way: &str, ms: f64| {
+        let mut r = run("processes", 2, &[ms]);
+        r.variant = Some(way.into());
+        r
+    };
+    let runs = vec![run("threads", 2, &[50.0]), via("copy", 400.0), via("transfer", 270.0), via("shared", 80.0)];
+    let svg = bars(&report(runs, 2), Theme::Light, WIDE).unwrap();
+    let doc = parse(&svg);
+    let series: Vec<_> = groups(&doc, "series").iter().map(|s| s.attribute("data-variant").unwrap_or("-")).collect();
+    assert_eq!(series, ["-", "copy", "transfer", "shared"]);
+    let xs: Vec<f64> = groups(&doc, "bar").iter().skip(1).map(|b| num(&first_rect(b), "x")).collect();
+    assert!(xs[0] < xs[1] && xs[1] < xs[2], "three bars side by side: {xs:?}");
+}

@@ -132,7 +132,7 @@ impl Workload {
     /// The name of a variant any workload may list, as a `'static` string (run records keep
     /// theirs as text).
     pub fn variant_name(name: &str) -> Option<&'static str> {
-        Sync::from_name(name).map(Sync::name)
+        Sync::from_name(name).map(Sync::name).or_else(|| Via::from_name(name).map(Via::name))
     }
 
     /// The same workload with only the variant `name` (one of `variants`).
@@ -336,6 +336,9 @@ mod tests {
         assert_eq!(w.task(2, 4).kind, TaskKind::Read { mb: 3 });
         assert_eq!(w.small(), Workload::Pass { mb: 1, via: vec![Via::Copy, Via::Shared] });
         assert_eq!(Workload::Fib { n: 3 }.via(), None);
+        assert_eq!(Workload::variant_name("transfer"), Some("transfer"));
+        assert_eq!(Workload::variant_name("lock"), Some("lock"));
+        assert_eq!(Workload::variant_name("nope"), None);
     }
 
     #[test]
