@@ -3,7 +3,7 @@
 // is damaged and never breaks the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, mustRun } from './harness.mjs';
+import { setup, mustRun, runSpec } from './harness.mjs';
 
 const ctx = setup();
 
@@ -87,7 +87,7 @@ test('damaged stored history: readable entries stay, the rest is dropped with a 
   }
 });
 
-test('the results view cannot load: the run still completes, says why, and is kept; once it loads, the run shows', async () => {
+test('the results view cannot load: the run is measured, says why, and is kept; once it loads, Show makes its report', async () => {
   let failing = true;
   const h = await ctx.open({
     // Console errors of the failed requests themselves are expected.
@@ -98,18 +98,30 @@ test('the results view cannot load: the run still completes, says why, and is ke
   });
   try {
     const { page } = h;
-    const report = await mustRun(page, small(20));
-    assert.ok(report.runs.every((r) => r.verified), 'the run itself is unaffected');
+    // The view module makes a report from the measured runs: without it a script gets a
+    // sentence, not a report without its verdict.
+    const r = await runSpec(page, small(20));
+    assert.equal(r.isError, true, JSON.stringify(r));
+    assert.match(r.error, /^the results view could not be loaded: .*so the run has no report yet\. It is kept in the history below/);
+    assert.equal(r.progress.at(-1).done, r.progress.at(-1).total, 'the run itself went to its end');
     assert.match(await page.textContent('#error'), /the results view could not be loaded: .*kept in the history/);
     const list = await entries(page);
-    assert.equal(list.length, 1, 'the report is kept');
+    assert.equal(list.length, 1, 'the measured runs are kept');
+    assert.equal(list[0].text, 'fib, 4 tasks: 2 runs measured, not yet read: Show reads them');
     assert.equal(await page.$('#run-sequential-1'), null, 'no table without the view');
+    assert.equal(await page.isDisabled('#run'), false, 'the page stays usable');
 
     failing = false;
     await page.click(`#history-list li[data-id="${list[0].id}"] button[data-action="show"]`);
     await page.waitForSelector('#run-sequential-1');
     assert.match(await page.textContent('#history-note'), /Showing the saved run/);
+    const verdict = await page.textContent('#verdict');
+    assert.ok(verdict.trim() && !verdict.startsWith('Run an experiment'), `Show made its verdict: ${verdict}`);
+    assert.match(await page.textContent('#run-sequential-1'), /✓/, 'and its verification');
     await page.waitForSelector('#chart-bars svg', { state: 'visible' });
+    // Once the view loads, runs resolve to reports again.
+    const report = await mustRun(page, small(21));
+    assert.ok(report.verdict.summary.length > 0 && report.runs.every((x) => x.verified), JSON.stringify(report.verdict));
     h.assertNoErrors();
   } finally {
     await h.close();

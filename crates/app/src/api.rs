@@ -19,7 +19,7 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    crate::js::to_js(value).unwrap_or(JsValue::NULL)
+    threadlab_dom::to_js(value).unwrap_or(JsValue::NULL)
 }
 
 /// What `onProgress` hears.

@@ -1,7 +1,7 @@
 //! The run controller: what every run has in common, whether it comes from the Run button, a
 //! permalink (both in `ui`) or `window.threadlab.run` (`api`): the spec is validated, the run
-//! slot taken, the view module loaded before anything is timed, the run made, the report kept
-//! in the history and shown. It knows the page only through [`Screen`], which `ui` implements,
+//! slot taken, the view module loaded before anything is timed, the run made, its report made
+//! by the view module, kept in the history and shown. It knows the page only through [`Screen`], which `ui` implements,
 //! so the layers go one way: `api` and `ui` call the controller, the controller calls `runner`.
 
 use crate::env::Capabilities;
@@ -22,11 +22,18 @@ pub trait Screen {
     fn run_finished(&self);
     /// Loads the view module; the error says why it could not.
     fn view_ready(&self) -> LocalBoxFuture<'static, Result<(), String>>;
+    /// Has the view module make the report of a run's measured runs (`report::Measured` as
+    /// JSON); the error says why it could not (the module did not load).
+    fn make_report(&self, measured_json: String) -> LocalBoxFuture<'static, Result<Made, String>>;
     /// Keeps a finished report (JSON) in the history; false when the browser would not.
     fn keep(&self, report_json: &str) -> bool;
     /// Shows a finished report (JSON).
     fn show_report(&self, report_json: String) -> LocalBoxFuture<'static, Result<(), String>>;
 }
+
+/// A report as a JS object (what `threadlab.run` resolves to) and as JSON (what the history
+/// keeps and the view module shows).
+pub type Made = (JsValue, String);
 
 /// Starts a run of `spec` (or shows why it cannot start) and returns the rest of it: a future
 /// that resolves to the report (as a JS object, for scripts), or to why there is none (cancelled, nothing could run).
@@ -64,12 +71,27 @@ pub fn start(
         if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
             p.clear_resource_timings();
         }
-        let report = result.inspect_err(|e| {
-            if !superseded {
-                screen.show_error(&e.to_string());
+        let measured = result
+            .inspect_err(|e| {
+                if !superseded {
+                    screen.show_error(&e.to_string());
+                }
+            })?
+            .to_json();
+        let (object, json) = match screen.make_report(measured.clone()).await {
+            Ok(made) => made,
+            Err(why) => {
+                // The runs are not lost: kept as measured, their report is made when the
+                // history's Show finds the view module.
+                let said = if screen.keep(&measured) {
+                    format!("{why}, so the run has no report yet. It is kept in the history below: its Show button tries again.")
+                } else {
+                    format!("{why}, so the run has no report, and this browser did not keep it either.")
+                };
+                screen.show_error(&said);
+                return Err(RunError::Unreported(said));
             }
-        })?;
-        let (object, json) = crate::js::report(&report).inspect_err(|message| screen.show_error(message))?;
+        };
         let kept = screen.keep(&json);
         match screen.show_report(json).await {
             Ok(()) if view_failed => screen.clear_error(),

@@ -7,7 +7,6 @@ mod api;
 mod controller;
 mod engines;
 mod env;
-mod js;
 mod load_once;
 mod runner;
 mod service_worker;

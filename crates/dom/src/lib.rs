@@ -2,6 +2,7 @@
 //! `textContent` only, never as HTML.
 
 use gloo_events::{EventListener, EventListenerOptions};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, HtmlElement};
 
@@ -44,4 +45,14 @@ pub fn show_error(message: &str) {
 pub fn page_address() -> String {
     let location = web_sys::window().expect("page").location();
     format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
+}
+
+/// A Rust value as a JS value, through serde-wasm-bindgen: no JSON text in between. Plain
+/// objects, as their JSON would parse to (`Serializer::json_compatible`: maps as objects, `None`
+/// as null); every number the page hands out is below 2^53 (the spec's limits; a checksum is a
+/// string), which is all `json_compatible` can give as a JS number.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, String> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| format!("could not be made a JS value: {e}"))
 }

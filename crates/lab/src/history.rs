@@ -17,7 +17,8 @@ pub const MAX_ENTRIES: usize = 20;
 pub struct Entry {
     /// When the run finished (ms since the epoch); unique enough to name an entry.
     pub id: u64,
-    /// The report, as JSON (`Report::to_json`).
+    /// The report, as JSON (`Report::to_json`); or the measured runs (`Measured::to_json`)
+    /// when the view module, which completes them, could not be loaded at the run's end.
     pub report: Value,
 }
 
@@ -33,7 +34,13 @@ impl Entry {
     pub fn title(&self) -> Option<String> {
         let kind = self.report.pointer("/spec/workload/kind")?.as_str()?;
         let tasks = self.report.pointer("/spec/tasks")?.as_u64()?;
-        let summary = self.report.pointer("/verdict/summary")?.as_str()?;
+        let summary = match self.report.pointer("/verdict/summary") {
+            Some(summary) => summary.as_str()?.to_owned(),
+            None => {
+                let runs = self.report.get("runs")?.as_array()?.len();
+                format!("{runs} run{} measured, not yet read: Show reads them", if runs == 1 { "" } else { "s" })
+            }
+        };
         Some(format!("{kind}, {tasks} tasks: {summary}"))
     }
 }
@@ -150,6 +157,10 @@ mod tests {
         assert_eq!((back, bad), (entries.clone(), 0));
         assert!(entries[0].title().unwrap().starts_with("fib, 10 tasks: threads with 2 workers was fastest"));
         assert_eq!(Entry::new(1, r#"{"nope": true}"#), None);
+        let r = report(Mode::Threads, 10.0);
+        let measured = crate::report::Measured { spec: r.spec, env: r.env, runs: r.runs };
+        let kept = Entry::new(2, &measured.to_json()).expect("measured runs make an entry");
+        assert_eq!(kept.title().unwrap(), "fib, 10 tasks: 1 run measured, not yet read: Show reads them");
     }
 
     #[test]

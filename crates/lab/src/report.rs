@@ -1,5 +1,9 @@
 //! The report contract (docs/report.md): the measured runs (`runs`) with speedups, the verdict
 //! and the claim check.
+//!
+//! The page's module makes only [`Measured`]: the runs as measured. The view module completes
+//! them into a [`Report`] (`Report::from_json`), so the verdict's and the claim's rules and
+//! sentences, which grow with every kind of experiment, stay out of what a first visit loads.
 
 pub use crate::runs::{Env, RunRecord, Sample, TraceEvent};
 use crate::spec::{Mode, Spec};
@@ -40,6 +44,22 @@ fn statistical_warnings(r: &RunRecord, timer_resolution_ms: f64) -> Vec<String> 
         }
     }
     warnings
+}
+
+/// A run's results before anything reads them: what the page's module makes, partial during
+/// a run and whole at its end, and hands to the view module as JSON. Its JSON is a report's
+/// without `verdict` and `claim`, and without the figures `Report::new` derives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measured {
+    pub spec: Spec,
+    pub env: Env,
+    pub runs: Vec<RunRecord>,
+}
+
+impl Measured {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("measured runs always serialize")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +109,19 @@ impl Report {
         Report { spec, env, runs, verdict, claim }
     }
 
+    /// A report's JSON (kept as it was made: a saved verdict is not made again by newer rules),
+    /// or a [`Measured`]'s, completed here.
+    pub fn from_json(json: &str) -> Result<Report, String> {
+        let read = |e: serde_json::Error| format!("the report could not be read: {e}");
+        let value: serde_json::Value = serde_json::from_str(json).map_err(read)?;
+        if value.get("verdict").is_some() {
+            serde_json::from_value(value).map_err(read)
+        } else {
+            let Measured { spec, env, runs } = serde_json::from_value(value).map_err(read)?;
+            Ok(Report::new(spec, env, runs))
+        }
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a report always serializes")
     }
@@ -98,18 +131,12 @@ impl Report {
 mod tests {
     use super::*;
     use crate::plan::Cell;
-    use crate::runs::fixtures::sample;
+    use crate::runs::fixtures::{env, sample};
 
     #[test]
     fn speedup_is_against_sequential_else_one_worker() {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}}"#).unwrap();
-        let env = Env {
-            cores: 2,
-            cross_origin_isolated: true,
-            user_agent: "test".into(),
-            timer_resolution_ms: 0.005,
-            version: "x".into(),
-        };
+        let env = env(2, true, 0.005);
         let rec = |mode, workers, ms| {
             RunRecord::measured(Cell::new(mode, workers), &[sample(ms, &[5, 8])], &[Some(5), Some(8)], 0.0)
         };
@@ -154,13 +181,7 @@ mod tests {
     #[test]
     fn outliers_and_too_short_runs_are_warned_about() {
         let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}}"#).unwrap();
-        let env = Env {
-            cores: 2,
-            cross_origin_isolated: false,
-            user_agent: "t".into(),
-            timer_resolution_ms: 0.1,
-            version: "x".into(),
-        };
+        let env = env(2, false, 0.1);
         let cell = Cell::new(Mode::Sequential, 1);
         let walls = [20.0, 20.2, 19.9, 20.1, 60.0];
         let samples: Vec<Sample> = walls.iter().map(|&w| sample(w, &[5, 8])).collect();
@@ -170,6 +191,29 @@ mod tests {
         assert_eq!(report.runs[0].warnings.len(), 1, "{:?}", report.runs[0].warnings);
         assert!(report.runs[0].warnings[0].starts_with("1 of 5 samples are outliers"));
         assert!(report.runs[1].warnings[0].contains("too short to time reliably"), "{:?}", report.runs[1].warnings);
+    }
+
+    #[test]
+    fn measured_runs_read_as_the_report_they_make_and_a_report_reads_as_it_was_saved() {
+        let spec = Spec::parse(r#"{"workload": {"kind": "fib", "n": 20}}"#).unwrap();
+        let env = env(2, true, 0.005);
+        let rec = |mode, workers, ms| {
+            RunRecord::measured(Cell::new(mode, workers), &[sample(ms, &[5, 8])], &[Some(5), Some(8)], 0.0)
+        };
+        let runs = vec![rec(Mode::Sequential, 1, 100.0), rec(Mode::Processes, 2, 50.0)];
+        let measured = Measured { spec: spec.clone(), env: env.clone(), runs: runs.clone() };
+        let json: serde_json::Value = serde_json::from_str(&measured.to_json()).unwrap();
+        assert!(json.get("verdict").is_none() && json["runs"][1].get("speedup").is_none(), "{json}");
+        let made = Report::new(spec, env, runs);
+        assert_eq!(Report::from_json(&measured.to_json()).unwrap(), made);
+        assert!(!made.verdict.summary.is_empty());
+        // A saved report keeps its verdict, even one newer rules would not make.
+        let mut saved = made.clone();
+        saved.verdict.summary = "as it was said then".into();
+        assert_eq!(Report::from_json(&saved.to_json()).unwrap(), saved);
+        for bad in ["{not json", r#"{"nope": true}"#, r#"{"verdict": 1}"#] {
+            assert!(Report::from_json(bad).unwrap_err().starts_with("the report could not be read"), "{bad}");
+        }
     }
 
     #[test]

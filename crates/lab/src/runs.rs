@@ -435,8 +435,13 @@ fn describe_failures(tasks: &[u32], reps: &[usize], repetitions: usize) -> Strin
 /// Task outcomes and samples for the tests of the runs and of what is built on them.
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use super::Sample;
+    use super::{Env, Sample};
     use crate::protocol::TaskOutcome;
+
+    /// A browser with `cores` cores and a timer of `timer_resolution_ms`.
+    pub fn env(cores: u32, cross_origin_isolated: bool, timer_resolution_ms: f64) -> Env {
+        Env { cores, cross_origin_isolated, user_agent: "test".into(), timer_resolution_ms, version: "x".into() }
+    }
 
     pub fn outcome(task: u32, worker: u32, start: f64, end: f64, checksum: u64) -> TaskOutcome {
         TaskOutcome { task, worker, start, end, checksum, gil_waits: vec![(start, start + 1.0)], ..Default::default() }

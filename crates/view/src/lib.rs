@@ -1,11 +1,13 @@
-//! The view module (plain Wasm): shows a report on the page. The page's module (crates/app)
-//! runs experiments and hands each report over as JSON (partial ones during a run, then the
-//! final one); this module decodes it and fills the static index.html: the verdict, "when to
-//! use which", the hyperfine-like table ([`results`]), the charts drawn with `threadlab-charts`
-//! ([`charts`]), the exports ([`exports`]) and the comparison with a saved run ([`compare`]).
+//! The view module (plain Wasm): makes and shows reports on the page. The page's module
+//! (crates/app) runs experiments and hands over the measured runs as JSON (partial ones during
+//! a run, then the final ones); this module makes their report ([`report`]: speedups, verdict,
+//! claim check) and fills the static index.html: the verdict, "when to use which", the
+//! hyperfine-like table ([`results`]), the charts drawn with `threadlab-charts` ([`charts`]),
+//! the exports ([`exports`]) and the comparison with a saved run ([`compare`]).
 //!
 //! It is a module of its own so that a visit starts without it (the page loads it on the first
-//! touch, key or focus, or with the first run), and so that only it carries the report's decoder.
+//! touch, key or focus, or with the first run), and so that only it carries the report's rules
+//! and decoder: they grow with every kind of experiment, and a first visit does not need them.
 
 mod charts;
 mod claim;
@@ -34,7 +36,20 @@ pub fn start() {
     }
 }
 
-/// Shows a report given as JSON (what `threadlab.run` resolves to): verdict, advice, table and
+/// Makes the report of measured runs (`report::Measured` as JSON; a report's JSON reads as it
+/// was saved): `[object, json]`, the report as a JS object (what `threadlab.run` resolves to)
+/// and as JSON (what the history keeps and `show` reads). The text is serde_json's, not
+/// `JSON.stringify` of the object: that would write a negative zero (a wait of -0 ms) as 0, and
+/// the report's JSON export, decoded from this text, would then differ from the object a
+/// script got.
+#[wasm_bindgen]
+pub fn report(json: &str) -> Result<js_sys::Array, String> {
+    let report = read(json)?;
+    let object = threadlab_dom::to_js(&report).map_err(|e| format!("the report {e}"))?;
+    Ok(js_sys::Array::of2(&object, &report.to_json().into()))
+}
+
+/// Shows a report given as JSON (what `threadlab.run` resolves to), or measured runs: verdict, advice, table and
 /// charts; a `finished` one also becomes what the exports export and the permalink names.
 #[wasm_bindgen]
 pub fn show(json: &str, finished: bool) -> Result<(), String> {
@@ -67,7 +82,7 @@ pub fn follow_results() {
 }
 
 fn read(json: &str) -> Result<Report, String> {
-    serde_json::from_str(json).map_err(|e| format!("the report could not be read: {e}"))
+    Report::from_json(json)
 }
 
 fn on_screen<T>(f: impl FnOnce(&Report) -> T) -> Option<T> {

@@ -15,6 +15,9 @@ pub enum RunError {
     /// Nothing could run (the worker code did not load, no worker started, an engine failed as
     /// a whole); the sentence says why. A failing cell is not this: it stays in the report.
     Engine(String),
+    /// The runs were measured, but the view module, which makes their report, could not be
+    /// loaded; the sentence says why and whether the runs were kept in the history.
+    Unreported(String),
 }
 
 impl fmt::Display for RunError {
@@ -22,7 +25,7 @@ impl fmt::Display for RunError {
         match self {
             RunError::Cancelled => f.write_str("the run was cancelled"),
             RunError::Busy => f.write_str("a run is already in progress: wait for it or cancel it"),
-            RunError::InvalidSpec(why) | RunError::Engine(why) => f.write_str(why),
+            RunError::InvalidSpec(why) | RunError::Engine(why) | RunError::Unreported(why) => f.write_str(why),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Runs a spec: every (mode, workers) cell of the plan, warm-up plus timed repetitions on the
-//! matching engine, in interleaved rounds; then statistics, verification and the verdict (all
-//! from `threadlab-lab`).
+//! matching engine, in interleaved rounds; then each cell's run record, with its statistics and
+//! verification (`threadlab-lab`). What the runs mean (speedups, verdict, claim) is the view
+//! module's to say.
 //!
 //! Every sample is wall time on the page's clock, from handing the work to an engine until the
 //! last result is back; for cold processes that includes starting the workers.
@@ -20,7 +21,7 @@ use std::cell::Cell;
 use threadlab_lab::checks::Checks;
 use threadlab_lab::plan::{self, Cell as PlanCell};
 use threadlab_lab::protocol::WorkerRequest;
-use threadlab_lab::report::{Report, RunRecord, Sample};
+use threadlab_lab::report::{Measured, RunRecord, Sample};
 use threadlab_lab::spec::ProcessStart;
 use threadlab_lab::{Mode, Spec};
 use threadlab_workers::terminate_all;
@@ -47,7 +48,7 @@ pub struct Progress<'a> {
     pub cell: PlanCell,
     /// The results so far, after a sample was measured (charts update while a sweep runs):
     /// made when called, since the page redraws only every few hundred ms.
-    pub partial: Option<&'a dyn Fn() -> Report>,
+    pub partial: Option<&'a dyn Fn() -> Measured>,
 }
 
 pub fn is_running() -> bool {
@@ -124,11 +125,11 @@ pub async fn run(
     spec: Spec,
     caps: &Capabilities,
     on_progress: &dyn Fn(Progress) -> bool,
-) -> Result<Report, RunError> {
+) -> Result<Measured, RunError> {
     let result = run_cells(&spec, caps, on_progress, slot.0).await;
     still_wanted(slot.0)?;
     drop(slot);
-    result.map(|runs| Report::new(spec, caps.env(), runs))
+    result.map(|runs| Measured { spec, env: caps.env(), runs })
 }
 
 async fn run_cells(
@@ -243,7 +244,12 @@ impl<'a> Sweep<'a> {
     }
 
     /// Tells `on_progress`; when it redrew the page, waits for the browser to paint it.
-    async fn tell(&self, on_progress: &dyn Fn(Progress) -> bool, cell: PlanCell, partial: Option<&dyn Fn() -> Report>) {
+    async fn tell(
+        &self,
+        on_progress: &dyn Fn(Progress) -> bool,
+        cell: PlanCell,
+        partial: Option<&dyn Fn() -> Measured>,
+    ) {
         let progress = Progress { done: self.done, total: self.total(), tasks: self.spec.tasks, cell, partial };
         if on_progress(progress) {
             paint::after_next_paint().await;
@@ -290,7 +296,7 @@ impl<'a> Sweep<'a> {
                 }
                 self.done += 1;
                 let so_far = || self.partial();
-                let partial: Option<&dyn Fn() -> Report> = if measured { Some(&so_far) } else { None };
+                let partial: Option<&dyn Fn() -> Measured> = if measured { Some(&so_far) } else { None };
                 self.tell(on_progress, cell, partial).await;
             }
         }
@@ -298,10 +304,10 @@ impl<'a> Sweep<'a> {
     }
 
     /// The report of the cells with a sample so far, and of those skipped.
-    fn partial(&self) -> Report {
+    fn partial(&self) -> Measured {
         let so_far = self.cells.iter().zip(&self.state).filter(|(_, s)| !s.samples.is_empty() || s.skipped.is_some());
         let runs = so_far.map(|(c, s)| s.record(*c, &self.expected, self.spec)).collect();
-        Report::new(self.spec.clone(), self.caps.env(), runs)
+        Measured { spec: self.spec.clone(), env: self.caps.env(), runs }
     }
 
     fn records(self) -> Vec<RunRecord> {

@@ -7,7 +7,7 @@ mod form;
 pub mod history;
 pub mod view;
 
-use crate::controller::{self, Screen};
+use crate::controller::{self, Made, Screen};
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
 use gloo_events::EventListener;
@@ -59,6 +59,10 @@ impl Screen for Page {
 
     fn view_ready(&self) -> futures::future::LocalBoxFuture<'static, Result<(), String>> {
         Box::pin(view::ready())
+    }
+
+    fn make_report(&self, measured_json: String) -> futures::future::LocalBoxFuture<'static, Result<Made, String>> {
+        Box::pin(async move { view::report(&measured_json).await })
     }
 
     fn keep(&self, report_json: &str) -> bool {
@@ -275,9 +279,8 @@ pub fn show_progress(p: &Progress) -> bool {
     by_id("progress-text").set_text_content(Some(&text));
     if let Some(partial) = p.partial {
         // `show` takes its turn now, so it is called here and awaited below.
-        let shown = crate::js::report(&partial()).map(|(_, json)| view::show(json, false));
+        let shown = view::show(partial().to_json(), false);
         wasm_bindgen_futures::spawn_local(async move {
-            let shown = async move { shown?.await };
             if let Err(why) = shown.await {
                 show_error(&why);
             }

@@ -1,6 +1,6 @@
-//! The page's side of the view module (crates/view, which shows reports): loads it on the first
-//! touch, key or focus, or with the first run, and hands it each report as JSON. The page's
-//! module never decodes a report; it only makes them.
+//! The page's side of the view module (crates/view, which makes and shows reports): loads it on
+//! the first touch, key or focus, or with the first run, and hands it each run's measured runs
+//! as JSON. The page's module never decodes a report, nor makes one: it only measures.
 
 use crate::engines::site_url;
 use crate::load_once::{self, LoadOnce};
@@ -19,6 +19,8 @@ extern "C" {
     /// The view module's exports (crates/view/src/lib.rs).
     #[derive(Clone)]
     type View;
+    #[wasm_bindgen(method, catch, js_name = report)]
+    fn report_json(this: &View, json: &str) -> Result<js_sys::Array, JsValue>;
     #[wasm_bindgen(method, catch, js_name = show)]
     fn show_json(this: &View, json: &str, finished: bool) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = compare)]
@@ -55,6 +57,14 @@ fn describe(e: &JsValue) -> String {
 /// Loads the view module ahead of the first report.
 pub async fn ready() -> Result<(), String> {
     module().await.map(|_| ())
+}
+
+/// The report of measured runs (`report::Measured` as JSON), made by the view module: as a JS
+/// object and as JSON (`controller::Made`).
+pub async fn report(measured_json: &str) -> Result<crate::controller::Made, String> {
+    let made = module().await?.report_json(measured_json).map_err(|e| describe(&e))?;
+    let json = made.get(1).as_string().ok_or("the results view made no report")?;
+    Ok((made.get(0), json))
 }
 
 /// Shows a report (JSON) through the view module: partial ones during a run, then the
