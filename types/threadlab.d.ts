@@ -417,7 +417,8 @@ export interface Threadlab {
   /**
    * Validates and runs a spec (an object or JSON text). Rejects with an Error whose message is
    * `invalid spec: <field>: <message>`, `a run is already in progress: ...`,
-   * `the run was cancelled`, or why nothing could run.
+   * `the run was cancelled`, `the results view could not be loaded: ..., so the run has no
+   * report yet. ...` (the runs are kept in the page's history), or why nothing could run.
    */
   run(spec: Spec | string, options?: RunOptions): Promise<Report>;
   /** Stops the current run at once; its promise rejects. No-op when nothing runs. */

@@ -23,9 +23,10 @@ pub trait Screen {
     /// Loads the view module; the error says why it could not.
     fn view_ready(&self) -> LocalBoxFuture<'static, Result<(), String>>;
     /// Has the view module make the report of a run's measured runs (`report::Measured` as
-    /// JSON); the error says why it could not (the module did not load).
-    fn make_report(&self, measured_json: String) -> LocalBoxFuture<'static, Result<Made, String>>;
-    /// Keeps a finished report (JSON) in the history; false when the browser would not.
+    /// JSON).
+    fn make_report(&self, measured_json: String) -> LocalBoxFuture<'static, Result<Made, Unmade>>;
+    /// Keeps a finished report (JSON), or measured runs that have none yet, in the history;
+    /// false when the browser would not.
     fn keep(&self, report_json: &str) -> bool;
     /// Shows a finished report (JSON).
     fn show_report(&self, report_json: String) -> LocalBoxFuture<'static, Result<(), String>>;
@@ -35,8 +36,16 @@ pub trait Screen {
 /// keeps and the view module shows).
 pub type Made = (JsValue, String);
 
+/// Why the view module made no report, and whether a later try may (it did not load; a failure
+/// on these runs would fail again).
+pub struct Unmade {
+    pub why: String,
+    pub retry: bool,
+}
+
 /// Starts a run of `spec` (or shows why it cannot start) and returns the rest of it: a future
-/// that resolves to the report (as a JS object, for scripts), or to why there is none (cancelled, nothing could run).
+/// that resolves to the report (as a JS object, for scripts), or to why there is none
+/// (cancelled, nothing could run, no view module to make it).
 /// Whatever can be refused is refused before this returns, in the caller's turn: an invalid
 /// spec (`spec`'s error, a sentence), and a run while another one owns the page (`Busy`, not
 /// shown: the run in progress owns the page). `on_progress` hears every sample.
@@ -80,13 +89,17 @@ pub fn start(
             .to_json();
         let (object, json) = match screen.make_report(measured.clone()).await {
             Ok(made) => made,
-            Err(why) => {
+            Err(Unmade { why, retry }) => {
                 // The runs are not lost: kept as measured, their report is made when the
                 // history's Show finds the view module.
-                let said = if screen.keep(&measured) {
-                    format!("{why}, so the run has no report yet. It is kept in the history below: its Show button tries again.")
-                } else {
-                    format!("{why}, so the run has no report, and this browser did not keep it either.")
+                let said = match (screen.keep(&measured), retry) {
+                    (true, true) => format!(
+                        "{why}, so the run has no report yet. Its runs are kept in the page's history: Show there tries again."
+                    ),
+                    (true, false) => format!("{why}. Its runs are kept in the page's history."),
+                    (false, _) => {
+                        format!("{why}, so the run has no report, and this browser did not keep its runs either.")
+                    }
                 };
                 screen.show_error(&said);
                 return Err(RunError::Unreported(said));
@@ -97,7 +110,7 @@ pub fn start(
             Ok(()) if view_failed => screen.clear_error(),
             Ok(()) => {}
             Err(why) if kept => {
-                screen.show_error(&format!("{why}. The run is kept in the history below: its Show button tries again."))
+                screen.show_error(&format!("{why}. The run is kept in the page's history: Show there tries again."))
             }
             Err(why) => screen
                 .show_error(&format!("{why}; this browser did not keep the run either, but scripts get its report.")),

@@ -24,8 +24,8 @@ pub const GIL_COST_MAX: f64 = 1.05;
 /// threads-gil's speedup against CPython threads', at k = cores.
 pub const GIL_FIDELITY: f64 = 0.10;
 pub const FIRST_VISIT_MAX_MS: f64 = 500.0;
-/// What a first visit loads before any interaction, gzip -9: 210 since gloo and
-/// serde-wasm-bindgen joined the page (200 before).
+/// What a first visit loads before any interaction, gzip -9: 210 since issue 20 brought
+/// gloo and serde-wasm-bindgen into the page (200 before).
 pub const LOAD_MAX_KB: f64 = 210.0;
 /// I/O: time over the ideal, judged up to `target_max_workers`.
 pub const IO_MAX: f64 = 1.10;

@@ -23,7 +23,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// An entry for a report's JSON; `None` if it is not a report's.
+    /// An entry for a report's JSON, or measured runs'; `None` if it is neither.
     pub fn new(id: u64, report_json: &str) -> Option<Entry> {
         let entry = Entry { id, report: serde_json::from_str(report_json).ok()? };
         entry.title().map(|_| entry)
@@ -69,6 +69,15 @@ pub fn with(mut entries: Vec<Entry>, entry: Entry) -> Vec<Entry> {
     entries.retain(|e| e.id != entry.id);
     entries.insert(0, entry);
     entries.truncate(MAX_ENTRIES);
+    entries
+}
+
+/// `entries` with `entry` in the place of the one with its id (its report made since it was
+/// kept); unchanged if that one is gone.
+pub fn replaced(mut entries: Vec<Entry>, entry: Entry) -> Vec<Entry> {
+    if let Some(slot) = entries.iter_mut().find(|e| e.id == entry.id) {
+        *slot = entry;
+    }
     entries
 }
 
@@ -161,6 +170,17 @@ mod tests {
         let measured = crate::report::Measured { spec: r.spec, env: r.env, runs: r.runs };
         let kept = Entry::new(2, &measured.to_json()).expect("measured runs make an entry");
         assert_eq!(kept.title().unwrap(), "fib, 10 tasks: 1 run measured, not yet read: Show reads them");
+        // Once Show made its report, the report takes the entry's place.
+        let listed = vec![entry(3, report(Mode::Threads, 5.0)), kept, entry(1, report(Mode::Threads, 5.0))];
+        let made = entry(2, report(Mode::Threads, 10.0));
+        let after = replaced(listed.clone(), made.clone());
+        assert_eq!(after.iter().map(|e| e.id).collect::<Vec<_>>(), [3, 2, 1]);
+        assert_eq!(after[1], made);
+        assert_eq!(
+            replaced(listed.clone(), entry(9, report(Mode::Threads, 1.0))),
+            listed,
+            "a deleted entry stays gone"
+        );
     }
 
     #[test]

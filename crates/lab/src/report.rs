@@ -207,6 +207,8 @@ mod tests {
         let made = Report::new(spec, env, runs);
         assert_eq!(Report::from_json(&measured.to_json()).unwrap(), made);
         assert!(!made.verdict.summary.is_empty());
+        // Made again from its own runs, which already carry what it derived, a report is the same.
+        assert_eq!(Report::new(made.spec.clone(), made.env.clone(), made.runs.clone()), made);
         // A saved report keeps its verdict, even one newer rules would not make.
         let mut saved = made.clone();
         saved.verdict.summary = "as it was said then".into();

@@ -303,7 +303,7 @@ impl<'a> Sweep<'a> {
         Ok(())
     }
 
-    /// The report of the cells with a sample so far, and of those skipped.
+    /// The runs of the cells with a sample so far, and of those skipped.
     fn partial(&self) -> Measured {
         let so_far = self.cells.iter().zip(&self.state).filter(|(_, s)| !s.samples.is_empty() || s.skipped.is_some());
         let runs = so_far.map(|(c, s)| s.record(*c, &self.expected, self.spec)).collect();

@@ -45,7 +45,8 @@ fn write(mut entries: Vec<Entry>) -> usize {
     }
 }
 
-/// Keeps a finished run's report (its JSON); false if it could not be kept.
+/// Keeps a finished run's report (its JSON), or its measured runs when it has no report yet;
+/// false if it could not be kept.
 pub fn save(report_json: &str) -> bool {
     let Some(entry) = Entry::new(js_sys::Date::now() as u64, report_json) else { return false };
     let (entries, _) = read();
@@ -88,6 +89,20 @@ fn render(note: Option<&str>) {
     by_id("history-note").set_text_content(note);
 }
 
+/// An entry's report as JSON, and its title. Measured runs kept without a report (the view
+/// module did not load at the run's end) have it made now, and it takes their place.
+async fn made(entry: Entry) -> Result<(String, String), String> {
+    let json = entry.report.to_string();
+    if entry.report.get("verdict").is_some() {
+        return Ok((json, entry.title().unwrap_or_default()));
+    }
+    let (_, report) = view::report(&json).await.map_err(|unmade| unmade.why)?;
+    let made = Entry::new(entry.id, &report).ok_or("the report made of it does not read")?;
+    write(history::replaced(read().0, made.clone()));
+    render(None);
+    Ok((report, made.title().unwrap_or_default()))
+}
+
 fn on_click(event: &Event) {
     let Some(button) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
     let Some(action) = button.get_attribute("data-action") else { return };
@@ -103,11 +118,15 @@ fn on_click(event: &Event) {
     let note = |text: &str| by_id("history-note").set_text_content(Some(text));
     match action.as_str() {
         "show" => wasm_bindgen_futures::spawn_local(async move {
-            match view::show(entry.report.to_string(), true).await {
+            let spec = entry.report.get("spec").and_then(|s| Spec::from_value(s).ok());
+            let (json, title) = match made(entry).await {
+                Ok(made) => made,
+                Err(why) => return note(&format!("This saved run could not be shown: {why}")),
+            };
+            match view::show(json, true).await {
                 Ok(false) => {} // another report took the screen meanwhile
                 Ok(true) => {
                     // Its experiment goes into the form, ready to run again.
-                    let spec = entry.report.get("spec").and_then(|s| Spec::from_value(s).ok());
                     if let Some(spec) = &spec {
                         super::form::write_form(spec);
                     }

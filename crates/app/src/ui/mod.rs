@@ -1,5 +1,5 @@
 //! The page: binds the static form in index.html, shows capabilities, progress and errors, and
-//! hands reports to the view module (crates/view) to show. Text only ever goes in through
+//! hands measured runs to the view module (crates/view), which makes their reports and shows them. Text only ever goes in through
 //! `textContent`, never as HTML.
 
 mod embed;
@@ -7,7 +7,7 @@ mod form;
 pub mod history;
 pub mod view;
 
-use crate::controller::{self, Made, Screen};
+use crate::controller::{self, Made, Screen, Unmade};
 use crate::env::Capabilities;
 use crate::runner::{self, Progress};
 use gloo_events::EventListener;
@@ -61,7 +61,7 @@ impl Screen for Page {
         Box::pin(view::ready())
     }
 
-    fn make_report(&self, measured_json: String) -> futures::future::LocalBoxFuture<'static, Result<Made, String>> {
+    fn make_report(&self, measured_json: String) -> futures::future::LocalBoxFuture<'static, Result<Made, Unmade>> {
         Box::pin(async move { view::report(&measured_json).await })
     }
 

@@ -2,6 +2,7 @@
 //! the first touch, key or focus, or with the first run, and hands it each run's measured runs
 //! as JSON. The page's module never decodes a report, nor makes one: it only measures.
 
+use crate::controller::{Made, Unmade};
 use crate::engines::site_url;
 use crate::load_once::{self, LoadOnce};
 use futures::future::FutureExt;
@@ -61,15 +62,19 @@ pub async fn ready() -> Result<(), String> {
 
 /// The report of measured runs (`report::Measured` as JSON), made by the view module: as a JS
 /// object and as JSON (`controller::Made`).
-pub async fn report(measured_json: &str) -> Result<crate::controller::Made, String> {
-    let made = module().await?.report_json(measured_json).map_err(|e| describe(&e))?;
-    let json = made.get(1).as_string().ok_or("the results view made no report")?;
+pub async fn report(measured_json: &str) -> Result<Made, Unmade> {
+    let view = module().await.map_err(|why| Unmade { why, retry: true })?;
+    let failed =
+        |why: String| Unmade { why: format!("the results view could not make the report: {why}"), retry: false };
+    let made = view.report_json(measured_json).map_err(|e| failed(describe(&e)))?;
+    let json = made.get(1).as_string().ok_or_else(|| failed("it gave no JSON".into()))?;
     Ok((made.get(0), json))
 }
 
-/// Shows a report (JSON) through the view module: partial ones during a run, then the
-/// `finished` one, which the exports export. Resolves to true once it is on the page, false if
-/// a later `show` took over while the module loaded; an error says why it could not be shown.
+/// Shows a report (JSON; measured runs are made into one) through the view module: partial
+/// ones during a run, then the `finished` one, which the exports export. Resolves to true once
+/// it is on the page, false if a later `show` took over while the module loaded; an error says
+/// why it could not be shown.
 /// The newest call wins: its turn is taken when `show` is called, not when the future first
 /// runs. A partial report never starts a load (which would compete with the run's timing):
 /// without the module it is not shown.
