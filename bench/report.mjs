@@ -177,7 +177,7 @@ ${table(['mode', 'median ms', 'range ms', 'ideal ms', 'ratio', 'verified'],
 CPython rows: bench/python/io.py, \`time.sleep(${P.delay_ms / 1000})\` per task (the articles' stand-in
 for a download) on ${io.python[0].who.split(', ')[1]}, and \`asyncio.gather\` of \`asyncio.sleep\`.
 
-${v.sharing ? `## Sharing data: one counter, ${v.sharing[0]?.workers ?? '-'} workers
+${v.sharing ? `## Sharing data: one counter, ${results.sharing.counter.spec.workers?.[0] ?? '-'} workers
 
 Every task adds 1 to one counter ${results.sharing.counter.spec.workload.n.toLocaleString('en-US')} times (the \`counter\` workload, one spec, so the
 costs stand side by side). Threads share it: unsynchronised (a read, then a write), behind a
