@@ -20,6 +20,7 @@ pub mod report;
 pub mod runs;
 pub mod spec;
 pub mod stats;
+pub mod text;
 pub mod verdict;
 
 pub use spec::{Mode, Spec, SpecError, MAX_WORKERS};

@@ -5,6 +5,7 @@
 
 use crate::runs::{PassingRecord, RunRecord};
 use crate::spec::Mode;
+use crate::text::ms;
 use threadlab_workloads::pass::Via;
 
 /// Passing "stops mattering" below this share of a task's computing.
@@ -62,14 +63,6 @@ impl Passed<'_> {
         let tasks = self.run.trace.len().max(1) as f64;
         let compute_per_task_s = self.passing.compute_ms / tasks / 1000.0;
         Some(NEGLIGIBLE_SHARE * compute_per_task_s * rate)
-    }
-}
-
-fn ms(v: f64) -> String {
-    if v >= 100.0 {
-        format!("{v:.0} ms")
-    } else {
-        format!("{v:.1} ms")
     }
 }
 

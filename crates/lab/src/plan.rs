@@ -8,8 +8,9 @@ use threadlab_workloads::Workload;
 pub struct Cell {
     pub mode: Mode,
     pub workers: u32,
-    /// The workload's variant this cell runs (a counter's synchronisation, in threads modes);
-    /// `None` where the workload has none or the mode has no use for them.
+    /// The workload's variant this cell runs (a counter's synchronisation in threads modes, a
+    /// pass's way of passing in processes); `None` where the workload has none or the mode has
+    /// no use for them.
     pub variant: Option<&'static str>,
 }
 

@@ -4,6 +4,7 @@
 
 use crate::runs::{CounterRecord, RunRecord};
 use crate::spec::{Mode, Spec};
+use crate::text::thousands;
 
 /// A run of a counter, measured, with what it counted.
 struct Counted<'a> {
@@ -41,19 +42,6 @@ fn counted(runs: &[RunRecord]) -> Vec<Counted<'_>> {
         .filter(|r| r.skipped.is_none() && !r.samples_ms.is_empty())
         .filter_map(|run| Some(Counted { run, counter: run.counter.as_ref()? }))
         .collect()
-}
-
-/// 20000000 as "20,000,000".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// What the runs show, as the verdict's summary and details.
@@ -212,13 +200,5 @@ mod tests {
         let (holds, broken, _) = claim(&broken_lock).unwrap();
         assert!(!holds && broken);
         assert!(claim(&runs[..2]).is_none(), "no processes run: nothing to check");
-    }
-
-    #[test]
-    fn big_numbers_are_grouped_by_thousands() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(20_000_000), "20,000,000");
-        assert_eq!(thousands(1_234), "1,234");
     }
 }

@@ -92,7 +92,8 @@ impl TraceEvent {
 pub struct RunRecord {
     pub mode: Mode,
     pub workers: u32,
-    /// The workload's variant the run used (`plan::Cell::variant`): a counter's synchronisation.
+    /// The workload's variant the run used (`plan::Cell::variant`): a counter's synchronisation,
+    /// a pass's way of passing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

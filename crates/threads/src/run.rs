@@ -92,15 +92,9 @@ pub fn warm_up_once(workload: &threadlab_workloads::Workload) {
         if let Workload::Counter { .. } = workload {
             let counter = SharedCounter::default();
             for sync in threadlab_workloads::counter::Sync::ALL {
-                let mut free = TimedLock { cp: &mut NoCheckpoint, now, waits: vec![], unlisted_ms: 0.0 };
-                counter.add(COUNTER_WARM_UP, sync, &mut free);
+                counter.add(COUNTER_WARM_UP, sync, &mut TimedLock::new(&mut NoCheckpoint, now));
                 let mut holder = gil.enter(now);
-                let mut held = FreeDuringSleep(&mut holder);
-                counter.add(
-                    COUNTER_WARM_UP,
-                    sync,
-                    &mut TimedLock { cp: &mut held, now, waits: vec![], unlisted_ms: 0.0 },
-                );
+                counter.add(COUNTER_WARM_UP, sync, &mut TimedLock::new(&mut FreeDuringSleep(&mut holder), now));
             }
         }
     });
@@ -137,7 +131,7 @@ fn run_task(task: &Task, shared: &Shared, cp: &mut impl Waiter) -> TaskOutcome {
     let (req, now) = (shared.req, shared.now);
     match task.kind {
         TaskKind::Count { n } => {
-            let mut timed = TimedLock { cp, now, waits: Vec::new(), unlisted_ms: 0.0 };
+            let mut timed = TimedLock::new(cp, now);
             let checksum = shared.counter.add(n, req.workload.sync(), &mut timed);
             let (lock_waits, lock_wait_unlisted_ms) = (timed.waits, timed.unlisted_ms);
             TaskOutcome { checksum, lock_waits, lock_wait_unlisted_ms, ..Default::default() }
@@ -165,6 +159,12 @@ struct TimedLock<'a, W> {
     now: Clock,
     waits: Vec<(f64, f64)>,
     unlisted_ms: f64,
+}
+
+impl<'a, W> TimedLock<'a, W> {
+    fn new(cp: &'a mut W, now: Clock) -> Self {
+        TimedLock { cp, now, waits: Vec::new(), unlisted_ms: 0.0 }
+    }
 }
 
 impl<W: Waiter> Checkpoint for TimedLock<'_, W> {

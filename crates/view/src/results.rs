@@ -1,14 +1,14 @@
 //! The verdict and a hyperfine-like table of a report.
 
 use threadlab_dom::{by_id, document, el};
-use threadlab_lab::race::thousands;
 use threadlab_lab::report::{Report, RunRecord};
 use threadlab_lab::runs::{CounterRecord, PassingRecord};
+use threadlab_lab::text::{self, thousands};
 use threadlab_lab::verdict::when_to_use;
 use threadlab_lab::Mode;
 
 fn ms(x: Option<f64>) -> String {
-    x.map(|v| if v >= 100.0 { format!("{v:.0} ms") } else { format!("{v:.1} ms") }).unwrap_or_default()
+    x.map(text::ms).unwrap_or_default()
 }
 
 fn cells(r: &RunRecord) -> Vec<String> {

@@ -119,8 +119,9 @@ impl Workload {
         }
     }
 
-    /// The variants this workload lists for threads runs to compare, by name: a counter's
-    /// synchronisations. Empty for every other workload.
+    /// The variants this workload lists for its runs to compare, by name: a counter's
+    /// synchronisations, a pass's ways of passing (`lab::plan::runs_variants` says which modes
+    /// run them). Empty for every other workload.
     pub fn variants(&self) -> Vec<&'static str> {
         match self {
             Workload::Counter { sync, .. } => sync.iter().map(|s| s.name()).collect(),
